@@ -1,0 +1,62 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { FeatureShape, LayerAttrsByKind, LayerKind, LayerNodeOf } from './description.js';
+
+/** How a parameter is initialized (ranp-method.md step 1). */
+export type ParamInit = 'xavierNormal' | 'standardNormal' | 'gammaNormal' | 'zeros' | 'ones';
+
+/** One parameter tensor a layer owns; the axes say how pruning slices it. */
+export interface ParamSpec {
+  /** 'weight' | 'bias' | 'gamma' | 'beta' | 'runningMean' | 'runningVar' */
+  name: string;
+  shape: number[];
+  init: ParamInit;
+  /** Running statistics are not trained and not counted as params. */
+  trainable: boolean;
+  /** Axis indexed by the layer's output channel (neuron). */
+  outAxis: number;
+  /** Axis indexed by the layer's input channel, if any (not for depthwise filters). */
+  inAxis?: number;
+  /** Fan-in and fan-out for Xavier initialization. */
+  fan?: { in: number; out: number };
+}
+
+/** How a layer's output channels relate to its inputs' channels (pruning couples through this). */
+export type ChannelRole =
+  | 'neurons' //      the layer creates a new channel space: its output channels are neurons
+  | 'depthwise' //    neurons, one per input channel: neuron j is coupled to input channel j
+  | 'passthrough' //  output channel j is input channel j (norm, activation, pooling, upsampling, dropout)
+  | 'concat' //       output channels are the inputs' channels, in input order
+  | 'add' //          output channel j is the sum of every input's channel j (coupled)
+  | 'source'; //      the network input
+
+export type Params = Record<string, tf.Tensor>;
+
+export interface ForwardContext {
+  training: boolean;
+  /** Seeded randomness for dropout. */
+  seed: number;
+  /** New running statistics computed in training mode, to be assigned after the step. */
+  statUpdates: Map<string, tf.Tensor>;
+}
+
+/** Everything the engine knows about one layer kind. One file per kind, one registry line. */
+export interface LayerDef<K extends LayerKind> {
+  kind: K;
+  channelRole: ChannelRole;
+  /** Shape check up front: throws a specific error naming the layer. */
+  outputShape(node: LayerNodeOf<K>, inputs: FeatureShape[]): FeatureShape;
+  params(node: LayerNodeOf<K>): ParamSpec[];
+  forward(
+    node: LayerNodeOf<K>,
+    inputs: tf.Tensor[],
+    params: Params,
+    ctx: ForwardContext,
+  ): tf.Tensor;
+  /** FLOPs for batch 1 (multiply-add = 1), ranp-method.md section 4. */
+  flops(node: LayerNodeOf<K>, inputs: FeatureShape[], output: FeatureShape): number;
+  /** Whether the output counts as feature-map memory (layer modules do; pure tensor ops do not). */
+  countsMemory: boolean;
+}
+
+export type AnyLayerDef = { [K in LayerKind]: LayerDef<K> }[LayerKind];
+export type { LayerAttrsByKind };
