@@ -1,0 +1,4 @@
+import type { FuzzTarget } from '../target.js';
+
+/** Every fuzz target, one line each. */
+export const fuzzTargets: FuzzTarget[] = [];
