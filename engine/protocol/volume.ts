@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Volumes travel from the engine to the renderer as a JSON header plus one binary payload
  * (a WebSocket binary frame in browser mode, an ArrayBuffer over Electron IPC).
@@ -22,4 +24,50 @@ export interface VolumeHeader {
   downsampled?: [number, number, number];
   /** Intensity range of each channel (for window/level defaults). */
   ranges: [number, number][];
+}
+
+export const VolumeDataTypeSchema = z.enum(['uint8', 'int16', 'int32', 'float32']);
+
+/** Runtime check of VolumeHeader (the renderer validates every header before reading the payload). */
+export const VolumeHeaderSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  kind: z.enum(['image', 'labels']),
+  dims: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]),
+  channels: z.array(z.string()).min(1),
+  dataType: VolumeDataTypeSchema,
+  affine: z.array(z.number()).length(16),
+  downsampled: z.tuple([z.number(), z.number(), z.number()]).optional(),
+  ranges: z.array(z.tuple([z.number(), z.number()])),
+}) satisfies z.ZodType<VolumeHeader>;
+
+const BYTES_PER_VOXEL: Record<VolumeDataType, number> = { uint8: 1, int16: 2, int32: 4, float32: 4 };
+
+/** Payload size the header promises; a payload of any other size is rejected. */
+export function volumeByteLength(header: VolumeHeader): number {
+  const [i, j, k] = header.dims;
+  return i * j * k * header.channels.length * BYTES_PER_VOXEL[header.dataType];
+}
+
+/** The payload as the typed array its header names. */
+export function volumeArray(
+  header: VolumeHeader,
+  payload: ArrayBuffer,
+): Uint8Array | Int16Array | Int32Array | Float32Array {
+  const expected = volumeByteLength(header);
+  if (payload.byteLength !== expected) {
+    throw new Error(
+      `volume '${header.id}': payload has ${payload.byteLength} bytes, header promises ${expected}`,
+    );
+  }
+  switch (header.dataType) {
+    case 'uint8':
+      return new Uint8Array(payload);
+    case 'int16':
+      return new Int16Array(payload);
+    case 'int32':
+      return new Int32Array(payload);
+    case 'float32':
+      return new Float32Array(payload);
+  }
 }

@@ -1,0 +1,28 @@
+import type { EngineStatus } from '../protocol/status.js';
+import type { EventData, EventName } from '../protocol/events.js';
+import type { FolderGuard } from './folders.js';
+import type { JobManager } from './jobs.js';
+import type { MethodName, ParsedParamsOf, ResultOf } from '../protocol/methods.js';
+
+/** What every handler may use: no globals, everything it touches is here. */
+export interface HostContext {
+  mode: EngineStatus['mode'];
+  dataDir: string;
+  samplesDir: string;
+  folders: FolderGuard;
+  jobs: JobManager;
+  /** Pushes an event to every connected client. */
+  emit<E extends EventName>(event: E, data: EventData<E>): void;
+}
+
+/** A handler's answer: the result, plus the voxels for binary methods. */
+export type HandlerReply<M extends MethodName> = M extends 'volume.get'
+  ? { result: ResultOf<M>; payload: Uint8Array }
+  : ResultOf<M>;
+
+export type Handler<M extends MethodName> = (
+  params: ParsedParamsOf<M>,
+  ctx: HostContext,
+) => Promise<HandlerReply<M>>;
+
+export type HandlerTable = { [M in MethodName]: Handler<M> };

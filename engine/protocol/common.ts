@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/** Building blocks shared by the request, response and event schemas. */
+export const TaskSchema = z.enum(['shapenet', 'brats', 'ucf101']);
+export const TripleSchema = z.tuple([
+  z.number().int().positive(),
+  z.number().int().positive(),
+  z.number().int().positive(),
+]);
+/** Run parameters and metrics are flat records so that runs with different settings compare column by column. */
+export const ScalarSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+export const ScalarRecordSchema = z.record(z.string(), ScalarSchema);
+export const MetricRecordSchema = z.record(z.string(), z.number());
+
+export const ProgressSchema = z.object({
+  phase: z.string(),
+  done: z.number(),
+  total: z.number(),
+  elapsedSeconds: z.number(),
+  figures: MetricRecordSchema.optional(),
+});
+
+/** Totals of the three resources RANP trades off (ranp-method.md section 4). */
+export const ResourceTotalsSchema = z.object({
+  flops: z.number(),
+  params: z.number(),
+  memoryMB: z.number(),
+});
+
+export type Task = z.infer<typeof TaskSchema>;
+export type Scalar = z.infer<typeof ScalarSchema>;
+export type ResourceTotals = z.infer<typeof ResourceTotalsSchema>;

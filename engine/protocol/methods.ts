@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { TaskSchema } from './common.js';
+import { DatasetEntrySchema, DatasetReportSchema } from './datasets.js';
+import { ExperimentConfigSchema, JobInfoSchema } from './jobs.js';
+import { NetEntrySchema, NetInfoSchema } from './nets.js';
+import { PrunePreviewSchema, PruneSettingsSchema } from './prune.js';
+import { ExportFormatSchema, RunComparisonSchema, RunDetailSchema, RunSummarySchema } from './runs.js';
+import { EngineStatusSchema } from './status.js';
+import { VolumeHeaderSchema } from './volume.js';
+
+const NoParams = z.object({}).strict();
+const RunId = z.string().min(1).max(200);
+
+/**
+ * Every request the renderer can make: method name → params and result schemas. Both sides
+ * validate against this table. A new request is one entry here and one handler in engine/host.
+ */
+export const methods = {
+  'engine.status': { params: NoParams, result: EngineStatusSchema },
+  'datasets.samples': { params: NoParams, result: z.object({ datasets: z.array(DatasetEntrySchema) }) },
+  'datasets.check': {
+    params: z.object({ path: z.string().min(1).max(4096), task: TaskSchema.optional() }).strict(),
+    result: DatasetReportSchema,
+  },
+  'nets.list': {
+    params: z.object({ task: TaskSchema.optional() }).strict(),
+    result: z.object({ nets: z.array(NetEntrySchema) }),
+  },
+  'nets.info': {
+    params: z
+      .object({
+        name: z.string().min(1),
+        inputSize: z
+          .tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()])
+          .optional(),
+      })
+      .strict(),
+    result: NetInfoSchema,
+  },
+  'prune.preview': { params: PruneSettingsSchema.strict(), result: PrunePreviewSchema },
+  'experiment.start': { params: ExperimentConfigSchema.strict(), result: z.object({ job: JobInfoSchema }) },
+  'jobs.list': { params: NoParams, result: z.object({ jobs: z.array(JobInfoSchema) }) },
+  'job.cancel': {
+    params: z.object({ jobId: z.string().min(1) }).strict(),
+    result: z.object({ cancelled: z.boolean() }),
+  },
+  'runs.list': { params: NoParams, result: z.object({ runs: z.array(RunSummarySchema) }) },
+  'runs.get': { params: z.object({ id: RunId }).strict(), result: RunDetailSchema },
+  'runs.compare': {
+    params: z.object({ ids: z.array(RunId).min(1).max(20) }).strict(),
+    result: RunComparisonSchema,
+  },
+  'runs.export': {
+    params: z.object({ id: RunId, format: ExportFormatSchema }).strict(),
+    result: z.object({ path: z.string(), bytes: z.number().int().nonnegative() }),
+  },
+  'runs.delete': { params: z.object({ id: RunId }).strict(), result: z.object({ deleted: z.boolean() }) },
+  /** Header here; the voxels follow as one binary payload (see envelope.ts). */
+  'volume.get': {
+    params: z
+      .object({
+        runId: RunId,
+        sample: z.string().min(1).max(500),
+        which: z.enum(['image', 'truth', 'prediction']),
+      })
+      .strict(),
+    result: VolumeHeaderSchema,
+  },
+} as const;
+
+export type MethodName = keyof typeof methods;
+export type ParamsOf<M extends MethodName> = z.input<(typeof methods)[M]['params']>;
+export type ParsedParamsOf<M extends MethodName> = z.output<(typeof methods)[M]['params']>;
+export type ResultOf<M extends MethodName> = z.output<(typeof methods)[M]['result']>;
+
+export const METHOD_NAMES = Object.keys(methods) as MethodName[];
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(methods, name);
+}
+
+/** Requests whose result carries a binary payload after the JSON response. */
+export const BINARY_METHODS: ReadonlySet<MethodName> = new Set<MethodName>(['volume.get']);
