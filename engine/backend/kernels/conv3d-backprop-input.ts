@@ -1,0 +1,32 @@
+import * as tf from '@tensorflow/tfjs';
+import { nativeGeometry } from './conv-geometry.js';
+import { cpuBackendOf, float32Values, kernelInput, type NativeKernel } from './native-kernel.js';
+
+/** Conv3DBackpropInputV2 {strides, pad, inputShape} on {dy, filter}, run by oneDNN. */
+export const conv3dBackpropInput: NativeKernel = {
+  kernelName: 'Conv3DBackpropInputV2',
+  create: (addon, fallback) => (args) => {
+    const backend = cpuBackendOf(args);
+    const dy = kernelInput(args, 'Conv3DBackpropInputV2', 'dy');
+    const filter = kernelInput(args, 'Conv3DBackpropInputV2', 'filter');
+    const attrs = args.attrs as unknown as tf.Conv3DBackpropInputV2Attrs;
+    if (!backend) return fallback(args);
+    const dyValues = float32Values(backend, dy, 'Conv3DBackpropInputV2', 'dy');
+    const filterValues = float32Values(backend, filter, 'Conv3DBackpropInputV2', 'filter');
+    if (!dyValues || !filterValues) return fallback(args);
+    const info = tf.backend_util.computeConv3DInfo(
+      attrs.inputShape,
+      filter.shape as [number, number, number, number, number],
+      attrs.strides,
+      1,
+      attrs.pad,
+    );
+    if (!tf.util.arraysEqual(info.outShape, dy.shape))
+      throw new Error(
+        `Conv3DBackpropInputV2 (native): dy has shape [${dy.shape.join(',')}], the conv gives [${info.outShape.join(',')}]`,
+      );
+    const dx = new Float32Array(tf.util.sizeFromShape(attrs.inputShape));
+    addon.conv3dBackwardInput(dyValues, filterValues, dx, nativeGeometry(info));
+    return backend.makeTensorInfo(attrs.inputShape, 'float32', dx);
+  },
+};

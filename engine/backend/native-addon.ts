@@ -1,0 +1,97 @@
+import { createRequire } from 'node:module';
+
+/** Geometry of one 3D convolution handed to the addon (NDHWC activations, [kd,kh,kw,in/groups,out] filters). */
+export interface NativeConvGeometry {
+  batch: number;
+  inChannels: number;
+  outChannels: number;
+  groups: number;
+  inSize: [number, number, number];
+  outSize: [number, number, number];
+  kernel: [number, number, number];
+  strides: [number, number, number];
+  /** tfjs convention: 1 = dense. */
+  dilations: [number, number, number];
+  padBefore: [number, number, number];
+  padAfter: [number, number, number];
+}
+
+export interface NativeAddonInfo {
+  oneDnnVersion: string;
+  /** OpenMP threads oneDNN uses (OMP_NUM_THREADS, read once at process start). */
+  threads: number;
+  /** Instruction set oneDNN dispatches to, e.g. 'avx2', 'avx512_core'. */
+  isa: string;
+}
+
+/** The C++ addon in native/ (package @ranp/native). Every call writes its result into the third argument. */
+export interface NativeAddon {
+  info(): NativeAddonInfo;
+  conv3dForward(x: Float32Array, filter: Float32Array, y: Float32Array, geometry: NativeConvGeometry): void;
+  conv3dBackwardInput(
+    dy: Float32Array,
+    filter: Float32Array,
+    dx: Float32Array,
+    geometry: NativeConvGeometry,
+  ): void;
+  conv3dBackwardFilter(
+    x: Float32Array,
+    dy: Float32Array,
+    dFilter: Float32Array,
+    geometry: NativeConvGeometry,
+  ): void;
+}
+
+export type NativeLoadResult =
+  { loaded: true; addon: NativeAddon; info: NativeAddonInfo } | { loaded: false; why: string };
+
+/** How to get the fast path, for doctor and the selection report. */
+export const NATIVE_FAST_PATH_HINT =
+  'install oneDNN (Debian/Ubuntu: sudo apt-get install libdnnl-dev), then run `npm rebuild @ranp/native`';
+
+const ADDON_FUNCTIONS = ['info', 'conv3dForward', 'conv3dBackwardInput', 'conv3dBackwardFilter'] as const;
+
+let cached: NativeLoadResult | undefined;
+
+function isNativeAddon(value: unknown): value is NativeAddon {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    ADDON_FUNCTIONS.every((name) => typeof (value as Record<string, unknown>)[name] === 'function')
+  );
+}
+
+/**
+ * Loads @ranp/native once per process. Never throws: an absent package (it is an optional
+ * dependency that does not build without libdnnl-dev) or a missing run-time library
+ * (ERR_DLOPEN_FAILED) comes back as { loaded: false, why }. RANP_NATIVE=0 disables it.
+ */
+export function loadNativeAddon(env: NodeJS.ProcessEnv = process.env): NativeLoadResult {
+  if (env.RANP_NATIVE === '0') return { loaded: false, why: 'disabled by RANP_NATIVE=0' };
+  if (cached) return cached;
+  const require = createRequire(import.meta.url);
+  try {
+    const addon: unknown = require('@ranp/native');
+    if (!isNativeAddon(addon)) {
+      cached = {
+        loaded: false,
+        why: `@ranp/native is outdated: it lacks one of ${ADDON_FUNCTIONS.join(', ')}`,
+      };
+    } else {
+      cached = { loaded: true, addon, info: addon.info() };
+    }
+  } catch (error) {
+    cached = { loaded: false, why: describeLoadError(error) };
+  }
+  return cached;
+}
+
+function describeLoadError(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  if (code === 'MODULE_NOT_FOUND' && message.includes("'@ranp/native'"))
+    return '@ranp/native is not installed (optional dependency skipped or failed to build)';
+  if (code === 'MODULE_NOT_FOUND') return `@ranp/native was not built (${message})`;
+  if (code === 'ERR_DLOPEN_FAILED') return `@ranp/native failed to load a shared library: ${message}`;
+  return `@ranp/native failed to load: ${message}`;
+}

@@ -1,0 +1,58 @@
+// N-API entry of @ranp/native: oneDNN kernels over tfjs's NDHWC float32 buffers.
+#include <napi.h>
+#include <omp.h>
+
+#include "context.h"
+#include "conv3d.h"
+
+namespace ranp {
+
+dnnl::engine& cpuEngine() {
+  static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  return engine;
+}
+
+dnnl::stream& cpuStream() {
+  static dnnl::stream stream(cpuEngine());
+  return stream;
+}
+
+namespace {
+
+const char* isaName(dnnl::cpu_isa isa) {
+  switch (isa) {
+    case dnnl::cpu_isa::sse41: return "sse41";
+    case dnnl::cpu_isa::avx: return "avx";
+    case dnnl::cpu_isa::avx2: return "avx2";
+    case dnnl::cpu_isa::avx512_core: return "avx512_core";
+    case dnnl::cpu_isa::avx512_core_vnni: return "avx512_core_vnni";
+    case dnnl::cpu_isa::avx512_core_bf16: return "avx512_core_bf16";
+    case dnnl::cpu_isa::avx512_core_amx: return "avx512_core_amx";
+    default: return "other";
+  }
+}
+
+}  // namespace
+
+// info(): { oneDnnVersion, threads, isa } — what `ranp doctor` and the bench report.
+Napi::Value Info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const dnnl_version_t* v = dnnl_version();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("oneDnnVersion", std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch));
+  out.Set("threads", omp_get_max_threads());
+  out.Set("isa", isaName(dnnl::get_effective_cpu_isa()));
+  return out;
+}
+
+}  // namespace ranp
+
+static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
+  exports.Set("info", Napi::Function::New(env, ranp::Info));
+  exports.Set("conv3dForward", Napi::Function::New(env, ranp::Conv3dForward));
+  exports.Set("conv3dBackwardInput", Napi::Function::New(env, ranp::Conv3dBackwardInput));
+  exports.Set("conv3dBackwardFilter", Napi::Function::New(env, ranp::Conv3dBackwardFilter));
+  return exports;
+}
+
+NODE_API_MODULE(ranp_native, InitAddon)
