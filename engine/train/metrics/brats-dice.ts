@@ -13,7 +13,10 @@ export const BRATS_REGIONS: Record<BratsRegion, (label: number) => boolean> = {
   wt: (l) => l > 0,
 };
 
-export function diceScore(prediction: ArrayLike<boolean | number>, truth: ArrayLike<boolean | number>): number {
+export function diceScore(
+  prediction: ArrayLike<boolean | number>,
+  truth: ArrayLike<boolean | number>,
+): number {
   if (prediction.length !== truth.length)
     throw new Error(`diceScore: prediction has ${prediction.length} voxels, truth ${truth.length}`);
   let both = 0;

@@ -11,7 +11,9 @@ export function addToConfusion(
   ignoreLabel = 255,
 ): Float64Array {
   if (matrix.length !== classes * classes)
-    throw new Error(`confusion: matrix has ${matrix.length} cells, ${classes} classes need ${classes * classes}`);
+    throw new Error(
+      `confusion: matrix has ${matrix.length} cells, ${classes} classes need ${classes * classes}`,
+    );
   if (prediction.length !== truth.length)
     throw new Error(`confusion: prediction has ${prediction.length} entries, truth ${truth.length}`);
   for (let i = 0; i < truth.length; i++) {

@@ -60,7 +60,8 @@ export function aggregatePartMiou(shapes: readonly ShapeIoU[]): PartMiou {
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const perCategory: PartMiou['perCategory'] = {};
-  for (const [category, ious] of byCategory) perCategory[category] = { miou: mean(ious), shapes: ious.length };
+  for (const [category, ious] of byCategory)
+    perCategory[category] = { miou: mean(ious), shapes: ious.length };
   return {
     classMiou: mean(Object.values(perCategory).map((c) => c.miou)),
     instanceMiou: mean(shapes.map((s) => s.iou)),

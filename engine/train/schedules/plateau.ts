@@ -25,7 +25,8 @@ export const PLATEAU_DEFAULTS: Omit<PlateauOptions, 'lr'> = {
 export function createPlateau(options: Partial<PlateauOptions> & { lr: number }): LrSchedule {
   const o: PlateauOptions = { ...PLATEAU_DEFAULTS, ...options };
   checkLearningRate('plateau', o.lr);
-  if (!(o.factor > 0 && o.factor < 1)) throw new Error(`plateau schedule: factor must be in (0, 1), got ${o.factor}`);
+  if (!(o.factor > 0 && o.factor < 1))
+    throw new Error(`plateau schedule: factor must be in (0, 1), got ${o.factor}`);
   let lr = o.lr;
   let best: number | null = null;
   let badEpochs = 0;

@@ -20,7 +20,8 @@ const schedules: { [K in ScheduleSpec['kind']]: (spec: Extract<ScheduleSpec, { k
 
 export function createSchedule(spec: ScheduleSpec): LrSchedule {
   const factory = schedules[spec.kind] as ((s: ScheduleSpec) => LrSchedule) | undefined;
-  if (!factory) throw new Error(`unknown schedule '${spec.kind}' (known: ${Object.keys(schedules).join(', ')})`);
+  if (!factory)
+    throw new Error(`unknown schedule '${spec.kind}' (known: ${Object.keys(schedules).join(', ')})`);
   return factory(spec);
 }
 

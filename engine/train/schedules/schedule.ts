@@ -16,5 +16,6 @@ export interface LrSchedule {
 }
 
 export function checkLearningRate(kind: string, lr: number): void {
-  if (!(lr > 0) || !Number.isFinite(lr)) throw new Error(`${kind} schedule: learning rate must be > 0, got ${lr}`);
+  if (!(lr > 0) || !Number.isFinite(lr))
+    throw new Error(`${kind} schedule: learning rate must be > 0, got ${lr}`);
 }

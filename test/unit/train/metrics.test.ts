@@ -73,7 +73,8 @@ function bruteHd95(a: Uint8Array, b: Uint8Array, shape: number[], spacing: numbe
   };
   const sa = surface(a);
   const sb = surface(b);
-  const nearest = (p: number[], set: number[][]) => Math.min(...set.map((q) => Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2])));
+  const nearest = (p: number[], set: number[][]) =>
+    Math.min(...set.map((q) => Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2])));
   const all = [...sa.map((p) => nearest(p, sb)), ...sb.map((p) => nearest(p, sa))].sort((x, y) => x - y);
   const rank = 0.95 * (all.length - 1);
   const lo = Math.floor(rank);
@@ -102,7 +103,8 @@ describe('HD95', () => {
         for (let z = 0; z < 6; z++)
           for (let y = 0; y < 7; y++)
             for (let x = 0; x < 8; x++)
-              if ((z - cz) ** 2 + (y - cy) ** 2 + (x - cx) ** 2 <= r * r || random() < 0.05) m[(z * 7 + y) * 8 + x] = 1;
+              if ((z - cz) ** 2 + (y - cy) ** 2 + (x - cx) ** 2 <= r * r || random() < 0.05)
+                m[(z * 7 + y) * 8 + x] = 1;
         return m;
       };
       const a = blob(2 + random() * 2, 3, 3 + random() * 2, 2);
@@ -145,7 +147,8 @@ describe('UCF101 top-1', () => {
   ];
   it('clip accuracy counts each clip', () => expect(clipTop1(clips)).toBeCloseTo(1 / 3, 12));
   // v1 mean softmax ≈ [0.50, 0.34, 0.16] → class 0 (correct); v2 → class 2 (wrong)
-  it('video accuracy averages softmax over a video’s clips', () => expect(videoTop1(clips)).toBeCloseTo(0.5, 12));
+  it('video accuracy averages softmax over a video’s clips', () =>
+    expect(videoTop1(clips)).toBeCloseTo(0.5, 12));
 });
 
 describe('confusion matrix', () => {

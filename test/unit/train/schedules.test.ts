@@ -15,13 +15,27 @@ describe('learning-rate schedules', () => {
   });
 
   it('plateau: reduces after patience+1 bad epochs, honours cooldown, and its state round-trips', () => {
-    const s = createSchedule({ kind: 'plateau', lr: 0.1, mode: 'min', patience: 1, factor: 0.5, cooldown: 1 });
+    const s = createSchedule({
+      kind: 'plateau',
+      lr: 0.1,
+      mode: 'min',
+      patience: 1,
+      factor: 0.5,
+      cooldown: 1,
+    });
     s.observe(1.0); // best
     s.observe(1.0); // bad 1
     expect(s.lrFor(2)).toBeCloseTo(0.1, 12);
     s.observe(0.99995); // not better by the 1e-4 relative threshold: bad 2 > patience → 0.05
     expect(s.lrFor(3)).toBeCloseTo(0.05, 12);
-    const restored = createSchedule({ kind: 'plateau', lr: 0.1, mode: 'min', patience: 1, factor: 0.5, cooldown: 1 });
+    const restored = createSchedule({
+      kind: 'plateau',
+      lr: 0.1,
+      mode: 'min',
+      patience: 1,
+      factor: 0.5,
+      cooldown: 1,
+    });
     restored.setState(JSON.parse(JSON.stringify(s.getState())));
     for (const sched of [s, restored]) {
       sched.observe(1.0); // bad, but cooldown resets the count

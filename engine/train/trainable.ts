@@ -1,0 +1,23 @@
+import type * as tf from '@tensorflow/tfjs';
+
+/**
+ * What training needs from a net, whatever builds it. engine/nn's models are adapted to this in
+ * net-model.ts; tests may use any small model that satisfies it.
+ */
+export interface TrainableModel {
+  /** Every variable by its 'layer.param' key, trainable ones and running statistics alike. */
+  readonly variables: ReadonlyMap<string, tf.Variable>;
+  /** Keys of the variables the optimizer updates. */
+  readonly trainableKeys: readonly string[];
+  /**
+   * NDHWC input → logits (N, D, H, W, classes) or (N, classes). In training mode also returns the
+   * new running statistics by variable key, assigned by the caller after the step.
+   */
+  forward(
+    x: tf.Tensor,
+    options: { training: boolean; seed: number },
+  ): { logits: tf.Tensor; statUpdates: Map<string, tf.Tensor> };
+}
+
+/** (logits, labels) → scalar loss; labels are int32 (N, D, H, W) voxel labels or (N) classes. */
+export type LossFn = (logits: tf.Tensor, labels: tf.Tensor) => tf.Scalar;
