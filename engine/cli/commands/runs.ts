@@ -1,0 +1,295 @@
+import { parseArgs } from 'node:util';
+import { UsageError, type CliCommand, type CliIO } from '../command.js';
+import {
+  openStore,
+  runToJson,
+  RUN_STATUSES,
+  RUN_TASKS,
+  type ExportFormat,
+  type RunFilter,
+  type RunRecord,
+  type RunSortKey,
+  type RunStatus,
+  type RunTask,
+  type Store,
+} from '../../store/index.js';
+
+const USAGE = `Usage: ranp runs <action> [options]
+
+Actions:
+  list                          runs, newest last (filters below)
+  show ID                       one run: fields, config, last metrics, prune report, artifacts
+  compare ID ID [ID…]           config values that differ; best and last value of each metric
+  export ID --format csv|json|bundle [--out PATH]
+                                csv: folder of tables; json: one file (stdout without --out);
+                                bundle: self-contained folder for 'ranp runs import'
+  import BUNDLE                 add a bundle's run to this store (verifies every file)
+  delete ID                     remove a run, its metrics and unshared artifact files
+
+Options:
+  --data-dir DIR   store folder (default: $RANP_DATA_DIR, else the platform's app-data folder)
+  --db FILE        database file (artifacts stay in the data folder)
+  --json           machine-readable output
+  list filters:    --task ${RUN_TASKS.join('|')}  --net NAME  --method NAME  --status STATUS
+                   --text SUBSTRING  --sort id|createdAt|net|method|sparsity|status|task  --desc  --limit N`;
+
+const SORT_KEYS: readonly RunSortKey[] = ['id', 'createdAt', 'net', 'method', 'sparsity', 'status', 'task'];
+const FORMATS: readonly ExportFormat[] = ['csv', 'json', 'bundle'];
+
+/** Fixed-width text table; numbers right-aligned. */
+export function formatTable(
+  header: readonly string[],
+  rows: readonly (readonly (string | number | null)[])[],
+): string {
+  const text = rows.map((row) => row.map((cell) => (cell === null ? '-' : String(cell))));
+  const widths = header.map((h, i) => Math.max(h.length, ...text.map((row) => row[i].length)));
+  const line = (cells: readonly string[], numeric: readonly boolean[]) =>
+    cells
+      .map((cell, i) => (numeric[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  const numericColumns = header.map(
+    (_, i) => rows.length > 0 && rows.every((row) => row[i] === null || typeof row[i] === 'number'),
+  );
+  return [
+    line(
+      header,
+      header.map(() => false),
+    ),
+    line(
+      widths.map((w) => '-'.repeat(w)),
+      numericColumns,
+    ),
+    ...text.map((row) => line(row, numericColumns)),
+  ].join('\n');
+}
+
+const formatNumber = (value: number | null | undefined) =>
+  value === null || value === undefined
+    ? null
+    : Number.isInteger(value)
+      ? value
+      : Number(value.toPrecision(5));
+
+function runId(text: string | undefined): number {
+  const id = Number(text);
+  if (!text || !Number.isSafeInteger(id) || id <= 0)
+    throw new UsageError(`expected a run id (positive integer), got '${text ?? ''}'`);
+  return id;
+}
+
+function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  option: string,
+): T | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value as T))
+    throw new UsageError(`${option} must be one of ${allowed.join(', ')}, got '${value}'`);
+  return value as T;
+}
+
+function printJson(io: CliIO, value: unknown): void {
+  io.out(JSON.stringify(value, null, 2));
+}
+
+function list(store: Store, filter: RunFilter, io: CliIO, json: boolean): void {
+  const runs = store.listRuns(filter);
+  if (json) return printJson(io, runs);
+  if (runs.length === 0) return io.out('no runs');
+  io.out(
+    formatTable(
+      ['id', 'status', 'task', 'net', 'method', 'sparsity', 'seed', 'role', 'created', 'name'],
+      runs.map((r) => [
+        r.id,
+        r.status,
+        r.task,
+        r.net,
+        r.method,
+        formatNumber(r.sparsity),
+        r.seed,
+        r.role,
+        new Date(r.createdAt).toISOString().slice(0, 16).replace('T', ' '),
+        r.name,
+      ]),
+    ),
+  );
+}
+
+function show(store: Store, id: number, io: CliIO, json: boolean): void {
+  const run = store.getRun(id);
+  const last = store.lastMetrics(id);
+  const report = store.getPruneReport(id);
+  const artifacts = store.listArtifacts(id);
+  if (json) return printJson(io, { run, lastMetrics: last, pruneReport: report, artifacts });
+  const fields: [string, string | number | null][] = [
+    ['id', run.id],
+    ['uuid', run.uuid],
+    ['project', run.project],
+    ['name', run.name],
+    ['status', run.status + (run.error ? ` (${run.error})` : '')],
+    ['task', run.task],
+    ['dataset', run.dataset],
+    ['net', run.net],
+    ['method', run.method],
+    ['sparsity', formatNumber(run.sparsity)],
+    ['lambda', formatNumber(run.lambda)],
+    ['seed', run.seed],
+    ['role', run.role],
+    ['parent run', run.parentRunId],
+    ['backend', [run.backend, run.device].filter(Boolean).join(' / ') || null],
+    ['app version', run.appVersion],
+    ['created', new Date(run.createdAt).toISOString()],
+    ['started', run.startedAt === null ? null : new Date(run.startedAt).toISOString()],
+    ['ended', run.endedAt === null ? null : new Date(run.endedAt).toISOString()],
+  ];
+  io.out(fields.map(([k, v]) => `${k.padEnd(12)} ${v ?? '-'}`).join('\n'));
+  io.out(`\nconfig\n${JSON.stringify(run.config, null, 2)}`);
+  if (last.length)
+    io.out(
+      `\nlast metrics\n${formatTable(
+        ['metric', 'step', 'value'],
+        last.map((m) => [m.name, m.step, formatNumber(m.value)]),
+      )}`,
+    );
+  if (report) {
+    io.out(
+      `\nprune report\n${formatTable(
+        ['layer', 'kept', 'total', 'flops before', 'flops after'],
+        report.layers.map((l) => [l.layer, l.kept, l.total, l.flopsBefore ?? null, l.flopsAfter ?? null]),
+      )}`,
+    );
+  }
+  if (artifacts.length) {
+    io.out(
+      `\nartifacts\n${formatTable(
+        ['name', 'kind', 'epoch', 'bytes', 'sha256'],
+        artifacts.map((a) => [a.name, a.kind, a.epoch, a.size, a.hash.slice(0, 16)]),
+      )}`,
+    );
+  }
+}
+
+function compare(store: Store, ids: number[], io: CliIO, json: boolean): void {
+  const comparison = store.compareRuns(ids);
+  if (json) return printJson(io, comparison);
+  const header = ['', ...ids.map((id) => `run ${id}`)];
+  const show = (v: unknown) => (v === undefined ? '(absent)' : typeof v === 'string' ? v : JSON.stringify(v));
+  io.out(
+    comparison.differences.length
+      ? `differing parameters\n${formatTable(
+          header,
+          comparison.differences.map((d) => [d.key, ...d.values.map(show)]),
+        )}`
+      : 'no differing parameters',
+  );
+  if (comparison.metrics.length) {
+    const at = (s: { step: number; value: number } | null) =>
+      s ? `${formatNumber(s.value)} @${s.step}` : null;
+    const rows = comparison.metrics.flatMap((m) => [
+      [`${m.name} best (${m.better})`, ...m.best.map(at)],
+      [`${m.name} last`, ...m.last.map(at)],
+    ]);
+    io.out(`\nmetrics\n${formatTable(header, rows)}`);
+  }
+}
+
+export const runsCommand: CliCommand = {
+  name: 'runs',
+  summary: 'list, show, compare, export, import and delete stored runs',
+  usage: USAGE,
+  async run(argv, io) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: {
+          'data-dir': { type: 'string' },
+          db: { type: 'string' },
+          json: { type: 'boolean', default: false },
+          task: { type: 'string' },
+          net: { type: 'string' },
+          method: { type: 'string' },
+          status: { type: 'string' },
+          text: { type: 'string' },
+          sort: { type: 'string' },
+          desc: { type: 'boolean', default: false },
+          limit: { type: 'string' },
+          format: { type: 'string' },
+          out: { type: 'string' },
+        },
+      });
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const { values, positionals } = parsed;
+    const [action, ...args] = positionals;
+    if (!action) throw new UsageError('missing action');
+    const store = openStore({ dataDir: values['data-dir'], dbPath: values.db });
+    try {
+      switch (action) {
+        case 'list': {
+          const limit = values.limit === undefined ? undefined : Number(values.limit);
+          if (limit !== undefined && !(Number.isSafeInteger(limit) && limit > 0))
+            throw new UsageError(`--limit must be a positive integer, got '${values.limit}'`);
+          list(
+            store,
+            {
+              task: oneOf<RunTask>(values.task, RUN_TASKS, '--task'),
+              net: values.net,
+              method: values.method,
+              status: oneOf<RunStatus>(values.status, RUN_STATUSES, '--status'),
+              text: values.text,
+              sort: oneOf(values.sort, SORT_KEYS, '--sort'),
+              descending: values.desc,
+              limit,
+            },
+            io,
+            values.json,
+          );
+          return 0;
+        }
+        case 'show':
+          show(store, runId(args[0]), io, values.json);
+          return 0;
+        case 'compare':
+          if (args.length < 2) throw new UsageError('compare needs at least two run ids');
+          compare(store, args.map(runId), io, values.json);
+          return 0;
+        case 'export': {
+          const id = runId(args[0]);
+          const format = oneOf(values.format, FORMATS, '--format');
+          if (!format) throw new UsageError('export needs --format csv|json|bundle');
+          if (format === 'json' && !values.out) {
+            io.out(JSON.stringify(runToJson(store, id), null, 2));
+            return 0;
+          }
+          if (!values.out) throw new UsageError(`--format ${format} writes a folder: give --out PATH`);
+          const files = store.exportRun(id, format, values.out);
+          if (values.json) printJson(io, { files });
+          else io.out(`run ${id} exported (${format}):\n${files.map((f) => `  ${f}`).join('\n')}`);
+          return 0;
+        }
+        case 'import': {
+          if (!args[0]) throw new UsageError('import needs a bundle folder');
+          const run = store.importBundle(args[0]);
+          if (values.json) printJson(io, run);
+          else io.out(`imported run ${run.uuid} as run ${run.id} (${run.net}, ${run.status})`);
+          return 0;
+        }
+        case 'delete': {
+          const id = runId(args[0]);
+          store.deleteRun(id);
+          if (values.json) printJson(io, { deleted: id });
+          else io.out(`deleted run ${id}`);
+          return 0;
+        }
+        default:
+          throw new UsageError(`unknown action '${action}'`);
+      }
+    } finally {
+      store.dispose();
+    }
+  },
+};

@@ -1,0 +1,325 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { parseCsv } from './csv.js';
+import { hashFile, putContent, verifyContent } from './content-store.js';
+import { ArtifactIntegrityError, BundleError, StoreError } from './errors.js';
+import { metricsToCsv, METRIC_CSV_HEADER } from './export.js';
+import { assertPlainFileName, resolveInside, unsafePathReason } from './safe-path.js';
+import type { Store } from './store.js';
+import {
+  ARTIFACT_KINDS,
+  RUN_STATUSES,
+  RUN_TASKS,
+  type JsonObject,
+  type PruneReportInput,
+  type RunRecord,
+  type SystemMetricsRow,
+} from './types.js';
+
+/**
+ * A run bundle is a self-contained folder another machine can import:
+ *   manifest.json        format + version, the run's metadata, sha256 and size of every file below
+ *   config.json          the run's full configuration
+ *   metrics.csv          every metric value (long format)
+ *   prune-report.json    the prune report, if the run has one
+ *   system-metrics.json  per-epoch throughput and memory, if recorded
+ *   artifacts/<name>     checkpoints, score files, predictions…
+ * manifest.json is written last, so a bundle cut short by a crash is refused on import.
+ */
+export const BUNDLE_FORMAT = 'ranp-run-bundle';
+export const BUNDLE_VERSION = 1;
+
+const nullableString = z.string().nullable();
+const nullableNumber = z.number().nullable();
+
+const manifestSchema = z.object({
+  format: z.literal(BUNDLE_FORMAT),
+  version: z.literal(BUNDLE_VERSION),
+  createdAt: z.string(),
+  run: z.object({
+    uuid: z.string().min(1),
+    parentUuid: nullableString,
+    project: z.string().min(1),
+    name: nullableString,
+    task: z.enum(RUN_TASKS),
+    dataset: nullableString,
+    net: z.string().min(1),
+    method: nullableString,
+    sparsity: nullableNumber,
+    lambda: nullableNumber,
+    seed: z.number().int().nullable(),
+    role: nullableString,
+    backend: nullableString,
+    device: nullableString,
+    appVersion: z.string(),
+    status: z.enum(RUN_STATUSES),
+    error: nullableString,
+    createdAt: z.number(),
+    startedAt: nullableNumber,
+    endedAt: nullableNumber,
+    notes: nullableString,
+  }),
+  files: z.array(
+    z.object({
+      path: z.string(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      size: z.number().int().nonnegative(),
+    }),
+  ),
+  artifacts: z.array(
+    z.object({
+      file: z.string(),
+      kind: z.enum(ARTIFACT_KINDS),
+      name: z.string(),
+      epoch: z.number().int().nullable(),
+    }),
+  ),
+});
+
+export type BundleManifest = z.infer<typeof manifestSchema>;
+
+function isEmptyOrAbsent(dir: string): boolean {
+  return !fs.existsSync(dir) || (fs.statSync(dir).isDirectory() && fs.readdirSync(dir).length === 0);
+}
+
+/** Writes the run as a bundle into `outDir` (which must not exist or be empty). Returns the manifest. */
+export function exportBundle(store: Store, runId: number, outDir: string): BundleManifest {
+  const run = store.getRun(runId);
+  if (!isEmptyOrAbsent(outDir))
+    throw new StoreError(`bundle folder ${outDir} already exists and is not empty`);
+  const artifacts = store.listArtifacts(runId).map((a) => store.verifyArtifact(runId, a.name));
+  fs.mkdirSync(path.join(outDir, 'artifacts'), { recursive: true });
+  const written: string[] = [];
+  const write = (relPath: string, text: string) => {
+    fs.writeFileSync(path.join(outDir, relPath), text);
+    written.push(relPath);
+  };
+  write('config.json', JSON.stringify(run.config, null, 2));
+  write('metrics.csv', metricsToCsv(store.metrics(runId)));
+  const report = store.getPruneReport(runId);
+  if (report) write('prune-report.json', JSON.stringify(report.report, null, 2));
+  const system = store.systemMetrics(runId);
+  if (system.length) write('system-metrics.json', JSON.stringify(system, null, 2));
+  for (const a of artifacts) {
+    fs.copyFileSync(a.path, path.join(outDir, 'artifacts', a.name));
+    written.push(`artifacts/${a.name}`);
+  }
+  const parentUuid = run.parentRunId === null ? null : store.getRun(run.parentRunId).uuid;
+  const manifest: BundleManifest = {
+    format: BUNDLE_FORMAT,
+    version: BUNDLE_VERSION,
+    createdAt: new Date().toISOString(),
+    run: {
+      uuid: run.uuid,
+      parentUuid,
+      project: run.project,
+      name: run.name,
+      task: run.task,
+      dataset: run.dataset,
+      net: run.net,
+      method: run.method,
+      sparsity: run.sparsity,
+      lambda: run.lambda,
+      seed: run.seed,
+      role: run.role,
+      backend: run.backend,
+      device: run.device,
+      appVersion: run.appVersion,
+      status: run.status,
+      error: run.error,
+      createdAt: run.createdAt,
+      startedAt: run.startedAt,
+      endedAt: run.endedAt,
+      notes: run.notes,
+    },
+    files: written.map((relPath) => ({ path: relPath, ...renameHash(hashFile(path.join(outDir, relPath))) })),
+    artifacts: artifacts.map((a) => ({
+      file: `artifacts/${a.name}`,
+      kind: a.kind,
+      name: a.name,
+      epoch: a.epoch,
+    })),
+  };
+  fs.writeFileSync(path.join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  return manifest;
+}
+
+function renameHash({ hash, size }: { hash: string; size: number }): { sha256: string; size: number } {
+  return { sha256: hash, size };
+}
+
+/**
+ * The verified absolute path of a bundle member: refuses unsafe names, anything resolving outside
+ * the bundle, symlinks (at any depth) and non-regular files, then checks size and sha256.
+ */
+function verifiedMember(root: string, entry: { path: string; sha256: string; size: number }): string {
+  const refuse = (why: string) => new BundleError(`bundle ${root}: file '${entry.path}' refused: ${why}`);
+  const reason = unsafePathReason(entry.path);
+  if (reason) throw refuse(reason);
+  const file = resolveInside(root, entry.path);
+  if (!file) throw refuse('it resolves outside the bundle');
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(file);
+  } catch {
+    throw refuse('it is missing');
+  }
+  if (stat.isSymbolicLink()) throw refuse('it is a symbolic link');
+  if (!stat.isFile()) throw refuse('it is not a regular file');
+  if (fs.realpathSync(file) !== file) throw refuse('a folder on its path is a symbolic link');
+  try {
+    verifyContent(file, entry.sha256, entry.size);
+  } catch (error) {
+    if (error instanceof ArtifactIntegrityError)
+      throw refuse(error.message.replace(/^artifact file \S+: /, ''));
+    throw error;
+  }
+  return file;
+}
+
+function readManifest(root: string): BundleManifest {
+  const file = path.join(root, 'manifest.json');
+  if (!fs.existsSync(file)) throw new BundleError(`${root} is not a run bundle: manifest.json is missing`);
+  if (fs.lstatSync(file).isSymbolicLink())
+    throw new BundleError(`bundle ${root}: manifest.json is a symbolic link`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new BundleError(`bundle ${root}: manifest.json is not valid JSON (${(error as Error).message})`);
+  }
+  const parsed = manifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new BundleError(`bundle ${root}: manifest.json field '${issue.path.join('.')}': ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+function parseMetricsCsv(root: string, text: string) {
+  const [header, ...rows] = parseCsv(text);
+  if (header?.join(',') !== METRIC_CSV_HEADER.join(',')) {
+    throw new BundleError(`bundle ${root}: metrics.csv header must be '${METRIC_CSV_HEADER.join(',')}'`);
+  }
+  return rows.map((cells, i) => {
+    const [, step, epoch, name, value, wallTime] = cells;
+    const numbers = [Number(step), Number(value), Number(wallTime)];
+    if (cells.length !== METRIC_CSV_HEADER.length || numbers.some((n) => !Number.isFinite(n)) || !name) {
+      throw new BundleError(`bundle ${root}: metrics.csv row ${i + 2} is malformed`);
+    }
+    return {
+      step: numbers[0],
+      epoch: epoch === '' ? null : Number(epoch),
+      name,
+      value: numbers[1],
+      wallTime: numbers[2],
+    };
+  });
+}
+
+/**
+ * Imports a bundle as a new run (new local id, same uuid). Everything is verified before anything
+ * is written; files land only in the store's content-addressed folders, never at names taken from
+ * the bundle. A run exported while 'running' arrives as 'interrupted'.
+ */
+export function importBundle(store: Store, bundleDir: string): RunRecord {
+  const root = fs.realpathSync(bundleDir);
+  const manifest = readManifest(root);
+  const members = new Map(manifest.files.map((entry) => [entry.path, verifiedMember(root, entry)]));
+  const member = (relPath: string): string => {
+    const file = members.get(relPath);
+    if (!file) throw new BundleError(`bundle ${root}: '${relPath}' is not listed in manifest.json`);
+    return file;
+  };
+  for (const a of manifest.artifacts) assertPlainFileName(a.name, `bundle ${root}: artifact name`);
+  const existing = store.findRunByUuid(manifest.run.uuid);
+  if (existing)
+    throw new BundleError(
+      `bundle ${root}: run ${manifest.run.uuid} is already in this store as run ${existing.id}`,
+    );
+
+  const config = JSON.parse(fs.readFileSync(member('config.json'), 'utf8')) as JsonObject;
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+    throw new BundleError(`bundle ${root}: config.json must hold a JSON object`);
+  }
+  const metrics = parseMetricsCsv(root, fs.readFileSync(member('metrics.csv'), 'utf8'));
+  const report = members.has('prune-report.json')
+    ? (JSON.parse(fs.readFileSync(member('prune-report.json'), 'utf8')) as PruneReportInput)
+    : null;
+  const system = members.has('system-metrics.json')
+    ? (JSON.parse(fs.readFileSync(member('system-metrics.json'), 'utf8')) as SystemMetricsRow[])
+    : [];
+  const contents = manifest.artifacts.map((a) => ({
+    ...a,
+    content: putContent(store.paths, a.kind, { file: member(a.file) }),
+  }));
+
+  const { run } = manifest;
+  const parentId = run.parentUuid ? (store.findRunByUuid(run.parentUuid)?.id ?? null) : null;
+  const db = store.db;
+  const runId = db
+    .transaction(() => {
+      db.prepare(`INSERT OR IGNORE INTO projects (name, created_at) VALUES (?, ?)`).run(
+        run.project,
+        Date.now(),
+      );
+      const projectId = db
+        .prepare<[string], { id: number }>(`SELECT id FROM projects WHERE name = ?`)
+        .get(run.project)!.id;
+      const id = Number(
+        db
+          .prepare(
+            `INSERT INTO runs (uuid, project_id, name, task, dataset, net, method, sparsity, lambda, seed, role, parent_run_id,
+             config_json, backend, device, app_version, status, error, created_at, started_at, ended_at, notes)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            run.uuid,
+            projectId,
+            run.name,
+            run.task,
+            run.dataset,
+            run.net,
+            run.method,
+            run.sparsity,
+            run.lambda,
+            run.seed,
+            run.role,
+            parentId,
+            JSON.stringify(config),
+            run.backend,
+            run.device,
+            run.appVersion,
+            run.status === 'running' ? 'interrupted' : run.status,
+            run.error,
+            run.createdAt,
+            run.startedAt,
+            run.endedAt,
+            run.notes,
+          ).lastInsertRowid,
+      );
+      const insertMetric = db.prepare(
+        `INSERT INTO metrics (run_id, step, epoch, name, value, wall_time) VALUES (?, ?, ?, ?, ?, ?)`,
+      );
+      for (const m of metrics) insertMetric.run(id, m.step, m.epoch, m.name, m.value, m.wallTime);
+      const insertSystem = db.prepare(
+        `INSERT INTO system_metrics (run_id, epoch, wall_time, samples_per_second, peak_memory_bytes, extra_json) VALUES (?, ?, ?, ?, ?, ?)`,
+      );
+      for (const s of system) {
+        insertSystem.run(
+          id,
+          s.epoch,
+          s.wallTime,
+          s.samplesPerSecond ?? null,
+          s.peakMemoryBytes ?? null,
+          s.extra ? JSON.stringify(s.extra) : null,
+        );
+      }
+      if (report) store.recordPruneReport(id, report);
+      for (const a of contents) store.insertArtifactRow(id, a.kind, a.name, a.epoch, a.content, Date.now());
+      return id;
+    })
+    .immediate();
+  return store.getRun(runId);
+}
