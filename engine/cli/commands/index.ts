@@ -1,4 +1,7 @@
 import type { CliCommand } from '../command.js';
+import { runsCommand } from './runs.js';
 
 /** Every `ranp` subcommand, one line each. */
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [
+  runsCommand,
+];
