@@ -52,6 +52,11 @@ export interface PoolAttrs {
   kernel: Triple;
   stride: Triple;
   padding: PaddingSpec;
+  /**
+   * Clamp the kernel per axis to the (padded) input's extent instead of failing (I3D's final
+   * (2,7,7) average pool at inputs smaller than 16×224²).
+   */
+  clampKernel?: boolean;
 }
 
 export interface UpsampleAttrs {

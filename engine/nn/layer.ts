@@ -46,12 +46,7 @@ export interface LayerDef<K extends LayerKind> {
   /** Shape check up front: throws a specific error naming the layer. */
   outputShape(node: LayerNodeOf<K>, inputs: FeatureShape[]): FeatureShape;
   params(node: LayerNodeOf<K>): ParamSpec[];
-  forward(
-    node: LayerNodeOf<K>,
-    inputs: tf.Tensor[],
-    params: Params,
-    ctx: ForwardContext,
-  ): tf.Tensor;
+  forward(node: LayerNodeOf<K>, inputs: tf.Tensor[], params: Params, ctx: ForwardContext): tf.Tensor;
   /** FLOPs for batch 1 (multiply-add = 1), ranp-method.md section 4. */
   flops(node: LayerNodeOf<K>, inputs: FeatureShape[], output: FeatureShape): number;
   /** Whether the output counts as feature-map memory (layer modules do; pure tensor ops do not). */

@@ -1,0 +1,54 @@
+import * as tf from '@tensorflow/tfjs';
+import type { LayerDef } from '../layer.js';
+import { as5D, perChannel } from '../ops.js';
+import { affineParams, normFlops, normOutputShape } from './norm-shared.js';
+
+/** PyTorch's default weight of the new batch statistics in the running average. */
+export const DEFAULT_BN_MOMENTUM = 0.1;
+
+/**
+ * BatchNorm3d written from tf.moments (tfjs's batchNorm has no rank-5 gradient). Training:
+ * normalizes with the batch statistics and reports new running statistics in ctx.statUpdates
+ * (`<layer>.runningMean`, `<layer>.runningVar`, PyTorch-style: unbiased variance). Evaluation:
+ * uses the running statistics.
+ */
+export const batchNorm3dLayer: LayerDef<'batchNorm3d'> = {
+  kind: 'batchNorm3d',
+  channelRole: 'passthrough',
+  outputShape: (node, inputs) => normOutputShape(node.name, node.attrs, inputs),
+  params: (node) => [
+    ...affineParams(node.attrs.channels),
+    { name: 'runningMean', shape: [node.attrs.channels], init: 'zeros', trainable: false, outAxis: 0 },
+    { name: 'runningVar', shape: [node.attrs.channels], init: 'ones', trainable: false, outAxis: 0 },
+  ],
+  forward(node, inputs, params, ctx) {
+    const { channels, eps } = node.attrs;
+    const x = as5D(inputs[0], node.name);
+    let mean: tf.Tensor;
+    let variance: tf.Tensor;
+    if (ctx.training) {
+      ({ mean, variance } = tf.moments(x, [0, 1, 2, 3]));
+      const count = x.size / channels;
+      const momentum = node.attrs.momentum ?? DEFAULT_BN_MOMENTUM;
+      const unbiased = count > 1 ? variance.mul(count / (count - 1)) : variance;
+      ctx.statUpdates.set(
+        `${node.name}.runningMean`,
+        params.runningMean.mul(1 - momentum).add(mean.mul(momentum)),
+      );
+      ctx.statUpdates.set(
+        `${node.name}.runningVar`,
+        params.runningVar.mul(1 - momentum).add(unbiased.mul(momentum)),
+      );
+    } else {
+      mean = params.runningMean;
+      variance = params.runningVar;
+    }
+    const scale = tf.rsqrt(variance.add(eps)).mul(params.gamma);
+    return x
+      .sub(perChannel(mean, channels))
+      .mul(perChannel(scale, channels))
+      .add(perChannel(params.beta, channels));
+  },
+  flops: (_node, inputs) => normFlops(inputs),
+  countsMemory: true,
+};

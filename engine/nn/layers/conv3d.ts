@@ -1,0 +1,124 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Conv3dAttrs } from '../description.js';
+import type { LayerDef } from '../layer.js';
+import { LayerError } from '../errors.js';
+import { as5D, padSpatial, perChannel } from '../ops.js';
+import { tripleVolume } from '../padding.js';
+import { expectChannels, numel, resolveWindow, spatialInput } from '../window.js';
+
+function checkGroups(layer: string, attrs: Conv3dAttrs): void {
+  const { groups, inChannels, outChannels } = attrs;
+  if (!Number.isInteger(groups) || groups < 1 || inChannels % groups !== 0 || outChannels % groups !== 0)
+    throw new LayerError(
+      layer,
+      `groups ${groups} must divide inChannels ${inChannels} and outChannels ${outChannels}`,
+    );
+}
+
+/**
+ * Depthwise conv3d (groups = channels): Σ over kernel depth offsets of a 2D depthwise conv on the
+ * [N·D', H, W, C] depth slice. tfjs has no grouped conv3d; this keeps every op at rank ≤ 4.
+ * filter: [kd, kh, kw, 1, C].
+ */
+export function depthwiseConv3d(
+  x: tf.Tensor5D,
+  filter: tf.Tensor,
+  stride: [number, number, number],
+): tf.Tensor5D {
+  const [n, d, h, w, c] = x.shape;
+  const [kd, kh, kw] = filter.shape;
+  const outD = Math.floor((d - kd) / stride[0]) + 1;
+  const flat = x.reshape([n, d, h * w * c]);
+  const perDepthOffset = tf.split(filter.reshape([kd, kh, kw, c, 1]), kd, 0).map((kernel, offset) => {
+    const depthSlice = tf.stridedSlice(
+      flat,
+      [0, offset, 0],
+      [n, offset + (outD - 1) * stride[0] + 1, h * w * c],
+      [1, stride[0], 1],
+    );
+    return tf.depthwiseConv2d(
+      depthSlice.reshape([n * outD, h, w, c]) as tf.Tensor4D,
+      kernel.reshape([kh, kw, c, 1]) as tf.Tensor4D,
+      [stride[1], stride[2]],
+      'valid',
+    );
+  });
+  const sum = perDepthOffset.length === 1 ? perDepthOffset[0] : tf.addN(perDepthOffset);
+  const [, outH, outW] = sum.shape;
+  return sum.reshape([n, outD, outH, outW, c]);
+}
+
+/** Grouped conv3d: split channels, convolve each group, concatenate. filter: [kd, kh, kw, C_in/groups, C_out]. */
+function groupedConv3d(
+  x: tf.Tensor5D,
+  filter: tf.Tensor5D,
+  stride: [number, number, number],
+  groups: number,
+): tf.Tensor5D {
+  const inputs = tf.split(x, groups, 4) as tf.Tensor5D[];
+  const filters = tf.split(filter, groups, 4) as tf.Tensor5D[];
+  return tf.concat(
+    inputs.map((part, g) => tf.conv3d(part, filters[g], stride, 'valid')),
+    4,
+  ) as tf.Tensor5D;
+}
+
+export const conv3dLayer: LayerDef<'conv3d'> = {
+  kind: 'conv3d',
+  channelRole: 'neurons',
+  outputShape(node, inputs) {
+    const spatial = spatialInput(node.name, inputs);
+    expectChannels(node.name, inputs[0], node.attrs.inChannels);
+    checkGroups(node.name, node.attrs);
+    return {
+      channels: node.attrs.outChannels,
+      spatial: resolveWindow(node.name, spatial, node.attrs).output,
+    };
+  },
+  params(node) {
+    const { kernel, inChannels, outChannels, groups, bias } = node.attrs;
+    const kvol = tripleVolume(kernel);
+    const depthwise = groups > 1 && groups === inChannels && groups === outChannels;
+    return [
+      {
+        name: 'weight',
+        shape: [...kernel, inChannels / groups, outChannels],
+        init: 'xavierNormal',
+        trainable: true,
+        outAxis: 4,
+        // A depthwise filter has no input-channel axis: its neuron j reads input channel j.
+        ...(depthwise ? {} : { inAxis: 3 }),
+        fan: { in: (inChannels / groups) * kvol, out: outChannels * kvol },
+      },
+      ...(bias
+        ? [
+            {
+              name: 'bias',
+              shape: [outChannels],
+              init: 'standardNormal' as const,
+              trainable: true,
+              outAxis: 0,
+            },
+          ]
+        : []),
+    ];
+  },
+  forward(node, inputs, params) {
+    const { inChannels, outChannels, groups, bias } = node.attrs;
+    const x = as5D(inputs[0], node.name);
+    const window = resolveWindow(node.name, [x.shape[1], x.shape[2], x.shape[3]], node.attrs);
+    const padded = padSpatial(x, window.padding);
+    const filter = params.weight as tf.Tensor5D;
+    let y: tf.Tensor5D;
+    if (groups === 1) y = tf.conv3d(padded, filter, window.stride, 'valid');
+    else if (groups === inChannels && groups === outChannels)
+      y = depthwiseConv3d(padded, filter, window.stride);
+    else y = groupedConv3d(padded, filter, window.stride, groups);
+    return bias ? tf.add(y, perChannel(params.bias, outChannels)) : y;
+  },
+  flops(node, _inputs, output) {
+    const { kernel, inChannels, groups, bias } = node.attrs;
+    return numel(output) * ((inChannels / groups) * tripleVolume(kernel) + (bias ? 1 : 0));
+  },
+  countsMemory: true,
+};

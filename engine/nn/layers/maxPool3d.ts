@@ -1,0 +1,22 @@
+import * as tf from '@tensorflow/tfjs';
+import type { LayerDef } from '../layer.js';
+import { as5D, padSpatial } from '../ops.js';
+import { resolveWindow, spatialInput } from '../window.js';
+
+/** Max pool; padding never wins (padded with −∞), as PyTorch and TF 'same' pools behave. */
+export const maxPool3dLayer: LayerDef<'maxPool3d'> = {
+  kind: 'maxPool3d',
+  channelRole: 'passthrough',
+  outputShape(node, inputs) {
+    const spatial = spatialInput(node.name, inputs);
+    return { channels: inputs[0].channels, spatial: resolveWindow(node.name, spatial, node.attrs).output };
+  },
+  params: () => [],
+  forward(node, inputs) {
+    const x = as5D(inputs[0], node.name);
+    const window = resolveWindow(node.name, [x.shape[1], x.shape[2], x.shape[3]], node.attrs);
+    return tf.maxPool3d(padSpatial(x, window.padding, -Infinity), window.kernel, window.stride, 'valid');
+  },
+  flops: () => 0,
+  countsMemory: true,
+};

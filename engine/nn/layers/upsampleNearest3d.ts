@@ -1,0 +1,63 @@
+import * as tf from '@tensorflow/tfjs';
+import type { FeatureShape, Triple, UpsampleAttrs } from '../description.js';
+import type { LayerDef } from '../layer.js';
+import { LayerError } from '../errors.js';
+import { as5D } from '../ops.js';
+import { expectInputCount } from '../window.js';
+
+function targetSize(layer: string, attrs: UpsampleAttrs, inputs: FeatureShape[]): Triple {
+  const source = inputs[0]?.spatial;
+  if (attrs.mode === 'matchSecondInput') {
+    expectInputCount(layer, inputs, 2);
+    const target = inputs[1].spatial;
+    if (!source || !target) throw new LayerError(layer, 'both inputs must be spatial (N,D,H,W,C)');
+    return target;
+  }
+  expectInputCount(layer, inputs, 1);
+  if (!source || !attrs.scale)
+    throw new LayerError(layer, "mode 'scale' needs a spatial input and attrs.scale");
+  return source.map((n, axis) => n * (attrs.scale as Triple)[axis]) as Triple;
+}
+
+/** PyTorch 'nearest' source index of each output position: floor(i · in / out). */
+function nearestIndices(inSize: number, outSize: number): tf.Tensor1D {
+  return tf.tensor1d(
+    Array.from({ length: outSize }, (_, i) => Math.min(Math.floor((i * inSize) / outSize), inSize - 1)),
+    'int32',
+  );
+}
+
+/** Gathers along axis 1 of a rank-3 view (rank-5 ops are slow in tfjs). */
+function resizeAxis(x: tf.Tensor, outer: number, inSize: number, inner: number, outSize: number): tf.Tensor {
+  if (inSize === outSize) return x;
+  return tf.gather(x.reshape([outer, inSize, inner]), nearestIndices(inSize, outSize), 1);
+}
+
+/**
+ * Nearest-neighbour upsampling. 'matchSecondInput' (U-Net) resizes to the spatial size of the
+ * second input (the skip); channels are those of the first input (channel role passthrough of input 0).
+ */
+export const upsampleNearest3dLayer: LayerDef<'upsampleNearest3d'> = {
+  kind: 'upsampleNearest3d',
+  channelRole: 'passthrough',
+  outputShape(node, inputs) {
+    return { channels: inputs[0].channels, spatial: targetSize(node.name, node.attrs, inputs) };
+  },
+  params: () => [],
+  forward(node, inputs) {
+    const x = as5D(inputs[0], node.name);
+    const [n, d, h, w, c] = x.shape;
+    const shapes: FeatureShape[] = inputs.map((t) => ({
+      channels: t.shape[4] ?? 0,
+      spatial: [t.shape[1], t.shape[2], t.shape[3]] as Triple,
+    }));
+    const [d2, h2, w2] = targetSize(node.name, node.attrs, shapes);
+    const depth = resizeAxis(x, n, d, h * w * c, d2);
+    const height = resizeAxis(depth, n * d2, h, w * c, h2);
+    const width = resizeAxis(height, n * d2 * h2, w, c, w2);
+    return width.reshape([n, d2, h2, w2, c]);
+  },
+  flops: () => 0,
+  // Functional interpolation in the reference nets: not a layer module, so not counted.
+  countsMemory: false,
+};

@@ -1,0 +1,39 @@
+import type { NetDescription, TaskName } from '../description.js';
+import type { NetOptions } from './builder.js';
+import { UNET3D_BRATS, UNET3D_SHAPENET, unet3d } from './unet3d.js';
+
+export type { NetOptions } from './builder.js';
+
+export interface ZooEntry {
+  name: string;
+  task: TaskName;
+  summary: string;
+  build(options: NetOptions): NetDescription;
+}
+
+/** Every zoo net, one line each. */
+const zoo: ZooEntry[] = [
+  {
+    name: 'unet3d-shapenet',
+    task: 'shapenet',
+    summary: '3D-UNet, ShapeNet parts (1 → 50, f = 64, 64³)',
+    build: (o) => unet3d(UNET3D_SHAPENET, o),
+  },
+  {
+    name: 'unet3d-brats',
+    task: 'brats',
+    summary: '3D-UNet, BraTS (4 → 5, f = 32, 128³)',
+    build: (o) => unet3d(UNET3D_BRATS, o),
+  },
+];
+
+export function listNets(): { name: string; task: TaskName; summary: string }[] {
+  return zoo.map(({ name, task, summary }) => ({ name, task, summary }));
+}
+
+/** Builds a zoo net's description; throws naming the known nets when `name` is unknown. */
+export function buildNet(name: string, options: NetOptions = {}): NetDescription {
+  const entry = zoo.find((e) => e.name === name);
+  if (!entry) throw new Error(`unknown net '${name}' (known: ${zoo.map((e) => e.name).join(', ')})`);
+  return entry.build(options);
+}
