@@ -1,0 +1,11 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendCandidate } from './candidate.js';
+
+/** tfjs's JavaScript kernels: always there, correct, about 1 GFLOP/s for conv3d. */
+export const cpu: BackendCandidate = {
+  name: 'cpu',
+  async activate() {
+    await tf.setBackend('cpu');
+    return { ok: true, tfBackend: 'cpu', native: false, detail: 'tfjs JavaScript kernels' };
+  },
+};

@@ -1,0 +1,7 @@
+import type { BackendCandidate } from './candidate.js';
+import { activateTensorflowBinding } from './tensorflow-binding.js';
+
+export const tfjsNode: BackendCandidate = {
+  name: 'tfjs-node',
+  activate: () => activateTensorflowBinding('@tensorflow/tfjs-node'),
+};

@@ -1,0 +1,72 @@
+import * as tf from '@tensorflow/tfjs';
+import { createRequire } from 'node:module';
+import { errorMessage, type BackendCandidate } from './candidate.js';
+
+interface GpuAdapterLike {
+  info?: { vendor?: string; architecture?: string; description?: string };
+}
+interface GpuLike {
+  requestAdapter(): Promise<GpuAdapterLike | null>;
+}
+interface DawnModule {
+  create(flags: string[]): GpuLike;
+  globals: Record<string, unknown>;
+}
+
+const ADAPTER_TIMEOUT_MS = 10_000;
+
+function isDawnModule(value: unknown): value is DawnModule {
+  const m = value as Partial<DawnModule> | null;
+  return typeof m?.create === 'function' && typeof m.globals === 'object';
+}
+
+/**
+ * WebGPU in plain Node through Dawn (the `webgpu` package): the cross-vendor GPU path. The
+ * globals must exist before tfjs-backend-webgpu loads; the full @tensorflow/tfjs supplies gradients.
+ */
+export const webgpu: BackendCandidate = {
+  name: 'webgpu',
+  async activate() {
+    const require = createRequire(import.meta.url);
+    let dawn: unknown;
+    try {
+      dawn = require('webgpu');
+    } catch (error) {
+      return {
+        ok: false,
+        why: `webgpu (Dawn for Node) not installed or failed to load: ${errorMessage(error)}`,
+      };
+    }
+    if (!isDawnModule(dawn))
+      return { ok: false, why: 'the webgpu package does not export create() and globals' };
+    const g = globalThis as Record<string, unknown>;
+    Object.assign(g, dawn.globals);
+    const gpu = dawn.create([]);
+    let adapter: GpuAdapterLike | null;
+    try {
+      adapter = await Promise.race([
+        gpu.requestAdapter(),
+        new Promise<null>((resolve) => setTimeout(() => resolve(null), ADAPTER_TIMEOUT_MS).unref()),
+      ]);
+    } catch (error) {
+      return { ok: false, why: `no WebGPU adapter: ${errorMessage(error)}` };
+    }
+    if (!adapter)
+      return {
+        ok: false,
+        why: 'no WebGPU adapter (Dawn found no usable GPU or Vulkan driver; on Debian 12 software Vulkan needs Mesa 25 from bookworm-backports)',
+      };
+    // tfjs-backend-webgpu reads navigator.gpu when it loads.
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+    try {
+      await import('@tensorflow/tfjs-backend-webgpu');
+      if (!(await tf.setBackend('webgpu')))
+        return { ok: false, why: 'WebGPU adapter found but the tfjs webgpu backend did not initialize' };
+    } catch (error) {
+      return { ok: false, why: `tfjs webgpu backend failed: ${errorMessage(error)}` };
+    }
+    const info = adapter.info;
+    const name = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ');
+    return { ok: true, tfBackend: 'webgpu', native: false, detail: `WebGPU adapter ${name || '(unnamed)'}` };
+  },
+};
