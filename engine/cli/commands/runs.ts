@@ -7,7 +7,6 @@ import {
   RUN_TASKS,
   type ExportFormat,
   type RunFilter,
-  type RunRecord,
   type RunSortKey,
   type RunStatus,
   type RunTask,
