@@ -1,0 +1,49 @@
+import * as tf from '@tensorflow/tfjs';
+
+/** The label value losses ignore (empty ShapeNet voxels, padding). */
+export const IGNORE_LABEL = 255;
+
+export interface FlatTargets {
+  /** [M, C] logits, one row per voxel (or per clip). */
+  logits: tf.Tensor2D;
+  /** [M] int32 labels with ignored entries replaced by 0. */
+  labels: tf.Tensor1D;
+  /** [M] float32: 1 where the label counts, 0 where it is ignored. */
+  valid: tf.Tensor1D;
+}
+
+/**
+ * Checks logits (N, …, C) against labels (N, …) up front and flattens both (call inside tf.tidy). Labels must be
+ * class indices in [0, C) or the ignore label.
+ */
+export function flattenTargets(
+  loss: string,
+  logits: tf.Tensor,
+  labels: tf.Tensor,
+  ignoreLabel = IGNORE_LABEL,
+): FlatTargets {
+  const classes = logits.shape[logits.rank - 1];
+  const expected = logits.shape.slice(0, -1);
+  if (labels.rank !== expected.length || labels.shape.some((d, i) => d !== expected[i])) {
+    throw new Error(
+      `${loss}: labels of shape [${labels.shape.join(', ')}] do not match logits [${logits.shape.join(', ')}] (expected [${expected.join(', ')}])`,
+    );
+  }
+  if (labels.dtype !== 'int32') throw new Error(`${loss}: labels must be int32, got ${labels.dtype}`);
+  const values = labels.dataSync();
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== ignoreLabel && (v < 0 || v >= classes)) {
+      throw new Error(
+        `${loss}: label ${v} at index ${i} is outside [0, ${classes}) and not the ignore label ${ignoreLabel}`,
+      );
+    }
+  }
+  const flatLabels = labels.reshape([-1]) as tf.Tensor1D;
+  const validBool = flatLabels.notEqual(ignoreLabel);
+  return {
+    logits: logits.reshape([-1, classes]) as tf.Tensor2D,
+    labels: tf.where(validBool, flatLabels, tf.zerosLike(flatLabels)) as tf.Tensor1D,
+    valid: validBool.cast('float32') as tf.Tensor1D,
+  };
+}

@@ -1,0 +1,97 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { crossEntropy } from '../../../engine/train/losses/cross-entropy.js';
+import { crossEntropyDice, softDiceLoss } from '../../../engine/train/losses/cross-entropy-dice.js';
+import { lossFor } from '../../../engine/train/losses/registry.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+// Three voxels, three classes: rows of logits, labels with one ignored voxel.
+const rows = [
+  [2, 0, -1],
+  [0.5, 1.5, 0],
+  [1, 1, 3],
+];
+const labels = [1, 255, 2];
+
+function logSoftmaxRow(row: number[]): number[] {
+  const m = Math.max(...row);
+  const lse = m + Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0));
+  return row.map((v) => v - lse);
+}
+
+const logits5d = () => tf.tensor5d(rows.flat(), [1, 1, 1, 3, 3]);
+const labels4d = () => tf.tensor4d(labels, [1, 1, 1, 3], 'int32');
+
+describe('cross-entropy with ignore label 255', () => {
+  it('averages −log p(label) over non-ignored voxels only (hand computation)', () => {
+    const expected = -(logSoftmaxRow(rows[0])[1] + logSoftmaxRow(rows[2])[2]) / 2;
+    expect(crossEntropy(logits5d(), labels4d()).arraySync()).toBeCloseTo(expected, 5);
+  });
+
+  it('works on classification logits (N, C)', () => {
+    const loss = crossEntropy(tf.tensor2d([rows[0], rows[1]]), tf.tensor1d([0, 2], 'int32'));
+    const expected = -(logSoftmaxRow(rows[0])[0] + logSoftmaxRow(rows[1])[2]) / 2;
+    expect(loss.arraySync()).toBeCloseTo(expected, 5);
+  });
+
+  it('is 0 when every label is ignored, and its gradient is 0', () => {
+    const x = logits5d();
+    const all = tf.tensor4d([255, 255, 255], [1, 1, 1, 3], 'int32');
+    expect(crossEntropy(x, all).arraySync()).toBeCloseTo(0, 10);
+    const g = tf.grad((l: tf.Tensor) => crossEntropy(l, all))(x);
+    expect(Math.max(...g.abs().dataSync())).toBe(0);
+  });
+
+  it('rejects mismatched shapes and out-of-range labels with specific errors', () => {
+    expect(() => crossEntropy(logits5d(), tf.tensor1d([1, 2, 0], 'int32'))).toThrow(/do not match logits/);
+    expect(() => crossEntropy(logits5d(), tf.tensor4d([1, 7, 2], [1, 1, 1, 3], 'int32'))).toThrow(
+      /label 7 at index 1/,
+    );
+    expect(() => crossEntropy(logits5d(), tf.tensor4d([1, 0, 2], [1, 1, 1, 3], 'float32'))).toThrow(/int32/);
+  });
+});
+
+describe('BraTS loss: CE + 0.25 · Σ_{c≥1} soft Dice', () => {
+  function softmaxRow(row: number[]): number[] {
+    return logSoftmaxRow(row).map(Math.exp);
+  }
+
+  it('matches a hand computation of the Dice terms over non-ignored voxels', () => {
+    const used = [0, 2];
+    let dice = 0;
+    for (let c = 1; c < 3; c++) {
+      let inter = 0;
+      let sumP = 0;
+      let sumG = 0;
+      for (const i of used) {
+        const p = softmaxRow(rows[i])[c];
+        const g = labels[i] === c ? 1 : 0;
+        inter += p * g;
+        sumP += p;
+        sumG += g;
+      }
+      dice += 1 - (2 * inter + 1) / (sumP + sumG + 1);
+    }
+    expect(softDiceLoss(logits5d(), labels4d()).arraySync()).toBeCloseTo(dice, 5);
+    const ce = -(logSoftmaxRow(rows[0])[1] + logSoftmaxRow(rows[2])[2]) / 2;
+    expect(crossEntropyDice(logits5d(), labels4d()).arraySync()).toBeCloseTo(ce + 0.25 * dice, 5);
+  });
+
+  it('lossFor picks CE for ShapeNet/UCF101 and CE+Dice for BraTS', () => {
+    const ce = crossEntropy(logits5d(), labels4d()).arraySync();
+    expect(lossFor('shapenet')(logits5d(), labels4d()).arraySync()).toBeCloseTo(ce, 6);
+    expect(lossFor('ucf101')(logits5d(), labels4d()).arraySync()).toBeCloseTo(ce, 6);
+    expect(lossFor('brats')(logits5d(), labels4d()).arraySync()).toBeGreaterThan(ce + 0.01);
+  });
+
+  it('does not leak tensors', () => {
+    const x = logits5d();
+    const y = labels4d();
+    const before = tf.memory().numTensors;
+    crossEntropyDice(x, y).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
