@@ -1,7 +1,9 @@
 import type { CliCommand } from '../command.js';
+import { doctorCommand } from './doctor.js';
 import { runsCommand } from './runs.js';
 
 /** Every `ranp` subcommand, one line each. */
 export const commands: CliCommand[] = [
+  doctorCommand,
   runsCommand,
 ];
