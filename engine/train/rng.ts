@@ -1,3 +1,5 @@
+import { seededRandom } from '../data/random.js';
+
 /**
  * Seeded randomness that a resumed run can reproduce without saving generator state: every random
  * choice draws from a seed derived from (run seed, purpose, epoch, index…), never from a stream
@@ -26,17 +28,8 @@ export const SeedPurpose = {
   init: 4,
 } as const;
 
-/** mulberry32: small, fast, good enough for shuffles and crops. */
-export function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The readers' seeded generator (mulberry32), shared so there is one implementation. */
+export const createRandom = seededRandom;
 
 /** Fisher–Yates permutation of 0..n-1 from a seed. */
 export function seededPermutation(n: number, seed: number): number[] {
