@@ -15,6 +15,19 @@ function checkGroups(layer: string, attrs: Conv3dAttrs): void {
     );
 }
 
+/** Depth positions offset, offset + s, … (outD of them) of an [N, D, H·W·C] view; gather because tfjs's stridedSlice has no gradient. */
+function depthTaps(flat: tf.Tensor3D, offset: number, outD: number, stride: number): tf.Tensor3D {
+  if (stride === 1) return flat.slice([0, offset, 0], [-1, outD, -1]);
+  return tf.gather(
+    flat,
+    tf.tensor1d(
+      Array.from({ length: outD }, (_, i) => offset + i * stride),
+      'int32',
+    ),
+    1,
+  );
+}
+
 /**
  * Depthwise conv3d (groups = channels): Σ over kernel depth offsets of a 2D depthwise conv on the
  * [N·D', H, W, C] depth slice. tfjs has no grouped conv3d; this keeps every op at rank ≤ 4.
@@ -28,14 +41,9 @@ export function depthwiseConv3d(
   const [n, d, h, w, c] = x.shape;
   const [kd, kh, kw] = filter.shape;
   const outD = Math.floor((d - kd) / stride[0]) + 1;
-  const flat = x.reshape([n, d, h * w * c]);
+  const flat = x.reshape([n, d, h * w * c]) as tf.Tensor3D;
   const perDepthOffset = tf.split(filter.reshape([kd, kh, kw, c, 1]), kd, 0).map((kernel, offset) => {
-    const depthSlice = tf.stridedSlice(
-      flat,
-      [0, offset, 0],
-      [n, offset + (outD - 1) * stride[0] + 1, h * w * c],
-      [1, stride[0], 1],
-    );
+    const depthSlice = depthTaps(flat, offset, outD, stride[0]);
     return tf.depthwiseConv2d(
       depthSlice.reshape([n * outD, h, w, c]) as tf.Tensor4D,
       kernel.reshape([kh, kw, c, 1]) as tf.Tensor4D,

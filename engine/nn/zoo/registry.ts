@@ -1,5 +1,7 @@
 import type { NetDescription, TaskName } from '../description.js';
 import type { NetOptions } from './builder.js';
+import { i3d } from './i3d.js';
+import { mobilenetV2_3d } from './mobilenetv2-3d.js';
 import { UNET3D_BRATS, UNET3D_SHAPENET, unet3d } from './unet3d.js';
 
 export type { NetOptions } from './builder.js';
@@ -25,6 +27,13 @@ const zoo: ZooEntry[] = [
     summary: '3D-UNet, BraTS (4 → 5, f = 32, 128³)',
     build: (o) => unet3d(UNET3D_BRATS, o),
   },
+  {
+    name: 'mobilenetv2-3d',
+    task: 'ucf101',
+    summary: 'MobileNetV2-3D, UCF101 (3 → 101, 16×112²)',
+    build: mobilenetV2_3d,
+  },
+  { name: 'i3d', task: 'ucf101', summary: 'I3D (Inception-v1 3D), UCF101 (3 → 101, 16×224²)', build: i3d },
 ];
 
 export function listNets(): { name: string; task: TaskName; summary: string }[] {
