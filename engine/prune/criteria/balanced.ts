@@ -1,0 +1,15 @@
+import { balanceLayers } from '../importance.js';
+import { selectGlobal } from '../selection.js';
+import type { PruneCriterion } from './criterion.js';
+
+/** Layer-balanced neuron importance, globally thresholded (step 6 off). */
+export const balancedCriterion: PruneCriterion = {
+  name: 'balanced',
+  summary: 'SNIP neuron importance with layer balancing, no resource reweighting',
+  needsScores: true,
+  select(ctx, sparsity) {
+    const scores = balanceLayers(ctx.neuronScores());
+    const { mask, threshold } = selectGlobal(scores, sparsity, ctx.net.classifier);
+    return { level: 'neuron', mask, finalScores: scores, threshold, settings: { balanced: true } };
+  },
+};

@@ -1,0 +1,42 @@
+import { balanceLayers, reweightByResource } from '../importance.js';
+import { selectGlobal } from '../selection.js';
+import type { ResourceKind, ResourceTotals } from '../types.js';
+import { DEFAULT_LAMBDA, type PruneCriterion } from './criterion.js';
+
+const RESOURCE_FIELD: Record<ResourceKind, keyof ResourceTotals> = {
+  flops: 'flops',
+  memory: 'memoryElements',
+  params: 'params',
+};
+
+/** RANP: balanced neuron importance reweighted by a per-layer resource of the full net (steps 5–7). */
+export function ranpCriterion(resource: ResourceKind): PruneCriterion {
+  const suffix = resource === 'flops' ? 'f' : resource === 'memory' ? 'm' : 'p';
+  return {
+    name: `ranp-${suffix}`,
+    summary: `RANP: balanced neuron importance reweighted by per-layer ${resource} (softmax, λ)`,
+    needsScores: true,
+    select(ctx, sparsity) {
+      const lambda = ctx.lambda ?? DEFAULT_LAMBDA[ctx.net.task];
+      if (!Number.isFinite(lambda) || lambda < 0)
+        throw new Error(`λ must be a non-negative number, got ${lambda}`);
+      const balanced = balanceLayers(ctx.neuronScores());
+      const { perLayer } = ctx.fullResources();
+      const resources = new Map<string, number>();
+      for (const layer of balanced.keys()) {
+        const counted = perLayer.get(layer);
+        if (!counted) throw new Error(`RANP: the resource counter has no entry for layer '${layer}'`);
+        resources.set(layer, counted[RESOURCE_FIELD[resource]]);
+      }
+      const scores = reweightByResource(balanced, resources, lambda);
+      const { mask, threshold } = selectGlobal(scores, sparsity, ctx.net.classifier);
+      return {
+        level: 'neuron',
+        mask,
+        finalScores: scores,
+        threshold,
+        settings: { balanced: true, resource, lambda },
+      };
+    },
+  };
+}

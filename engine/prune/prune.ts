@@ -1,0 +1,219 @@
+import type { NetDescription, Triple } from '../nn/description.js';
+import { buildChannelGraph, type ChannelGraph } from './channels.js';
+import { cleanChannels, type CleanedChannels } from './cleaning.js';
+import type { CriterionContext, CriterionSelection, PruneCriterion } from './criteria/criterion.js';
+import { criterionFor } from './criteria/registry.js';
+import { neuronImportance } from './importance.js';
+import { prunedDescription } from './pruned-net.js';
+import { buildReport, type PruneReport } from './report.js';
+import { countNetResources } from './resources.js';
+import { sparsityForBudget } from './search.js';
+import { checkSparsity } from './selection.js';
+import type {
+  Aggregation,
+  NetResources,
+  NeuronMask,
+  NeuronScores,
+  ResourceBudget,
+  ResourceCounter,
+  WeightScores,
+} from './types.js';
+import { validateScores } from './validate-scores.js';
+
+export interface PrunerOptions {
+  /** 'ranp-f' | 'ranp-m' | 'ranp-p' | 'vanilla' | 'balanced' | 'random' | 'layerwise' | 'weight-snip' */
+  method: string;
+  /** λ of RANP's reweighting; default per task (ShapeNet 11, BraTS 15, UCF101 80). */
+  lambda?: number;
+  aggregation?: Aggregation;
+  /** Input size at which resources are counted (reweighting, report, budgets); default net.inputSize. */
+  inputSize?: Triple;
+  /** Seed of random pruning. */
+  seed?: number;
+  countResources?: ResourceCounter;
+}
+
+export interface PruneOptions extends PrunerOptions {
+  /** Neuron sparsity in [0, 1]. Exactly one of sparsity and budget. */
+  sparsity?: number;
+  /** The smallest sparsity whose cleaned net meets this resource target. */
+  budget?: ResourceBudget;
+}
+
+/** The outcome of one sparsity, before anything is materialized. */
+export interface PruneEvaluation {
+  sparsity: number;
+  selection: CriterionSelection;
+  cleaned: CleanedChannels;
+}
+
+/**
+ * Everything that does not depend on the sparsity, computed once: the channel graph, neuron
+ * scores, full-net resources. Searches evaluate many sparsities on one pruner (no data needed).
+ */
+export interface Pruner {
+  net: NetDescription;
+  graph: ChannelGraph;
+  criterion: PruneCriterion;
+  options: Required<Omit<PrunerOptions, 'lambda' | 'countResources'>> & { lambda: number | undefined };
+  scores: WeightScores | undefined;
+  neuronScores(): NeuronScores;
+  fullResources(): NetResources;
+  evaluate(sparsity: number): PruneEvaluation;
+  /** The pruned description of an evaluation (channel counts after cleaning). */
+  describe(evaluation: PruneEvaluation): NetDescription;
+  resourcesOf(net: NetDescription): NetResources;
+}
+
+export function createPruner(
+  net: NetDescription,
+  scores: WeightScores | undefined,
+  options: PrunerOptions,
+): Pruner {
+  const criterion = criterionFor(options.method);
+  if (criterion.needsScores && !scores) {
+    throw new Error(`method '${criterion.name}' needs weight scores (score with data or load a score file)`);
+  }
+  if (scores) validateScores(net, scores);
+  const graph = buildChannelGraph(net);
+  const settings = {
+    method: criterion.name,
+    aggregation: options.aggregation ?? 'sum',
+    inputSize: options.inputSize ?? net.inputSize,
+    seed: options.seed ?? 0,
+    lambda: options.lambda,
+  };
+  const count = options.countResources ?? countNetResources;
+  let cachedNeuronScores: NeuronScores | undefined;
+  let cachedResources: NetResources | undefined;
+  const pruner: Pruner = {
+    net,
+    graph,
+    criterion,
+    options: settings,
+    scores,
+    neuronScores() {
+      if (!scores) throw new Error(`method '${criterion.name}': no weight scores were given`);
+      cachedNeuronScores ??= neuronImportance(scores, settings.aggregation);
+      return cachedNeuronScores;
+    },
+    fullResources() {
+      if (!cachedResources) cachedResources = count(net, settings.inputSize);
+      return cachedResources;
+    },
+    evaluate(sparsity) {
+      checkSparsity(sparsity);
+      const context: CriterionContext = {
+        net,
+        graph,
+        aggregation: settings.aggregation,
+        lambda: settings.lambda,
+        seed: settings.seed,
+        weightScores: () => {
+          if (!scores) throw new Error(`method '${criterion.name}': no weight scores were given`);
+          return scores;
+        },
+        neuronScores: () => pruner.neuronScores(),
+        fullResources: () => pruner.fullResources(),
+      };
+      const selection = criterion.select(context, sparsity);
+      const cleaned =
+        selection.level === 'neuron'
+          ? cleanChannels(graph, selection.mask)
+          : weightLevelChannels(pruner, selection);
+      return { sparsity, selection, cleaned };
+    },
+    describe(evaluation) {
+      return prunedDescription(graph, evaluation.cleaned.keptGroups, {
+        prunedFrom: net.name,
+        pruneMethod: criterion.name,
+        requestedSparsity: evaluation.sparsity,
+      });
+    },
+    resourcesOf(description) {
+      return count(description, settings.inputSize);
+    },
+  };
+  return pruner;
+}
+
+/** Weight-level masks keep every neuron (the dense net is unchanged); a layer with no weight left is emptied. */
+function weightLevelChannels(
+  pruner: Pruner,
+  selection: Extract<CriterionSelection, { level: 'weight' }>,
+): CleanedChannels {
+  const keptNeurons: NeuronMask = new Map();
+  const emptiedLayers: string[] = [];
+  for (const layer of pruner.graph.prunable) {
+    keptNeurons.set(layer.name, new Uint8Array(layer.neurons).fill(1));
+    if (!selection.weightMasks.get(layer.name)?.some((v) => v === 1)) emptiedLayers.push(layer.name);
+  }
+  return {
+    keptGroups: new Uint8Array(pruner.graph.groupCount).fill(1),
+    keptNeurons,
+    emptiedLayers,
+    keptByCoupling: 0,
+    removedByCleaning: 0,
+  };
+}
+
+/** Pruning emptied one or more layers; the reference fails here too rather than patch the net. */
+export class EmptiedLayersError extends Error {
+  constructor(
+    readonly layers: string[],
+    readonly sparsity: number,
+    readonly method: string,
+  ) {
+    super(
+      `${method} at sparsity ${sparsity} removes every neuron of layer(s) ${layers.map((l) => `'${l}'`).join(', ')}; ` +
+        `lower the sparsity (ranp prune --max-sparsity finds the largest that works)`,
+    );
+    this.name = 'EmptiedLayersError';
+  }
+}
+
+export interface PruneResult {
+  /** Per prunable layer, 1 for neurons kept after coupling and cleaning. */
+  keptNeurons: NeuronMask;
+  /** The physically smaller description (channel counts after cleaning). */
+  prunedNet: NetDescription;
+  report: PruneReport;
+  /** Weight-level methods only: per layer, 1 for kept weights (layout of the weight scores). */
+  weightMasks?: Map<string, Uint8Array>;
+  /** Kept channel groups; materialize() maps them to channel positions. */
+  keptGroups: Uint8Array;
+  graph: ChannelGraph;
+}
+
+/** Prune `net` with `scores` at a sparsity, or at the sparsity that meets a resource budget. */
+export function prune(
+  net: NetDescription,
+  scores: WeightScores | undefined,
+  options: PruneOptions,
+): PruneResult {
+  const pruner = createPruner(net, scores, options);
+  return pruneWith(pruner, options);
+}
+
+export function pruneWith(pruner: Pruner, options: Pick<PruneOptions, 'sparsity' | 'budget'>): PruneResult {
+  if ((options.sparsity === undefined) === (options.budget === undefined)) {
+    throw new Error('prune: give exactly one of sparsity and budget');
+  }
+  const budgetSearch = options.budget ? sparsityForBudget(pruner, options.budget) : undefined;
+  const sparsity = budgetSearch ? budgetSearch.sparsity : options.sparsity!;
+  const evaluation = pruner.evaluate(sparsity);
+  if (evaluation.cleaned.emptiedLayers.length) {
+    throw new EmptiedLayersError(evaluation.cleaned.emptiedLayers, sparsity, pruner.criterion.name);
+  }
+  const prunedNet = pruner.describe(evaluation);
+  const report = buildReport(pruner, evaluation, prunedNet, budgetSearch);
+  prunedNet.meta.realizedSparsity = report.realizedSparsity;
+  return {
+    keptNeurons: evaluation.cleaned.keptNeurons,
+    prunedNet,
+    report,
+    ...(evaluation.selection.level === 'weight' ? { weightMasks: evaluation.selection.weightMasks } : {}),
+    keptGroups: evaluation.cleaned.keptGroups,
+    graph: pruner.graph,
+  };
+}

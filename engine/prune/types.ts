@@ -1,0 +1,62 @@
+import type { NetDescription, TaskName, Triple } from '../nn/description.js';
+
+/** |g ⊙ w| of one prunable layer's weight tensor, averaged over the scoring samples. */
+export interface LayerWeightScores {
+  /** Shape of the layer's weight parameter (the ParamSpec's shape). */
+  shape: number[];
+  /** Axis of `shape` indexed by the layer's output channel (neuron). */
+  outAxis: number;
+  /** Row-major, finite and non-negative. */
+  values: Float32Array;
+}
+
+/** Weight sensitivities of every prunable layer of one net (ranp-method.md step 3). */
+export interface WeightScores {
+  /** Zoo name of the net the scores belong to (NetDescription.name). */
+  net: string;
+  task: TaskName;
+  /** Number of samples averaged (0 for scores written without data, e.g. synthetic). */
+  samples: number;
+  /** Spatial size of the scoring samples. */
+  inputSize: Triple;
+  /** Where the scores came from: 'samples', 'synthetic', or another tool's name. */
+  source: string;
+  /** Keyed by prunable layer name, in node order. */
+  layers: Map<string, LayerWeightScores>;
+}
+
+/** How one neuron's weight scores are reduced to one number (ranp-method.md step 4). */
+export type Aggregation = 'sum' | 'mean' | 'max';
+
+/** Per prunable layer, one value per output channel. Keyed by layer name, in node order. */
+export type NeuronScores = Map<string, Float64Array>;
+
+/** Per prunable layer, 1 where a neuron is kept. Keyed by layer name, in node order. */
+export type NeuronMask = Map<string, Uint8Array>;
+
+export type ResourceKind = 'flops' | 'memory' | 'params';
+
+/** A resource target: a fraction of the full net's count, or an absolute count (FLOPs, bytes, params). */
+export interface ResourceBudget {
+  resource: ResourceKind;
+  /** Fraction of the full net (0..1] when `relative`, else an absolute amount (memory in bytes of float32). */
+  value: number;
+  relative: boolean;
+}
+
+/** Totals of one net at one input size, batch 1. */
+export interface ResourceTotals {
+  flops: number;
+  params: number;
+  /** Output feature-map elements summed over layer modules. */
+  memoryElements: number;
+}
+
+export interface NetResources {
+  total: ResourceTotals;
+  /** Per node name (nodes that contribute). */
+  perLayer: Map<string, ResourceTotals>;
+}
+
+/** Counts one net's resources; the default is engine/resources' counter. */
+export type ResourceCounter = (net: NetDescription, inputSize: Triple) => NetResources;
