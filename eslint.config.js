@@ -47,7 +47,7 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['**/engine/**', '!**/engine/protocol/**', '!**/engine/protocol'], message: 'The renderer talks to the engine only through engine/protocol.' },
-            'electron',
+            { group: ['electron'], message: 'The renderer reaches Electron only through the preload bridge (window.ranp).' },
           ],
         },
       ],

@@ -12,3 +12,4 @@ export * from './methods.js';
 export * from './events.js';
 export * from './envelope.js';
 export * from './client.js';
+export * from './bridge.js';

@@ -52,3 +52,4 @@ export const PrunePreviewSchema = z.object({
 export type PruneMethod = z.infer<typeof PruneMethodSchema>;
 export type PruneSettings = z.infer<typeof PruneSettingsSchema>;
 export type PrunePreview = z.infer<typeof PrunePreviewSchema>;
+export type PrunedLayer = z.infer<typeof PrunedLayerSchema>;

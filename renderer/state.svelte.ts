@@ -1,0 +1,65 @@
+import type {
+  DatasetReport,
+  EngineStatus,
+  JobInfo,
+  ProtocolClient,
+  RunSummary,
+} from '../engine/protocol/index.js';
+
+export type ViewName = 'data' | 'experiment' | 'runs' | 'compare';
+
+/** Application state shared by the views; everything else is local to a view. */
+export class AppState {
+  view = $state<ViewName>('data');
+  status = $state<EngineStatus | null>(null);
+  connectionError = $state<string | null>(null);
+  dataset = $state<DatasetReport | null>(null);
+  jobs = $state<JobInfo[]>([]);
+  runs = $state<RunSummary[]>([]);
+  runsLoaded = $state(false);
+  runsError = $state<string | null>(null);
+  compareIds = $state<string[]>([]);
+
+  constructor(readonly client: ProtocolClient) {
+    client.on('job', (job) => {
+      this.upsertJob(job);
+      if (job.state !== 'running') void this.refreshRuns();
+    });
+    client.on('progress', ({ jobId, progress, etaSeconds }) => {
+      const job = this.jobs.find((j) => j.id === jobId);
+      if (job) {
+        job.progress = progress;
+        job.etaSeconds = etaSeconds;
+      }
+    });
+  }
+
+  /** First contact: engine status, running jobs and the stored runs (so a reload finds everything). */
+  async load(): Promise<void> {
+    try {
+      this.status = await this.client.request('engine.status', {});
+      this.jobs = (await this.client.request('jobs.list', {})).jobs;
+    } catch (error) {
+      this.connectionError = error instanceof Error ? error.message : String(error);
+      return;
+    }
+    await this.refreshRuns();
+  }
+
+  async refreshRuns(): Promise<void> {
+    try {
+      this.runs = (await this.client.request('runs.list', {})).runs;
+      this.runsError = null;
+    } catch (error) {
+      this.runsError = error instanceof Error ? error.message : String(error);
+    } finally {
+      this.runsLoaded = true;
+    }
+  }
+
+  upsertJob(job: JobInfo): void {
+    const index = this.jobs.findIndex((j) => j.id === job.id);
+    if (index >= 0) this.jobs[index] = job;
+    else this.jobs = [job, ...this.jobs];
+  }
+}
