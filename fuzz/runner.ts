@@ -67,9 +67,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
 
   let worker: Worker | undefined;
   const startWorker = async (): Promise<Worker> => {
-    const w = new Worker(new URL('./worker.ts', import.meta.url), {
+    const w = new Worker(new URL('./worker-entry.js', import.meta.url), {
       workerData: { target: target.name },
-      execArgv: ['--import', 'tsx'],
       resourceLimits: { maxOldGenerationSizeMb: options.memoryMb ?? 512 },
     });
     await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,5 @@
 import type { FuzzTarget } from '../target.js';
+import { niftiTarget } from './nifti.js';
 
 /** Every fuzz target, one line each. */
-export const fuzzTargets: FuzzTarget[] = [];
+export const fuzzTargets: FuzzTarget[] = [niftiTarget];
