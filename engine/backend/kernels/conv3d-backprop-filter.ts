@@ -21,12 +21,14 @@ export const conv3dBackpropFilter: NativeKernel = {
       1,
       attrs.pad,
     );
+    const geometry = nativeGeometry(info);
+    if (!geometry) return fallback(args);
     if (!tf.util.arraysEqual(info.outShape, dy.shape))
       throw new Error(
         `Conv3DBackpropFilterV2 (native): dy has shape [${dy.shape.join(',')}], the conv gives [${info.outShape.join(',')}]`,
       );
     const dFilter = new Float32Array(tf.util.sizeFromShape(attrs.filterShape));
-    addon.conv3dBackwardFilter(xValues, dyValues, dFilter, nativeGeometry(info));
+    addon.conv3dBackwardFilter(xValues, dyValues, dFilter, geometry);
     return backend.makeTensorInfo(attrs.filterShape, 'float32', dFilter);
   },
 };

@@ -21,12 +21,14 @@ export const conv3dBackpropInput: NativeKernel = {
       1,
       attrs.pad,
     );
+    const geometry = nativeGeometry(info);
+    if (!geometry) return fallback(args);
     if (!tf.util.arraysEqual(info.outShape, dy.shape))
       throw new Error(
         `Conv3DBackpropInputV2 (native): dy has shape [${dy.shape.join(',')}], the conv gives [${info.outShape.join(',')}]`,
       );
     const dx = new Float32Array(tf.util.sizeFromShape(attrs.inputShape));
-    addon.conv3dBackwardInput(dyValues, filterValues, dx, nativeGeometry(info));
+    addon.conv3dBackwardInput(dyValues, filterValues, dx, geometry);
     return backend.makeTensorInfo(attrs.inputShape, 'float32', dx);
   },
 };

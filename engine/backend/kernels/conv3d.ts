@@ -21,8 +21,10 @@ export const conv3d: NativeKernel = {
       attrs.dilations,
       attrs.pad,
     );
+    const geometry = nativeGeometry(info);
+    if (!geometry) return fallback(args);
     const y = new Float32Array(tf.util.sizeFromShape(info.outShape));
-    addon.conv3dForward(xValues, filterValues, y, nativeGeometry(info));
+    addon.conv3dForward(xValues, filterValues, y, geometry);
     return backend.makeTensorInfo(info.outShape, 'float32', y);
   },
 };

@@ -1,0 +1,163 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadNativeAddon } from '../../../engine/backend/native-addon.js';
+import { installNativeKernels, nativeKernelsInstalled } from '../../../engine/backend/native-kernels.js';
+import type { Disposable } from '../../../engine/util/disposable.js';
+
+const addon = loadNativeAddon();
+const suffix = addon.loaded ? '' : ` — SKIPPED, addon absent: ${addon.why}`;
+
+type Triple = [number, number, number];
+interface Case {
+  name: string;
+  x: [number, number, number, number, number];
+  filter: [number, number, number, number, number];
+  strides: Triple;
+  pad: 'same' | 'valid';
+}
+
+// Small shapes (the JS reference is slow) covering odd sizes, anisotropic kernels and strides, both paddings.
+const CASES: Case[] = [
+  { name: '3³ same s1', x: [1, 5, 6, 7, 3], filter: [3, 3, 3, 3, 4], strides: [1, 1, 1], pad: 'same' },
+  {
+    name: '3³ valid s1 batch 2',
+    x: [2, 6, 5, 4, 2],
+    filter: [3, 3, 3, 2, 5],
+    strides: [1, 1, 1],
+    pad: 'valid',
+  },
+  {
+    name: '3³ same s2 odd size',
+    x: [1, 7, 7, 5, 4],
+    filter: [3, 3, 3, 4, 3],
+    strides: [2, 2, 2],
+    pad: 'same',
+  },
+  { name: '3³ valid s2', x: [2, 8, 6, 7, 2], filter: [3, 3, 3, 2, 2], strides: [2, 2, 2], pad: 'valid' },
+  { name: '1³ pointwise', x: [2, 4, 4, 4, 6], filter: [1, 1, 1, 6, 5], strides: [1, 1, 1], pad: 'valid' },
+  {
+    name: '(1,3,2) kernel, (1,2,2) stride',
+    x: [1, 5, 8, 9, 3],
+    filter: [1, 3, 2, 3, 4],
+    strides: [1, 2, 2],
+    pad: 'same',
+  },
+  // tfjs computes a negative 'same' pad here (stride 3 > kernel 2): the JS kernel keeps this call.
+  {
+    name: 'stride 3 > kernel 2 (JS fallback)',
+    x: [1, 5, 8, 9, 3],
+    filter: [1, 3, 2, 3, 4],
+    strides: [1, 2, 3],
+    pad: 'same',
+  },
+  {
+    name: '2³ kernel s2 (even, asymmetric same pad)',
+    x: [1, 6, 5, 6, 2],
+    filter: [2, 2, 2, 2, 3],
+    strides: [2, 2, 2],
+    pad: 'same',
+  },
+];
+
+/** conv3d, dL/dx and dL/dfilter for L = Σ conv3d(x, filter) ⊙ r (r fixed random weights, so every output matters). */
+function convAndGradients(c: Case): Float32Array[] {
+  return tf.tidy(() => {
+    const x = tf.randomNormal(c.x, 0, 1, 'float32', 11) as tf.Tensor5D;
+    const filter = tf.randomNormal(c.filter, 0, 1, 'float32', 12) as tf.Tensor5D;
+    const y = tf.conv3d(x, filter, c.strides, c.pad);
+    const r = tf.randomNormal(y.shape, 0, 1, 'float32', 13);
+    const loss = (a: tf.Tensor, b: tf.Tensor) =>
+      tf
+        .conv3d(a as tf.Tensor5D, b as tf.Tensor5D, c.strides, c.pad)
+        .mul(r)
+        .sum();
+    const [dx, dFilter] = tf.grads(loss)([x, filter]);
+    return [y, dx, dFilter].map((t) => t.dataSync() as Float32Array);
+  });
+}
+
+function maxAbsError(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
+
+describe.skipIf(!addon.loaded)(`native oneDNN conv3d kernels vs tfjs cpu kernels${suffix}`, () => {
+  const reference = new Map<string, Float32Array[]>();
+  let installed: Disposable;
+
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+    for (const c of CASES) reference.set(c.name, convAndGradients(c));
+    if (!addon.loaded) throw new Error('unreachable');
+    installed = installNativeKernels(addon.addon);
+  });
+  afterAll(() => installed?.dispose());
+
+  it.each(CASES)('$name: forward, input gradient and filter gradient match', (c) => {
+    expect(nativeKernelsInstalled()).toBe(true);
+    const [y, dx, dFilter] = convAndGradients(c);
+    const [yRef, dxRef, dFilterRef] = reference.get(c.name)!;
+    const errors = {
+      forward: maxAbsError(y, yRef),
+      input: maxAbsError(dx, dxRef),
+      filter: maxAbsError(dFilter, dFilterRef),
+    };
+    console.info(`max abs error ${c.name}: ${JSON.stringify(errors)}`);
+    // Sums of up to a few hundred N(0,1) products: float32 reordering error is ~1e-5.
+    expect(errors.forward).toBeLessThan(1e-4);
+    expect(errors.input).toBeLessThan(1e-4);
+    expect(errors.filter).toBeLessThan(1e-3);
+    // Guards against comparing zeros with zeros.
+    expect(Math.max(...yRef.map(Math.abs))).toBeGreaterThan(1);
+  });
+
+  it('dilated forward (2,1,3) matches', () => {
+    const run = () =>
+      tf.tidy(() => {
+        const x = tf.randomNormal([1, 7, 6, 9, 2], 0, 1, 'float32', 21) as tf.Tensor5D;
+        const filter = tf.randomNormal([2, 3, 3, 2, 3], 0, 1, 'float32', 22) as tf.Tensor5D;
+        return tf.conv3d(x, filter, 1, 'same', 'NDHWC', [2, 1, 3]).dataSync() as Float32Array;
+      });
+    const native = run();
+    installed.dispose();
+    const js = run();
+    if (!addon.loaded) throw new Error('unreachable');
+    installed = installNativeKernels(addon.addon);
+    expect(maxAbsError(native, js)).toBeLessThan(1e-4);
+  });
+
+  it('int32 inputs go to the JS kernel and give its exact result', () => {
+    const x = tf.tensor5d([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 2, 2, 1], 'int32');
+    const filter = tf.ones([2, 2, 2, 1, 1], 'int32') as tf.Tensor5D;
+    const y = tf.conv3d(x, filter, 1, 'valid');
+    expect(y.dtype).toBe('int32');
+    expect(Array.from(y.dataSync())).toEqual([36]);
+  });
+
+  it('hand-computed: ones through a ones 3³ filter with same padding counts the neighbours in the volume', () => {
+    const y = tf.conv3d(
+      tf.ones([1, 3, 3, 3, 1]) as tf.Tensor5D,
+      tf.ones([3, 3, 3, 1, 1]) as tf.Tensor5D,
+      1,
+      'same',
+    );
+    const v = y.dataSync();
+    // corner: 2·2·2 neighbours, edge centre 2·2·3, face centre 2·3·3, volume centre 27
+    expect([v[0], v[1], v[4], v[13]]).toEqual([8, 12, 18, 27]);
+  });
+});
+
+describe.skipIf(!addon.loaded)(`installNativeKernels lifecycle${suffix}`, () => {
+  it('dispose restores the JS kernels and a second install while installed is refused', () => {
+    if (!addon.loaded) return;
+    const before = tf.getKernel('Conv3D', 'cpu')?.kernelFunc;
+    const installed = installNativeKernels(addon.addon);
+    expect(tf.getKernel('Conv3D', 'cpu')?.kernelFunc).not.toBe(before);
+    expect(() => installNativeKernels(addon.addon)).toThrow(/already installed/);
+    installed.dispose();
+    expect(tf.getKernel('Conv3D', 'cpu')?.kernelFunc).toBe(before);
+    expect(nativeKernelsInstalled()).toBe(false);
+  });
+});
