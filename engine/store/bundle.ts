@@ -59,6 +59,9 @@ const manifestSchema = z.object({
     startedAt: nullableNumber,
     endedAt: nullableNumber,
     notes: nullableString,
+    pid: z.number().int().nullable(),
+    host: nullableString,
+    heartbeatAt: nullableNumber,
   }),
   files: z.array(
     z.object({
@@ -132,6 +135,9 @@ export function exportBundle(store: Store, runId: number, outDir: string): Bundl
       startedAt: run.startedAt,
       endedAt: run.endedAt,
       notes: run.notes,
+      pid: run.pid,
+      host: run.host,
+      heartbeatAt: run.heartbeatAt,
     },
     files: written.map((relPath) => ({ path: relPath, ...renameHash(hashFile(path.join(outDir, relPath))) })),
     artifacts: artifacts.map((a) => ({
@@ -271,8 +277,9 @@ export function importBundle(store: Store, bundleDir: string): RunRecord {
         db
           .prepare(
             `INSERT INTO runs (uuid, project_id, name, task, dataset, net, method, sparsity, lambda, seed, role, parent_run_id,
-             config_json, backend, device, app_version, status, error, created_at, started_at, ended_at, notes)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             config_json, backend, device, app_version, status, error, created_at, started_at, ended_at, notes,
+             pid, host, heartbeat_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             run.uuid,
@@ -297,6 +304,9 @@ export function importBundle(store: Store, bundleDir: string): RunRecord {
             run.startedAt,
             run.endedAt,
             run.notes,
+            run.pid,
+            run.host,
+            run.heartbeatAt,
           ).lastInsertRowid,
       );
       const insertMetric = db.prepare(

@@ -672,7 +672,7 @@ export class Store implements Disposable {
   /** Each run's curve of each named metric, downsampled (LTTB) to at most maxPoints points. */
   curves(runIds: readonly number[], names: readonly string[], maxPoints = 1000): Curve[] {
     const select = this.db.prepare<[number, string], [number, number]>(
-      `SELECT step, value FROM metrics WHERE run_id = ? AND name = ? ORDER BY step, rowid`,
+      `SELECT step, value FROM metrics WHERE run_id = ? AND name = ? ORDER BY step`,
     );
     const curves: Curve[] = [];
     for (const runId of runIds) {
