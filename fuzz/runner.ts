@@ -114,7 +114,10 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       const { outcome, message, workerDead } = await runOne(worker, input);
       counts[outcome]++;
       if (outcome === 'rejected') {
-        const kind = message.replace(/\d+/g, 'N').slice(0, 80);
+        const kind = message
+          .replace(/\/tmp\/\S+/g, 'TMP')
+          .replace(/\d+/g, 'N')
+          .slice(0, 80);
         rejectionKinds[kind] = (rejectionKinds[kind] ?? 0) + 1;
       } else if (outcome !== 'ok') {
         const finding: Finding = { index, outcome, message };
