@@ -74,7 +74,7 @@ export async function scoreWeights(
     const bias = model.variables.get(`${node.name}.bias`);
     if (bias) zeroBiases.set(`${node.name}.bias`, tf.zerosLike(bias));
   }
-  const sums = weights.map((w) => tf.variable(tf.zerosLike(w), false));
+  const sums = weights.map((w) => tf.tidy(() => tf.variable(tf.zerosLike(w), false)));
   const started = Date.now();
   let count = 0;
   let inputSize: Triple | undefined;
