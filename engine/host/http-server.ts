@@ -4,16 +4,13 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { MAX_REQUEST_BYTES } from '../protocol/envelope.js';
+import { CONTENT_SECURITY_POLICY } from '../protocol/security.js';
 import type { Disposable } from '../util/disposable.js';
 import { errorReply } from './dispatcher.js';
 import type { EngineHost } from './host.js';
 
 /** Browser mode only ever listens on loopback. */
 export const LOOPBACK = '127.0.0.1';
-
-/** Same policy as the renderer's CSP meta, sent as a header too (the header also covers non-HTML responses). */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws://127.0.0.1:*; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -123,7 +120,7 @@ async function serveStatic(
   res: ServerResponse,
   staticDir: string | undefined,
 ): Promise<void> {
-  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  res.setHeader('Content-Security-Policy', `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`);
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Referrer-Policy', 'no-referrer');
   if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -13,3 +13,4 @@ export * from './events.js';
 export * from './envelope.js';
 export * from './client.js';
 export * from './bridge.js';
+export * from './security.js';
