@@ -82,16 +82,14 @@ function snapshot(store: Store, runId: number) {
     report: store.getPruneReport(runId),
     metrics: store.metrics(runId).map(({ runId: _r, ...m }) => m),
     system: store.systemMetrics(runId).map(({ runId: _r, ...s }) => s),
-    artifacts: store
-      .listArtifacts(runId)
-      .map((a) => ({
-        kind: a.kind,
-        name: a.name,
-        epoch: a.epoch,
-        hash: a.hash,
-        size: a.size,
-        bytes: store.readArtifact(runId, a.name).toString('hex'),
-      })),
+    artifacts: store.listArtifacts(runId).map((a) => ({
+      kind: a.kind,
+      name: a.name,
+      epoch: a.epoch,
+      hash: a.hash,
+      size: a.size,
+      bytes: store.readArtifact(runId, a.name).toString('hex'),
+    })),
   };
 }
 
