@@ -37,6 +37,11 @@ export interface ForwardOptions {
   weightOverrides?: ReadonlyMap<string, tf.Tensor>;
   /** Whether training-mode batch statistics update the running statistics (default: `training`). */
   updateRunningStats?: boolean;
+  /**
+   * Called with every layer's output as it is computed (feature-map views, shape checks). The
+   * tensor is released when forward returns: clone it to keep it.
+   */
+  observe?: (layer: string, output: tf.Tensor) => void;
 }
 
 /** A trainable model built from a description. The engine owns its parameters; dispose() frees them. */
@@ -145,7 +150,9 @@ export function buildModel(net: NetDescription, options: BuildOptions): NetModel
           }
           const inputs =
             node.kind === 'input' ? [x] : node.inputs.map((name) => outputs.get(name) as tf.Tensor);
-          outputs.set(node.name, def.forward(node, inputs, params, ctx));
+          const output = def.forward(node, inputs, params, ctx);
+          outputs.set(node.name, output);
+          forwardOptions.observe?.(node.name, output);
         }
         if (forwardOptions.updateRunningStats ?? forwardOptions.training)
           ctx.statUpdates.forEach((value, key) => (variables.get(key) as tf.Variable).assign(value));
