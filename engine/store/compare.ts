@@ -30,9 +30,13 @@ export function differingParams(objects: readonly JsonObject[]): ParamDifference
     .filter(({ values }) => new Set(values.map(canonicalJson)).size > 1);
 }
 
-/** Losses, distances (HD95) and errors improve downwards; accuracies, Dice and IoU upwards. */
+/** Losses, distances (HD95), errors, times and costs improve downwards; accuracies, Dice and IoU upwards. */
 export function betterDirection(metricName: string): 'min' | 'max' {
-  return /loss|error|err\b|hd95|hausdorff|distance|time|seconds/i.test(metricName) ? 'min' : 'max';
+  return /loss|error|err\b|hd95|hausdorff|distance|time|seconds|flops|params|memory|\bmb\b|bytes/i.test(
+    metricName,
+  )
+    ? 'min'
+    : 'max';
 }
 
 /** Mean and sample standard deviation (n − 1; 0 for one value). */

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ArtifactIntegrityError } from './errors.js';
+import { isProcessAlive } from './liveness.js';
 import type { DataPaths } from './paths.js';
 import type { ArtifactKind, ArtifactSource } from './types.js';
 
@@ -100,5 +101,15 @@ export function verifyContent(file: string, expectedHash: string, expectedSize: 
       'hash',
       `sha256 is ${hash}, expected ${expectedHash} (content altered)`,
     );
+  }
+}
+
+/** Removes staged files of processes that died mid-copy (staged names start with the writer's pid). */
+export function removeAbandonedStaging(paths: DataPaths): void {
+  if (!fs.existsSync(paths.staging)) return;
+  for (const name of fs.readdirSync(paths.staging)) {
+    const pid = Number(name.split('-')[0]);
+    if (Number.isSafeInteger(pid) && pid > 0 && !isProcessAlive(pid))
+      fs.rmSync(path.join(paths.staging, name), { force: true });
   }
 }

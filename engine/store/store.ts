@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import type { Disposable } from '../util/disposable.js';
 import { exportBundle, importBundle } from './bundle.js';
 import { betterDirection, canonicalJson, differingParams, meanAndStd, withoutSeed } from './compare.js';
-import { absoluteContentPath, putContent, verifyContent } from './content-store.js';
+import { absoluteContentPath, putContent, removeAbandonedStaging, verifyContent } from './content-store.js';
 import { openDatabase } from './database.js';
 import { downsampleLttb } from './downsample.js';
 import { ArtifactIntegrityError, RunNotFoundError, StoreError } from './errors.js';
@@ -178,6 +178,7 @@ export class Store implements Disposable {
     try {
       migrate(this.db);
       this.markDeadRunsInterrupted(options.staleHeartbeatMs ?? 30 * 60_000);
+      removeAbandonedStaging(this.paths);
     } catch (error) {
       this.db.close();
       throw error;

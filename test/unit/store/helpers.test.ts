@@ -79,6 +79,9 @@ describe('compare helpers', () => {
     expect(betterDirection('train_loss')).toBe('min');
     expect(betterDirection('hd95_et')).toBe('min');
     expect(betterDirection('dice_et')).toBe('max');
+    expect(betterDirection('val miou')).toBe('max');
+    expect(betterDirection('peak tensor MB')).toBe('min');
+    expect(betterDirection('FLOPs')).toBe('min');
     expect(withoutSeed({ seed: 1, a: { seed: 2, b: 3 } })).toEqual({ a: { b: 3 } });
   });
 });

@@ -124,7 +124,16 @@ describe('runs', () => {
       .prepare(`UPDATE runs SET host = 'elsewhere', heartbeat_at = ? WHERE id = ?`)
       .run(Date.now(), otherHostFresh.id);
 
+    // A copy cut short by a dead process is cleaned up; a live process's is left alone.
+    fs.mkdirSync(store.paths.staging, { recursive: true });
+    const abandoned = path.join(store.paths.staging, `${deadPid()}-partial`);
+    const inFlight = path.join(store.paths.staging, `${process.pid}-in-flight`);
+    fs.writeFileSync(abandoned, 'x');
+    fs.writeFileSync(inFlight, 'y');
+
     const reopened = newStore(dir);
+    expect(fs.existsSync(abandoned)).toBe(false);
+    expect(fs.existsSync(inFlight)).toBe(true);
     expect(reopened.getRun(run.id).status).toBe('interrupted');
     expect(reopened.getRun(run.id).error).toMatch(/ended without finishing/);
     expect(reopened.getRun(alive.id).status).toBe('running');
