@@ -1,0 +1,12 @@
+import type { Scenario } from '../scenario.js';
+import { convScenario } from './conv.js';
+
+/** Every bench scenario. A new one: one file in scenarios/ and one line here. */
+export const scenarios: readonly Scenario[] = [convScenario];
+
+export function scenarioByName(name: string): Scenario {
+  const found = scenarios.find((s) => s.name === name);
+  if (!found)
+    throw new Error(`unknown scenario '${name}' (one of ${scenarios.map((s) => s.name).join(', ')})`);
+  return found;
+}
