@@ -1,0 +1,107 @@
+import { mount, unmount } from 'svelte';
+import type { VolumeHeader } from '../../engine/protocol/volume.js';
+import bratsTableJson from '../../assets/colour-tables/brats.json';
+import { generatedColourTable, parseColourTable, type ColourTable } from './colour-table.js';
+import type { Comparison } from './comparison.js';
+import type { ComparisonViewer, Rect, ViewName } from './comparison-viewer.js';
+import { volumeFromPayload, type ViewerVolume } from './volume-data.js';
+import VolumeViewer from './VolumeViewer.svelte';
+
+/** A volume as the tests send it: the protocol header and the payload bytes in base64. */
+export interface HarnessVolume {
+  header: VolumeHeader;
+  base64: string;
+}
+
+export interface HarnessLoad {
+  image: HarnessVolume;
+  truth?: HarnessVolume;
+  unpruned?: HarnessVolume;
+  pruned?: HarnessVolume;
+  /** 'brats' uses assets/colour-tables/brats.json; a list of values generates a table. */
+  table: 'brats' | number[];
+  maxTextureSize?: number;
+  /** Rows to show; tests that do not look at the 3D view leave it out (SwiftShader renders it slowly). */
+  views?: ViewName[];
+}
+
+function decode(volume: HarnessVolume): ViewerVolume {
+  const binary = atob(volume.base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return volumeFromPayload(volume.header, bytes.buffer);
+}
+
+function encode(bytes: Uint8ClampedArray): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+let mounted: ReturnType<typeof mount> | null = null;
+
+const harness = {
+  viewer: null as ComparisonViewer | null,
+  comparison: null as Comparison | null,
+  table: null as ColourTable | null,
+
+  async load(request: HarnessLoad): Promise<void> {
+    if (mounted) await unmount(mounted);
+    const target = document.getElementById('app')!;
+    target.replaceChildren();
+    const table =
+      request.table === 'brats'
+        ? parseColourTable(bratsTableJson, 'brats.json')
+        : generatedColourTable('labels', request.table);
+    harness.table = table;
+    await new Promise<void>((resolve, reject) => {
+      try {
+        mounted = mount(VolumeViewer, {
+          target,
+          props: {
+            image: decode(request.image),
+            truth: request.truth ? decode(request.truth) : null,
+            unpruned: request.unpruned ? decode(request.unpruned) : null,
+            pruned: request.pruned ? decode(request.pruned) : null,
+            table,
+            maxTextureSize: request.maxTextureSize,
+            views: request.views,
+            onready: (viewer: ComparisonViewer, comparison: Comparison) => {
+              harness.viewer = viewer;
+              harness.comparison = comparison;
+              resolve();
+            },
+          },
+        });
+      } catch (e) {
+        reject(e);
+      }
+    });
+    harness.viewer!.render();
+  },
+
+  /** RGBA of a rectangle of the WebGL canvas (no overlay), base64 so large reads cross quickly. */
+  pixels(rect: Rect): { width: number; height: number; base64: string } {
+    const data = harness.viewer!.readPixels(rect);
+    return { width: rect.width, height: rect.height, base64: encode(data) };
+  },
+
+  /** The exported PNG as a data URL (what "Export PNG" saves). */
+  async exportDataUrl(): Promise<string> {
+    const blob = await harness.viewer!.exportPNG();
+    return await new Promise((resolve) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(reader.result as string);
+      reader.readAsDataURL(blob);
+    });
+  },
+};
+
+declare global {
+  interface Window {
+    viewerHarness: typeof harness;
+  }
+}
+
+window.viewerHarness = harness;

@@ -1,0 +1,57 @@
+import type { VolumeDataType, VolumeHeader } from '../../engine/protocol/volume.js';
+import { checkAffine } from './affine.js';
+
+export type VoxelArray = Uint8Array | Int16Array | Int32Array | Float32Array;
+
+/** A volume as the viewer holds it: the protocol header and one typed array per channel. */
+export interface ViewerVolume {
+  header: VolumeHeader;
+  channels: VoxelArray[];
+}
+
+const BYTES: Record<VolumeDataType, number> = { uint8: 1, int16: 2, int32: 4, float32: 4 };
+
+function view(type: VolumeDataType, buffer: ArrayBuffer, byteOffset: number, length: number): VoxelArray {
+  switch (type) {
+    case 'uint8':
+      return new Uint8Array(buffer, byteOffset, length);
+    case 'int16':
+      return new Int16Array(buffer, byteOffset, length);
+    case 'int32':
+      return new Int32Array(buffer, byteOffset, length);
+    case 'float32':
+      return new Float32Array(buffer, byteOffset, length);
+  }
+}
+
+/**
+ * Splits a protocol payload (channel after channel, i fastest) into per-channel views without copying.
+ * Checks the header against the payload first, naming the volume and the mismatch.
+ */
+export function volumeFromPayload(header: VolumeHeader, payload: ArrayBuffer): ViewerVolume {
+  const what = `volume "${header.title}" (${header.id})`;
+  checkAffine(header.affine, what);
+  if (header.dims.length !== 3 || header.dims.some((d) => !Number.isInteger(d) || d < 1)) {
+    throw new Error(`${what}: dims must be three positive integers, got [${header.dims.join(', ')}]`);
+  }
+  if (header.channels.length < 1) throw new Error(`${what}: needs at least one channel`);
+  if (header.kind === 'labels' && header.channels.length !== 1) {
+    throw new Error(`${what}: a label map has one channel, got ${header.channels.length}`);
+  }
+  const bytes = BYTES[header.dataType];
+  if (!bytes) throw new Error(`${what}: unknown dataType "${header.dataType}"`);
+  const voxels = header.dims[0] * header.dims[1] * header.dims[2];
+  const expected = voxels * header.channels.length * bytes;
+  if (payload.byteLength !== expected) {
+    throw new Error(
+      `${what}: payload has ${payload.byteLength} bytes, expected ${expected} ` +
+        `(${header.dims.join('×')} × ${header.channels.length} channels × ${bytes} bytes)`,
+    );
+  }
+  const channels = header.channels.map((_, c) => view(header.dataType, payload, c * voxels * bytes, voxels));
+  return { header, channels };
+}
+
+export function voxelCount(header: Pick<VolumeHeader, 'dims'>): number {
+  return header.dims[0] * header.dims[1] * header.dims[2];
+}
