@@ -138,9 +138,9 @@ export async function evaluateModel(
   };
 }
 
-/** A shape's own parts: from meta.parts, or its category (name or synset) in the standard table. */
+/** A shape's own parts: from meta.partIds, or its category (name or synset) in the standard table. */
 function shapenetParts(sample: Sample): number[] {
-  if (Array.isArray(sample.meta.parts)) return sample.meta.parts as number[];
+  if (Array.isArray(sample.meta.partIds)) return sample.meta.partIds as number[];
   const category = SHAPENET_CATEGORIES.find(
     (c) => c.name === sample.meta.category || c.synset === sample.meta.category,
   );
