@@ -55,5 +55,5 @@ export {
 } from './errors.js';
 export { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 export { downsampleLttb } from './downsample.js';
-export { runsToCsv, metricsToCsv, runToJson, type RunExportJson } from './export.js';
+export { exportRunsCsv, runsToCsv, metricsToCsv, runToJson, type RunExportJson } from './export.js';
 export * from './types.js';

@@ -72,4 +72,28 @@ describe('two processes on one store', () => {
       store.dispose();
     }
   });
+
+  it('several processes opening a fresh store at once all migrate and write without error', async () => {
+    const dir = tempDir();
+    const writers = [0, 1, 2].map(() => spawnWriter(dir, { epochs: 3, perEpoch: 50 }));
+    children.push(...writers);
+    const results = await Promise.all(writers.map((w) => w.exited));
+    expect(results.map((r) => [r.code, r.stderr])).toEqual([
+      [0, ''],
+      [0, ''],
+      [0, ''],
+    ]);
+    const ids = await Promise.all(writers.map((w) => w.runId));
+    expect(new Set(ids).size).toBe(3);
+    const store = openStore({ dataDir: dir });
+    try {
+      expect(store.listRuns().map((r) => [r.status, store.metrics(r.id).length])).toEqual([
+        ['completed', 150],
+        ['completed', 150],
+        ['completed', 150],
+      ]);
+    } finally {
+      store.dispose();
+    }
+  });
 });

@@ -3,7 +3,8 @@ import type { Migration } from './migration.js';
 /**
  * v2: per-epoch system metrics (throughput, peak memory) and artifact verification
  * bookkeeping (the hash algorithm, so it can change later, and when a file was last verified).
- * The metrics index becomes covering (value included) so a curve is read from the index alone.
+ * The metrics index becomes covering (value included) so a curve is read from the index alone,
+ * and (run, epoch) is indexed for replacing a re-recorded epoch.
  */
 export const systemMetricsAndVerification: Migration = {
   version: 2,
@@ -23,6 +24,7 @@ export const systemMetricsAndVerification: Migration = {
       ALTER TABLE artifacts ADD COLUMN verified_at INTEGER;
       DROP INDEX metrics_run_name_step;
       CREATE INDEX metrics_curve ON metrics(run_id, name, step, value);
+      CREATE INDEX metrics_run_epoch ON metrics(run_id, epoch);
     `);
   },
 };
