@@ -39,11 +39,11 @@ export const METHOD_LABELS: Record<PruneMethod, string> = {
   'ranp-f': 'RANP-f (saves computation)',
   'ranp-m': 'RANP-m (saves memory)',
   'ranp-p': 'RANP-p (saves parameters)',
-  balanced: 'Balanced SNIP neurons',
-  'snip-neuron': 'Vanilla SNIP neurons',
+  balanced: 'Balanced SNIP neurons (no resource weighting)',
+  vanilla: 'Vanilla SNIP neurons (baseline)',
   random: 'Random neurons (baseline)',
   layerwise: 'Layer-wise top neurons (baseline)',
-  none: 'No pruning',
+  'weight-snip': 'Weight-level SNIP (unstructured baseline)',
 };
 
 export const TASK_LABELS: Record<string, string> = {

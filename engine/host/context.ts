@@ -1,7 +1,9 @@
 import type { EngineStatus } from '../protocol/status.js';
+import type { Store } from '../store/index.js';
 import type { EventData, EventName } from '../protocol/events.js';
 import type { FolderGuard } from './folders.js';
 import type { JobManager } from './jobs.js';
+import type { ScoreCache } from './score-cache.js';
 import type { MethodName, ParsedParamsOf, ResultOf } from '../protocol/methods.js';
 
 /** What every handler may use: no globals, everything it touches is here. */
@@ -11,6 +13,10 @@ export interface HostContext {
   samplesDir: string;
   folders: FolderGuard;
   jobs: JobManager;
+  /** The experiment store in dataDir, opened on first use and closed with the host. */
+  store(): Store;
+  /** Pruning scores per setting, so previews after the first are instant. */
+  scores: ScoreCache;
   /** Pushes an event to every connected client. */
   emit<E extends EventName>(event: E, data: EventData<E>): void;
 }

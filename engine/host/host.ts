@@ -2,12 +2,14 @@ import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { EventData, EventName } from '../protocol/events.js';
 import type { EngineStatus } from '../protocol/status.js';
+import { openStore, type Store } from '../store/index.js';
 import { DisposableStore, toDisposable, type Disposable } from '../util/disposable.js';
 import type { HostContext } from './context.js';
 import { createDispatcher, type Reply } from './dispatcher.js';
 import { FolderGuard } from './folders.js';
 import { handlers } from './handlers/index.js';
 import { JobManager } from './jobs.js';
+import { ScoreCache } from './score-cache.js';
 
 export interface HostOptions {
   mode: EngineStatus['mode'];
@@ -43,13 +45,17 @@ export class EngineHost implements Disposable {
           emit('log', { level: 'info', message, jobId, time: new Date().toISOString() }),
       }),
     );
+    let store: Store | undefined;
+    const dataDir = path.resolve(options.dataDir);
     this.context = {
       mode: options.mode,
-      dataDir: path.resolve(options.dataDir),
+      dataDir,
       samplesDir: path.resolve(options.samplesDir),
       folders,
       jobs,
       emit,
+      store: () => (store ??= this.resources.add(openStore({ dataDir }))),
+      scores: this.resources.add(new ScoreCache()),
     };
     this.dispatch = createDispatcher(handlers, this.context);
   }

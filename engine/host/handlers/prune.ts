@@ -1,4 +1,42 @@
+import { buildReport } from '../../prune/report.js';
+import { elementsToMB } from '../../resources/count.js';
+import type { ResourceTotals as PruneTotals } from '../../prune/types.js';
+import type { ResourceTotals } from '../../protocol/common.js';
 import type { Handler } from '../context.js';
-import { notAvailable } from './unavailable.js';
 
-export const previewPrune: Handler<'prune.preview'> = async () => notAvailable('pruning');
+function totals(t: PruneTotals): ResourceTotals {
+  return { flops: t.flops, params: t.params, memoryMB: elementsToMB(t.memoryElements) };
+}
+
+/** Kept neurons and resources at one sparsity, from cached scores (scored on first use). */
+export const previewPrune: Handler<'prune.preview'> = async (settings, ctx) => {
+  const dataset = ctx.folders.check(settings.dataset);
+  const { pruner, cached, maxSparsity } = await ctx.scores.pruner(settings, dataset);
+  const before = totals(pruner.fullResources().total);
+  const evaluation = pruner.evaluate(settings.sparsity);
+  const emptied = evaluation.cleaned.emptiedLayers;
+  if (emptied.length > 0) {
+    return {
+      layers: [],
+      before,
+      after: before,
+      emptyLayer: emptied[0],
+      maxSparsity: maxSparsity(),
+      cachedScores: cached,
+    };
+  }
+  const report = buildReport(pruner, evaluation, pruner.describe(evaluation), undefined);
+  return {
+    layers: report.layers.map((l) => ({
+      name: l.name,
+      kind: l.kind,
+      kept: l.kept,
+      total: l.neurons,
+      before: totals(l.before),
+      after: totals(l.after),
+    })),
+    before,
+    after: totals(report.resources.after),
+    cachedScores: cached,
+  };
+};

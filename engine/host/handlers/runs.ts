@@ -1,8 +1,112 @@
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ProtocolError } from '../../protocol/errors.js';
+import type { Curve, RunSummary } from '../../protocol/runs.js';
+import type { Scalar } from '../../protocol/common.js';
+import { flattenJson } from '../../store/compare.js';
+import { RunNotFoundError } from '../../store/errors.js';
+import type { Store } from '../../store/index.js';
+import type { JsonValue } from '../../store/types.js';
 import type { Handler } from '../context.js';
-import { notAvailable } from './unavailable.js';
+import { curveMetricNames, runSummary } from './run-summary.js';
 
-export const listRuns: Handler<'runs.list'> = async () => notAvailable('the run store');
-export const getRun: Handler<'runs.get'> = async () => notAvailable('the run store');
-export const compareRuns: Handler<'runs.compare'> = async () => notAvailable('the run store');
-export const exportRun: Handler<'runs.export'> = async () => notAvailable('the run store');
-export const deleteRun: Handler<'runs.delete'> = async () => notAvailable('the run store');
+function runId(id: string): number {
+  const n = Number(id);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new ProtocolError('not-found', `no run with id '${id}'`);
+  return n;
+}
+
+/** Store lookups of unknown runs become 'not-found' for the UI. */
+function lookup<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof RunNotFoundError) throw new ProtocolError('not-found', error.message);
+    throw error;
+  }
+}
+
+function scalar(value: JsonValue | undefined): Scalar {
+  if (value === undefined) return null;
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : value;
+}
+
+function curvesOf(store: Store, ids: number[]): Curve[] {
+  return store
+    .curves(ids, curveMetricNames(store, ids))
+    .filter((c) => c.points.length > 0)
+    .map((c) => ({
+      runId: String(c.runId),
+      metric: c.name,
+      points: c.points.map((p): [number, number] => [p.step, p.value]),
+    }));
+}
+
+export const listRuns: Handler<'runs.list'> = async (_params, ctx) => {
+  const store = ctx.store();
+  return { runs: store.listRuns({ sort: 'createdAt', descending: true }).map((r) => runSummary(store, r)) };
+};
+
+export const getRun: Handler<'runs.get'> = async ({ id }, ctx) => {
+  const store = ctx.store();
+  const run = lookup(() => store.getRun(runId(id)));
+  return {
+    ...runSummary(store, run),
+    params: Object.fromEntries([...flattenJson(run.config)].map(([k, v]) => [k, scalar(v)])),
+    curves: curvesOf(store, [run.id]),
+    predictions: store
+      .listArtifacts(run.id)
+      .filter((a) => a.kind === 'prediction')
+      .map((a) => a.name.replace(/\.nii(\.gz)?$/, '')),
+  };
+};
+
+export const compareRuns: Handler<'runs.compare'> = async ({ ids }, ctx) => {
+  const store = ctx.store();
+  const numeric = ids.map(runId);
+  const runs: RunSummary[] = numeric.map((id) =>
+    runSummary(
+      store,
+      lookup(() => store.getRun(id)),
+    ),
+  );
+  const differingParams =
+    numeric.length < 2
+      ? []
+      : lookup(() => store.compareRuns(numeric)).differences.map((d) => ({
+          key: d.key,
+          values: d.values.map(scalar),
+        }));
+  return { runs, differingParams, curves: curvesOf(store, numeric) };
+};
+
+/** Exports go to <data dir>/exports; the UI shows where. */
+export const exportRun: Handler<'runs.export'> = async ({ id, format }, ctx) => {
+  const store = ctx.store();
+  const run = lookup(() => store.getRun(runId(id)));
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const base = path.join(ctx.dataDir, 'exports', `run-${run.id}-${stamp}`);
+  mkdirSync(path.dirname(base), { recursive: true });
+  let files: string[];
+  if (format === 'net') {
+    const net = store.listArtifacts(run.id).find((a) => a.kind === 'net');
+    if (!net) throw new ProtocolError('not-found', `run ${run.id} has no stored net`);
+    files = [`${base}-net.json`];
+    writeFileSync(files[0], store.readArtifact(run.id, net.name));
+  } else if (format === 'json') {
+    files = store.exportRun(run.id, 'json', `${base}.json`);
+  } else {
+    files = store.exportRun(run.id, 'csv', base);
+  }
+  const out = format === 'csv' ? base : files[0];
+  return { path: out, bytes: files.reduce((sum, f) => sum + statSync(f).size, 0) };
+};
+
+export const deleteRun: Handler<'runs.delete'> = async ({ id }, ctx) => {
+  const store = ctx.store();
+  const numeric = runId(id);
+  if (ctx.jobs.running?.runIds.includes(id))
+    throw new ProtocolError('busy', `run ${id} belongs to the running experiment; cancel it first`);
+  lookup(() => store.deleteRun(numeric));
+  return { deleted: true };
+};

@@ -1,0 +1,108 @@
+import { openDataset, type Dataset } from '../data/index.js';
+import type { NetDescription, TaskName, Triple } from '../nn/description.js';
+import { buildModel } from '../nn/model.js';
+import { buildNet } from '../nn/zoo/registry.js';
+import { createPruner, type Pruner } from '../prune/prune.js';
+import { scoreWeights } from '../prune/score.js';
+import { searchMaxSparsity } from '../prune/search.js';
+import type { WeightScores } from '../prune/types.js';
+import type { PruneSettings } from '../protocol/prune.js';
+import type { Disposable } from '../util/disposable.js';
+
+/** Scoring default when the request does not say (small: the preview must come quickly). */
+const DEFAULT_SCORING_SAMPLES = 2;
+
+/**
+ * Weight scores and pruners, kept per setting so that moving the sparsity slider re-selects on
+ * cached scores (no data, no gradients): the first preview of a setting scores, later ones are instant.
+ */
+export class ScoreCache implements Disposable {
+  private readonly scores = new Map<string, Promise<{ net: NetDescription; scores: WeightScores }>>();
+  private readonly pruners = new Map<string, { pruner: Pruner; maxSparsity?: number }>();
+
+  /** The pruner for these settings, and whether its scores were already cached. */
+  async pruner(
+    settings: PruneSettings,
+    dataset: string,
+  ): Promise<{ pruner: Pruner; cached: boolean; maxSparsity(): number }> {
+    const scoreKey = JSON.stringify([
+      settings.net,
+      settings.width ?? 1,
+      settings.inputSize ?? null,
+      dataset,
+      settings.scoringSamples ?? DEFAULT_SCORING_SAMPLES,
+      settings.seed ?? 0,
+    ]);
+    const cached = this.scores.has(scoreKey);
+    if (!cached) {
+      const pending = computeScores(settings, dataset);
+      this.scores.set(scoreKey, pending);
+      pending.catch(() => this.scores.delete(scoreKey)); // a failure is not cached
+    }
+    const { net, scores } = await (this.scores.get(scoreKey) as Promise<{
+      net: NetDescription;
+      scores: WeightScores;
+    }>);
+    const prunerKey = JSON.stringify([scoreKey, settings.method, settings.lambda]);
+    let entry = this.pruners.get(prunerKey);
+    if (!entry) {
+      entry = {
+        pruner: createPruner(net, scores, {
+          method: settings.method,
+          lambda: settings.lambda,
+          inputSize: net.inputSize,
+          seed: settings.seed ?? 0,
+        }),
+      };
+      this.pruners.set(prunerKey, entry);
+    }
+    const held = entry;
+    return {
+      pruner: held.pruner,
+      cached,
+      maxSparsity: () => (held.maxSparsity ??= searchMaxSparsity(held.pruner)),
+    };
+  }
+
+  dispose(): void {
+    this.scores.clear();
+    this.pruners.clear();
+  }
+}
+
+/** Dataset options that make samples of `size` (the experiment module maps sizes the same way). */
+function datasetOptions(task: TaskName, size: Triple) {
+  if (task === 'brats') return { trainCrop: size, evalCrop: size };
+  if (task === 'shapenet') return { grid: size[0] };
+  return { size: size[1], clipFrames: size[0] };
+}
+
+async function computeScores(
+  settings: PruneSettings,
+  dir: string,
+): Promise<{ net: NetDescription; scores: WeightScores }> {
+  const defaults = buildNet(settings.net, { width: settings.width ?? 1 });
+  const inputSize = settings.inputSize ?? defaults.inputSize;
+  const data: Dataset = await openDataset(
+    settings.task,
+    dir,
+    'train',
+    datasetOptions(settings.task, inputSize),
+  );
+  const net = buildNet(settings.net, {
+    width: settings.width ?? 1,
+    inputSize,
+    classes: data.classes,
+    inputChannels: data.inputChannels,
+  });
+  const model = buildModel(net, { seed: settings.seed ?? 0 });
+  try {
+    const scores = await scoreWeights(model, data, {
+      samples: settings.scoringSamples ?? DEFAULT_SCORING_SAMPLES,
+      seed: settings.seed ?? 0,
+    });
+    return { net, scores };
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import {
+  decodeBinaryFrame,
+  encodeBinaryFrame,
+  MAX_REQUEST_BYTES,
+  methods,
+  parseRequest,
+  volumeArray,
+  volumeByteLength,
+  VolumeHeaderSchema,
+  type VolumeHeader,
+} from '../../../engine/protocol/index.js';
+
+describe('parseRequest', () => {
+  it('accepts a well-formed request envelope', () => {
+    const parsed = parseRequest(JSON.stringify({ kind: 'request', id: 7, method: 'runs.list', params: {} }));
+    expect(parsed).toEqual({ ok: true, request: { kind: 'request', id: 7, method: 'runs.list', params: {} } });
+  });
+
+  it.each([
+    ['not JSON', '{kind: request', null],
+    ['a bare number', '42', null],
+    ['a missing method', JSON.stringify({ kind: 'request', id: 3, params: {} }), 3],
+    ['an extra field', JSON.stringify({ kind: 'request', id: 4, method: 'x', params: {}, evil: 1 }), 4],
+    ['a negative id', JSON.stringify({ kind: 'request', id: -1, method: 'x', params: {} }), null],
+    ['a response instead of a request', JSON.stringify({ kind: 'response', id: 5, ok: true, result: 1 }), 5],
+  ])('rejects %s as invalid-message, keeping a usable id', (_what, text, id) => {
+    const parsed = parseRequest(text);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) {
+      expect(parsed.error.code).toBe('invalid-message');
+      expect(parsed.id).toBe(id);
+    }
+  });
+
+  it('rejects a message over the size limit without parsing it', () => {
+    const text = JSON.stringify({ kind: 'request', id: 1, method: 'runs.list', params: { pad: 'x'.repeat(MAX_REQUEST_BYTES) } });
+    const parsed = parseRequest(text);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.error.message).toContain(`limit of ${MAX_REQUEST_BYTES}`);
+  });
+});
+
+describe('binary frames', () => {
+  it('carry the request id little-endian in front of the payload', () => {
+    const frame = encodeBinaryFrame(0x01020304, new Uint8Array([9, 8, 7]));
+    // Bytes written by hand: id 0x01020304 little-endian is 04 03 02 01.
+    expect([...frame]).toEqual([4, 3, 2, 1, 9, 8, 7]);
+    const { id, payload } = decodeBinaryFrame(frame.buffer as ArrayBuffer);
+    expect(id).toBe(0x01020304);
+    expect([...new Uint8Array(payload)]).toEqual([9, 8, 7]);
+  });
+
+  it('refuses a frame too short to hold an id', () => {
+    expect(() => decodeBinaryFrame(new ArrayBuffer(3))).toThrow(/no request id/);
+  });
+});
+
+describe('volume payloads', () => {
+  const header: VolumeHeader = {
+    id: 'v',
+    title: 'T1',
+    kind: 'image',
+    dims: [2, 3, 4],
+    channels: ['t1', 't2'],
+    dataType: 'int16',
+    affine: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1],
+    ranges: [
+      [0, 1],
+      [0, 1],
+    ],
+  };
+
+  it('size is voxels × channels × bytes per voxel', () => {
+    expect(volumeByteLength(header)).toBe(2 * 3 * 4 * 2 * 2);
+    expect(VolumeHeaderSchema.safeParse(header).success).toBe(true);
+  });
+
+  it('a payload of the wrong size is rejected, a right one typed as the header says', () => {
+    expect(() => volumeArray(header, new ArrayBuffer(95))).toThrow(/95 bytes, header promises 96/);
+    const voxels = volumeArray(header, new Int16Array([-5, ...new Array(47).fill(0)]).buffer);
+    expect(voxels).toBeInstanceOf(Int16Array);
+    expect(voxels[0]).toBe(-5);
+  });
+
+  it('a header with an affine of the wrong length fails validation', () => {
+    expect(VolumeHeaderSchema.safeParse({ ...header, affine: [1, 0, 0] }).success).toBe(false);
+  });
+});
+
+describe('method params', () => {
+  it('prune.preview refuses a sparsity of 1 and unknown fields', () => {
+    const base = { task: 'brats', net: 'unet3d-brats', dataset: '/d', method: 'ranp-f', sparsity: 0.5, lambda: 15 };
+    expect(methods['prune.preview'].params.safeParse(base).success).toBe(true);
+    expect(methods['prune.preview'].params.safeParse({ ...base, sparsity: 1 }).success).toBe(false);
+    expect(methods['prune.preview'].params.safeParse({ ...base, extra: true }).success).toBe(false);
+  });
+
+  it('experiment.start fills trainUnpruned with true', () => {
+    const parsed = methods['experiment.start'].params.parse({ task: 'brats', net: 'n', dataset: '/d', method: 'ranp-f', sparsity: 0.5, lambda: 15, epochs: 1 });
+    expect(parsed.trainUnpruned).toBe(true);
+  });
+});
