@@ -7,10 +7,10 @@ export const PruneMethodSchema = z.enum([
   'ranp-m',
   'ranp-p',
   'balanced',
-  'snip-neuron',
+  'vanilla',
   'random',
   'layerwise',
-  'none',
+  'weight-snip',
 ]);
 
 export const PruneSettingsSchema = z.object({
