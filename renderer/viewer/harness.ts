@@ -5,6 +5,8 @@ import { generatedColourTable, parseColourTable, type ColourTable } from './colo
 import type { Comparison } from './comparison.js';
 import type { ComparisonViewer, Rect, ViewName } from './comparison-viewer.js';
 import { volumeFromPayload, type ViewerVolume } from './volume-data.js';
+import ShapeViewer from './ShapeViewer.svelte';
+import type { VoxelShapeView } from './voxel-shape-view.js';
 import VolumeViewer from './VolumeViewer.svelte';
 
 /** A volume as the tests send it: the protocol header and the payload bytes in base64. */
@@ -25,11 +27,24 @@ export interface HarnessLoad {
   views?: ViewName[];
 }
 
-function decode(volume: HarnessVolume): ViewerVolume {
-  const binary = atob(volume.base64);
+/** A ShapeNet-style voxel shape: uint8 labels (255 = empty), base64. */
+export interface HarnessShape {
+  title: string;
+  dims: [number, number, number];
+  truth: string;
+  prediction?: string;
+  parts: number[];
+}
+
+function bytesOf(base64: string): Uint8Array {
+  const binary = atob(base64);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return volumeFromPayload(volume.header, bytes.buffer);
+  return bytes;
+}
+
+function decode(volume: HarnessVolume): ViewerVolume {
+  return volumeFromPayload(volume.header, bytesOf(volume.base64).buffer as ArrayBuffer);
 }
 
 function encode(bytes: Uint8ClampedArray): string {
@@ -41,15 +56,22 @@ function encode(bytes: Uint8ClampedArray): string {
 
 let mounted: ReturnType<typeof mount> | null = null;
 
+async function remount(): Promise<HTMLElement> {
+  if (mounted) await unmount(mounted);
+  mounted = null;
+  const target = document.getElementById('app')!;
+  target.replaceChildren();
+  return target;
+}
+
 const harness = {
   viewer: null as ComparisonViewer | null,
+  shapeView: null as VoxelShapeView | null,
   comparison: null as Comparison | null,
   table: null as ColourTable | null,
 
   async load(request: HarnessLoad): Promise<void> {
-    if (mounted) await unmount(mounted);
-    const target = document.getElementById('app')!;
-    target.replaceChildren();
+    const target = await remount();
     const table =
       request.table === 'brats'
         ? parseColourTable(bratsTableJson, 'brats.json')
@@ -79,6 +101,34 @@ const harness = {
       }
     });
     harness.viewer!.render();
+  },
+
+  async loadShape(request: HarnessShape): Promise<void> {
+    const target = await remount();
+    const table = generatedColourTable('parts', request.parts);
+    harness.table = table;
+    await new Promise<void>((resolve) => {
+      mounted = mount(ShapeViewer, {
+        target,
+        props: {
+          title: request.title,
+          dims: request.dims,
+          truth: bytesOf(request.truth),
+          prediction: request.prediction ? bytesOf(request.prediction) : null,
+          parts: request.parts,
+          table,
+          onready: (view: VoxelShapeView) => {
+            harness.shapeView = view;
+            resolve();
+          },
+        },
+      });
+    });
+  },
+
+  shapePixels(side: 0 | 1): { width: number; height: number; base64: string } {
+    const rect = harness.shapeView!.viewportRect(side);
+    return { width: rect.width, height: rect.height, base64: encode(harness.shapeView!.readPixels(rect)) };
   },
 
   /** RGBA of a rectangle of the WebGL canvas (no overlay), base64 so large reads cross quickly. */

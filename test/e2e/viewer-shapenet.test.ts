@@ -1,0 +1,131 @@
+/**
+ * ShapeNet-style part segmentation as voxels, built from a real scanned shape: the Stanford bunny
+ * (npm "bunny", public domain) sampled over its triangles and voxelised with the ShapeNet rule
+ * (farthest point at distance 1, voxel floor(n/2 · p + n/2)), parts by height. The "prediction" is
+ * derived (the top part relabelled as the middle one) until real predictions exist.
+ */
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { screenshot } from './helpers/chromium.js';
+import { findColour, openHarness, type HarnessSession, type Pixels } from './viewer-support.js';
+
+const require = createRequire(import.meta.url);
+const bunny = require('bunny') as {
+  positions: [number, number, number][];
+  cells: [number, number, number][];
+};
+
+const N = 32;
+const EMPTY = 255;
+const PARTS = [12, 13, 14];
+
+function voxelise(): Uint8Array {
+  const centre = [0, 1, 2].map((a) => bunny.positions.reduce((s, p) => s + p[a], 0) / bunny.positions.length);
+  const radius = Math.max(
+    ...bunny.positions.map((p) => Math.hypot(p[0] - centre[0], p[1] - centre[1], p[2] - centre[2])),
+  );
+  const labels = new Uint8Array(N * N * N).fill(EMPTY);
+  const heights = bunny.positions.map((p) => p[1]);
+  const [low, high] = [Math.min(...heights), Math.max(...heights)];
+  for (const [a, b, c] of bunny.cells) {
+    for (let s = 0; s <= 6; s++) {
+      for (let t = 0; t <= 6 - s; t++) {
+        const w = [s / 6, t / 6, 1 - s / 6 - t / 6];
+        const p = [0, 1, 2].map(
+          (ax) =>
+            w[0] * bunny.positions[a][ax] + w[1] * bunny.positions[b][ax] + w[2] * bunny.positions[c][ax],
+        );
+        const q = p.map((v, ax) => (v - centre[ax]) / radius);
+        // Bunny y is up; the grid's k is up.
+        const [i, j, k] = [q[0], q[2], q[1]].map((v) => Math.min(N - 1, Math.floor((N / 2) * v + N / 2)));
+        const band = (p[1] - low) / (high - low);
+        labels[i + N * (j + N * k)] = band < 0.35 ? 12 : band < 0.75 ? 13 : 14;
+      }
+    }
+  }
+  return labels;
+}
+
+const truth = voxelise();
+const prediction = truth.map((v) => (v === 14 ? 13 : v));
+
+/** Independent part IoU: per part over occupied voxels, absent parts count 1. */
+function meanIoU(): number {
+  const ious = PARTS.map((part) => {
+    let inter = 0;
+    let union = 0;
+    truth.forEach((t, v) => {
+      if (t === EMPTY) return;
+      if (t === part && prediction[v] === part) inter++;
+      if (t === part || prediction[v] === part) union++;
+    });
+    return union ? inter / union : 1;
+  });
+  return ious.reduce((s, x) => s + x, 0) / ious.length;
+}
+
+let session: HarnessSession;
+
+beforeAll(async () => {
+  session = await openHarness({ width: 900, height: 500 });
+  await session.page.evaluate((r) => window.viewerHarness.loadShape(r), {
+    title: 'bunny (ShapeNet-style voxels)',
+    dims: [N, N, N] as [number, number, number],
+    truth: Buffer.from(truth).toString('base64'),
+    prediction: Buffer.from(prediction).toString('base64'),
+    parts: PARTS,
+  });
+});
+
+afterAll(async () => {
+  await session?.close();
+});
+
+async function side(s: 0 | 1): Promise<Pixels> {
+  const { width, height, base64 } = await session.page.evaluate(
+    (x) => window.viewerHarness.shapePixels(x),
+    s,
+  );
+  const data = Buffer.from(base64, 'base64');
+  return {
+    rect: { x: 0, y: 0, width, height },
+    data,
+    at: (x, y) => {
+      const o = (y * width + x) * 4;
+      return [data[o], data[o + 1], data[o + 2]];
+    },
+  };
+}
+
+describe('ShapeNet voxel view', () => {
+  it('draws each part in its colour, and the prediction without the part it missed', async () => {
+    const occupied = truth.filter((v) => v !== EMPTY).length;
+    expect(occupied).toBeGreaterThan(500);
+    const colours = new Map(
+      await session.page.evaluate(() =>
+        window.viewerHarness.table!.labels.map((l) => [l.value, l.colour] as const),
+      ),
+    );
+    const [truthPixels, predictionPixels] = [await side(0), await side(1)];
+    for (const part of PARTS) {
+      expect(findColour(truthPixels, colours.get(part)!).count, `truth part ${part}`).toBeGreaterThan(20);
+    }
+    expect(findColour(predictionPixels, colours.get(14)!).count).toBe(0);
+    expect(findColour(predictionPixels, colours.get(13)!).count).toBeGreaterThan(
+      findColour(truthPixels, colours.get(13)!).count,
+    );
+    await screenshot(session.page, 'viewer-shapenet');
+  });
+
+  it('shows the per-shape IoU computed over the category parts', async () => {
+    const text = await session.page.getByTestId('shape-iou').textContent();
+    expect(text).toBe(`part IoU ${(meanIoU() * 100).toFixed(1)}%`);
+    expect(meanIoU()).toBeLessThan(1);
+  });
+
+  it('marks wrong voxels in red in error mode', async () => {
+    await session.page.getByLabel('show errors only').check();
+    expect(findColour(await side(1), [255, 0, 0]).count).toBeGreaterThan(20);
+    expect(findColour(await side(0), [255, 0, 0]).count).toBe(0);
+  });
+});
