@@ -345,24 +345,42 @@ describe('queries', () => {
     expect(groups.find((g) => g.method === 'snip')!.runIds).toEqual([other]);
   });
 
-  it('returns downsampled curves for several runs', () => {
+  it('returns downsampled curves for several runs, keeping spikes; short curves whole', () => {
     const store = newStore();
+    const loss = (k: number, step: number) => (step === 12_345 ? 50 : step === 777 ? -5 : k / (1 + step));
     const ids = [1, 2].map((k) => {
       const run = store.createRun({ task: 'train', net: 'n', config: { k }, status: 'running' });
       store.recordEpoch(run.id, {
         epoch: 0,
-        metrics: Array.from({ length: 20_000 }, (_, step) => ({ name: 'loss', value: k / (1 + step), step })),
+        metrics: [
+          ...Array.from({ length: 20_000 }, (_, step) => ({ name: 'loss', value: loss(k, step), step })),
+          ...[0, 5, 9].map((step) => ({ name: 'val dice', value: step / 10, step })),
+        ],
       });
       return run.id;
     });
-    const curves = store.curves(ids, ['loss', 'absent'], 300);
+    const curves = store.curves(ids, ['loss', 'val dice', 'absent'], 300);
     expect(curves.map((c) => [c.runId, c.name, c.totalPoints, c.points.length])).toEqual([
       [ids[0], 'loss', 20_000, 300],
+      [ids[0], 'val dice', 3, 3],
       [ids[0], 'absent', 0, 0],
       [ids[1], 'loss', 20_000, 300],
+      [ids[1], 'val dice', 3, 3],
       [ids[1], 'absent', 0, 0],
     ]);
-    expect(curves[2].points[0]).toEqual({ step: 0, value: 2 });
-    expect(curves[2].points.at(-1)).toEqual({ step: 19_999, value: 2 / 20_000 });
+    const long = curves[3].points;
+    expect(long[0]).toEqual({ step: 0, value: 2 });
+    expect(long.at(-1)).toEqual({ step: 19_999, value: 2 / 20_000 });
+    // The spike and the dip survive; every point is a stored point, in step order.
+    expect(long).toContainEqual({ step: 12_345, value: 50 });
+    expect(long).toContainEqual({ step: 777, value: -5 });
+    expect(long.every((p, i) => p.value === loss(2, p.step) && (i === 0 || p.step > long[i - 1].step))).toBe(
+      true,
+    );
+    expect(curves[1].points).toEqual([
+      { step: 0, value: 0 },
+      { step: 5, value: 0.5 },
+      { step: 9, value: 0.9 },
+    ]);
   });
 });
