@@ -40,6 +40,7 @@ export function curveMetricNames(store: Store, runIds: number[]): string[] {
   const names = new Set<string>();
   for (const id of runIds)
     for (const row of store.metrics(id))
-      if (!row.name.startsWith('final ') && !HIDDEN_METRICS.has(row.name)) names.add(row.name);
+      if (!row.name.startsWith('final ') && !HIDDEN_METRICS.has(row.name) && !SUMMARY_METRICS.has(row.name))
+        names.add(row.name);
   return [...names].sort();
 }
