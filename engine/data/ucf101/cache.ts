@@ -6,7 +6,8 @@ import { decodeVideo, type DecodedVideo, type DecodeOptions } from './decode.js'
 
 /**
  * Decoded frames on disk, so the second epoch reads instead of decoding. One gzip file per video
- * (fast level: decoding dominated by gunzip ≪ ffmpeg), keyed by path, size, mtime and frame size.
+ * (fast level: gunzip costs far less than ffmpeg), keyed by path, size, mtime and frame size.
+ * The last video is also kept in memory: evaluation reads its clips one after another.
  */
 export class FrameCache {
   /** Decodes done by this cache (not served from disk); for tests and progress output. */
@@ -17,7 +18,21 @@ export class FrameCache {
     private readonly options: DecodeOptions = {},
   ) {}
 
-  async frames(file: string): Promise<DecodedVideo> {
+  private last: { file: string; video: Promise<DecodedVideo> } | undefined;
+
+  frames(file: string): Promise<DecodedVideo> {
+    if (this.last?.file !== file) {
+      const video = this.load(file);
+      // A failed read is not remembered: the next call tries again (and reports again).
+      video.catch(() => {
+        if (this.last?.video === video) this.last = undefined;
+      });
+      this.last = { file, video };
+    }
+    return this.last.video;
+  }
+
+  private async load(file: string): Promise<DecodedVideo> {
     if (!this.dir) {
       this.decodes++;
       return decodeVideo(file, this.options);
