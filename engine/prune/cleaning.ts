@@ -8,6 +8,8 @@ export interface CleanedChannels {
   keptNeurons: NeuronMask;
   /** Prunable layers left without any neuron (the pruning failed for them). */
   emptiedLayers: string[];
+  /** Of those, the layers where selection and coupling kept nothing (the cause; the rest follow by cleaning). */
+  emptiedBySelection: string[];
   /** Neurons kept by coupling although not selected (a partner in their group was selected). */
   keptByCoupling: number;
   /** Selected (or coupled-in) neurons removed by forward/backward cleaning. */
@@ -71,6 +73,7 @@ export function cleanChannels(graph: ChannelGraph, selected: NeuronMask): Cleane
 
   const keptNeurons: NeuronMask = new Map();
   const emptiedLayers: string[] = [];
+  const emptiedBySelection: string[] = [];
   let keptByCoupling = 0;
   let removedByCleaning = 0;
   for (const layer of prunable) {
@@ -84,6 +87,14 @@ export function cleanChannels(graph: ChannelGraph, selected: NeuronMask): Cleane
     });
     keptNeurons.set(layer.name, final);
     if (!final.some((v) => v === 1)) emptiedLayers.push(layer.name);
+    if (!layer.neuronGroups.some((g) => selectedGroups[g])) emptiedBySelection.push(layer.name);
   }
-  return { keptGroups: kept, keptNeurons, emptiedLayers, keptByCoupling, removedByCleaning };
+  return {
+    keptGroups: kept,
+    keptNeurons,
+    emptiedLayers,
+    emptiedBySelection,
+    keptByCoupling,
+    removedByCleaning,
+  };
 }

@@ -152,6 +152,7 @@ function weightLevelChannels(
     keptGroups: new Uint8Array(pruner.graph.groupCount).fill(1),
     keptNeurons,
     emptiedLayers,
+    emptiedBySelection: emptiedLayers,
     keptByCoupling: 0,
     removedByCleaning: 0,
   };
@@ -163,10 +164,15 @@ export class EmptiedLayersError extends Error {
     readonly layers: string[],
     readonly sparsity: number,
     readonly method: string,
+    /** The layers the selection left empty; the others were emptied by cleaning after them. */
+    readonly causes: string[] = layers,
   ) {
+    const list = (names: string[]) => names.map((l) => `'${l}'`).join(', ');
+    const followers = layers.filter((l) => !causes.includes(l));
     super(
-      `${method} at sparsity ${sparsity} removes every neuron of layer(s) ${layers.map((l) => `'${l}'`).join(', ')}; ` +
-        `lower the sparsity (ranp prune --max-sparsity finds the largest that works)`,
+      `${method} at sparsity ${sparsity} removes every neuron of layer(s) ${list(causes)}` +
+        (followers.length ? ` (and so, by cleaning, of ${list(followers)})` : '') +
+        `; lower the sparsity (ranp prune --max-sparsity finds the largest that works)`,
     );
     this.name = 'EmptiedLayersError';
   }
@@ -203,7 +209,13 @@ export function pruneWith(pruner: Pruner, options: Pick<PruneOptions, 'sparsity'
   const sparsity = budgetSearch ? budgetSearch.sparsity : options.sparsity!;
   const evaluation = pruner.evaluate(sparsity);
   if (evaluation.cleaned.emptiedLayers.length) {
-    throw new EmptiedLayersError(evaluation.cleaned.emptiedLayers, sparsity, pruner.criterion.name);
+    const { emptiedLayers, emptiedBySelection } = evaluation.cleaned;
+    throw new EmptiedLayersError(
+      emptiedLayers,
+      sparsity,
+      pruner.criterion.name,
+      emptiedBySelection.length ? emptiedBySelection : emptiedLayers,
+    );
   }
   const prunedNet = pruner.describe(evaluation);
   const report = buildReport(pruner, evaluation, prunedNet, budgetSearch);

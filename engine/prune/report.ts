@@ -64,9 +64,28 @@ export interface PruneReport {
     note: string;
   };
   budget?: BudgetSearch;
+  /** Things that make the result doubtful, e.g. layers whose scores are all zero. */
+  warnings: string[];
 }
 
 const HISTOGRAM_BINS = 10;
+
+/**
+ * Layers whose weight scores are all zero cannot be ranked; the usual cause is train-mode
+ * normalization over a single value per channel (batch 1 at a 1×1×1 feature map).
+ */
+function zeroScoreWarnings(pruner: Pruner): string[] {
+  if (!pruner.scores) return [];
+  const zero = [...pruner.scores.layers]
+    .filter(([, s]) => s.values.every((v) => v === 0))
+    .map(([name]) => name);
+  return zero.length
+    ? [
+        `all weight scores are 0 in ${zero.join(', ')}: these neurons tie at the bottom; batch-1 train-mode ` +
+          `normalization over a 1×1×1 feature map gives zero gradients, so score at a larger input size`,
+      ]
+    : [];
+}
 
 export function summarizeScores(values: ArrayLike<number>, bins = HISTOGRAM_BINS): ScoreSummary {
   const sorted = Float64Array.from(values).sort();
@@ -149,6 +168,7 @@ export function buildReport(
     },
     threshold: selection.level === 'neuron' ? (selection.threshold ?? null) : selection.threshold,
     layers,
+    warnings: zeroScoreWarnings(pruner),
     resources: {
       inputSize: pruner.options.inputSize,
       before: { ...full.total, memoryMB: toMB(full.total.memoryElements) },

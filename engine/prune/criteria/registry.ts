@@ -12,6 +12,8 @@ export const CRITERIA: Record<string, PruneCriterion> = {
   'ranp-m': ranpCriterion('memory'),
   'ranp-p': ranpCriterion('params'),
   vanilla: vanillaCriterion,
+  // The protocol's name for vanilla SNIP neuron scores.
+  'snip-neuron': vanillaCriterion,
   balanced: balancedCriterion,
   random: randomCriterion,
   layerwise: layerwiseCriterion,

@@ -110,6 +110,7 @@ describe('coupling through an inception concat [b0, b1b, b2b, b3b]', () => {
   it('forward cleaning: b2a emptied leaves b2b without input, so b2b goes too', () => {
     const cleaned = cleanChannels(graph, maskOf({ ...all, b2a: [0] }));
     expect(cleaned.emptiedLayers).toEqual(['b2a', 'b2b']);
+    expect(cleaned.emptiedBySelection).toEqual(['b2a']);
   });
 
   it('removing x1 removes that channel from every branch reading x (b0, b1a, b2a and through the pool b3b)', () => {
