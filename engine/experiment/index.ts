@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { mkdirSync, mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { selectBackend, parseBackendName } from '../backend/index.js';
 import { openDataset, type Dataset, type SplitName } from '../data/index.js';
 import type { NetDescription, TaskName, Triple } from '../nn/description.js';
@@ -281,7 +281,8 @@ async function trainAndEvaluate(
     status: 'running',
   });
   if (run) options.onRun?.(run.id, role);
-  const dir = run ? join(store!.paths.checkpoints, run.uuid) : join(workDir!, role);
+  // An explicit work folder wins, so a resumed experiment finds its checkpoints again.
+  const dir = workDir ? join(workDir, role) : join(store!.paths.checkpoints, run!.uuid);
   mkdirSync(dir, { recursive: true });
   const model: NetModel = buildModel(net, { seed: config.seed });
   try {
@@ -394,12 +395,9 @@ async function trainAndEvaluate(
           ),
         },
       });
-      if (lastCheckpoint)
-        store.addArtifact(run.id, {
-          kind: 'checkpoint',
-          name: 'last.ckpt',
-          source: { bytes: readFileSync(lastCheckpoint) },
-        });
+      for (const file of [lastCheckpoint, bestCheckpoint])
+        if (file && existsSync(file))
+          store.addArtifact(run.id, { kind: 'checkpoint', name: basename(file), source: { file } });
       store.recordEpoch(run.id, {
         epoch: training.history.length + 1,
         metrics: [
