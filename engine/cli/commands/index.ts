@@ -5,6 +5,7 @@ import { doctorCommand } from './doctor.js';
 import { evalCommand } from './eval.js';
 import { experimentCommand } from './experiment.js';
 import { infoCommand } from './info.js';
+import { pruneCommand } from './prune.js';
 import { runsCommand } from './runs.js';
 import { trainCommand } from './train.js';
 
@@ -16,6 +17,7 @@ export const commands: CliCommand[] = [
   evalCommand,
   experimentCommand,
   infoCommand,
+  pruneCommand,
   runsCommand,
   trainCommand,
 ];
