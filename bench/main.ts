@@ -23,7 +23,7 @@ Options:
   --scenario LIST   ${scenarios.map((s) => s.name).join(',')} or all (default conv)
   --backends LIST   ${BACKEND_NAMES.join(',')} (default: native,cpu where native loads, else cpu)
   --shapes LIST     cases for the chosen scenario(s), comma-separated:
-${scenarios.map((s) => `                      ${s.name}: ${s.caseSyntax}\n                        default ${s.defaultCases.join(',')}`).join('\n')}
+${scenarios.map((s) => `                      ${s.name}: ${s.caseSyntax}\n                        default ${s.defaultCases.join(',')} (cpu: ${s.cpuDefaultCases.join(',')})`).join('\n')}
   --reps N          measured runs per case after warm-up (default 5)
   --warmup N        warm-up runs (default 1)
   --budget S        seconds per case; reps shrink to fit, at least 1 (default 60)
@@ -71,7 +71,8 @@ async function child(spec: ChildSpec): Promise<void> {
     let results: CaseResult[] = [];
     if (skipped) log(`${name}: skipped — ${skipped}`);
     else {
-      const cases = spec.shapes ?? scenario.defaultCases;
+      const cases =
+        spec.shapes ?? (spec.backend === 'cpu' ? scenario.cpuDefaultCases : scenario.defaultCases);
       log(`${name}: ${cases.length} cases`);
       results = await scenario.run(cases, {
         reps: spec.reps,

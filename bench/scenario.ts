@@ -27,6 +27,8 @@ export interface Scenario {
   summary: string;
   /** Case specs run when --shapes is not given. */
   defaultCases: string[];
+  /** Defaults for the plain JS cpu backend, ~50-100× slower: the larger cases would take hours. */
+  cpuDefaultCases: string[];
   /** Case syntax for --help. */
   caseSyntax: string;
   /** Checks a case spec up front; throws naming the problem. */

@@ -90,6 +90,7 @@ export const convScenario: Scenario = {
     '64x64x64s1',
     '64x32x64s2',
   ],
+  cpuDefaultCases: ['32x16x16s1', '32x64x64s2', '64x16x16s1'],
   caseSyntax: 'SIZExCINxCOUTsSTRIDE[bBATCH], e.g. 64x32x32s1 (3³ kernel, same padding)',
   parseCase: parseConvCase,
   unavailable: async () => undefined,

@@ -1,8 +1,10 @@
 import type { Scenario } from '../scenario.js';
 import { convScenario } from './conv.js';
+import { scoreScenario } from './score.js';
+import { stepScenario } from './step.js';
 
 /** Every bench scenario. A new one: one file in scenarios/ and one line here. */
-export const scenarios: readonly Scenario[] = [convScenario];
+export const scenarios: readonly Scenario[] = [convScenario, stepScenario, scoreScenario];
 
 export function scenarioByName(name: string): Scenario {
   const found = scenarios.find((s) => s.name === name);
