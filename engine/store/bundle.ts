@@ -14,7 +14,6 @@ import {
   type JsonObject,
   type PruneReportInput,
   type RunRecord,
-  type SystemMetricsRow,
 } from './types.js';
 
 /**
@@ -81,6 +80,31 @@ const manifestSchema = z.object({
 });
 
 export type BundleManifest = z.infer<typeof manifestSchema>;
+
+/** Checked before anything is written, so a bad report cannot leave files behind. */
+const pruneReportSchema = z
+  .object({
+    layers: z.array(
+      z
+        .object({
+          layer: z.string().min(1),
+          kept: z.number().int().nonnegative(),
+          total: z.number().int().nonnegative(),
+        })
+        .catchall(z.json()),
+    ),
+  })
+  .catchall(z.json());
+
+const systemMetricsSchema = z.array(
+  z.object({
+    epoch: z.number().int(),
+    wallTime: z.number(),
+    samplesPerSecond: z.number().optional(),
+    peakMemoryBytes: z.number().optional(),
+    extra: z.record(z.string(), z.json()).optional(),
+  }),
+);
 
 function isEmptyOrAbsent(dir: string): boolean {
   return !fs.existsSync(dir) || (fs.statSync(dir).isDirectory() && fs.readdirSync(dir).length === 0);
@@ -177,11 +201,26 @@ function verifiedMember(root: string, entry: { path: string; sha256: string; siz
   try {
     verifyContent(file, entry.sha256, entry.size);
   } catch (error) {
-    if (error instanceof ArtifactIntegrityError)
-      throw refuse(error.message.replace(/^artifact file \S+: /, ''));
+    if (error instanceof ArtifactIntegrityError) throw refuse(error.detail);
     throw error;
   }
   return file;
+}
+
+/** Parses a bundle member's JSON against its schema; the error names the file and field. */
+function parseMember<T>(root: string, name: string, schema: z.ZodType<T>, text: string): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new BundleError(`bundle ${root}: ${name} is not valid JSON (${(error as Error).message})`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new BundleError(`bundle ${root}: ${name} field '${issue.path.join('.')}': ${issue.message}`);
+  }
+  return parsed.data;
 }
 
 function readManifest(root: string): BundleManifest {
@@ -189,18 +228,7 @@ function readManifest(root: string): BundleManifest {
   if (!fs.existsSync(file)) throw new BundleError(`${root} is not a run bundle: manifest.json is missing`);
   if (fs.lstatSync(file).isSymbolicLink())
     throw new BundleError(`bundle ${root}: manifest.json is a symbolic link`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new BundleError(`bundle ${root}: manifest.json is not valid JSON (${(error as Error).message})`);
-  }
-  const parsed = manifestSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new BundleError(`bundle ${root}: manifest.json field '${issue.path.join('.')}': ${issue.message}`);
-  }
-  return parsed.data;
+  return parseMember(root, 'manifest.json', manifestSchema, fs.readFileSync(file, 'utf8'));
 }
 
 function parseMetricsCsv(root: string, text: string) {
@@ -245,16 +273,28 @@ export function importBundle(store: Store, bundleDir: string): RunRecord {
       `bundle ${root}: run ${manifest.run.uuid} is already in this store as run ${existing.id}`,
     );
 
-  const config = JSON.parse(fs.readFileSync(member('config.json'), 'utf8')) as JsonObject;
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
-    throw new BundleError(`bundle ${root}: config.json must hold a JSON object`);
-  }
+  const config = parseMember(
+    root,
+    'config.json',
+    z.record(z.string(), z.json()),
+    fs.readFileSync(member('config.json'), 'utf8'),
+  ) as JsonObject;
   const metrics = parseMetricsCsv(root, fs.readFileSync(member('metrics.csv'), 'utf8'));
   const report = members.has('prune-report.json')
-    ? (JSON.parse(fs.readFileSync(member('prune-report.json'), 'utf8')) as PruneReportInput)
+    ? (parseMember(
+        root,
+        'prune-report.json',
+        pruneReportSchema,
+        fs.readFileSync(member('prune-report.json'), 'utf8'),
+      ) as PruneReportInput)
     : null;
   const system = members.has('system-metrics.json')
-    ? (JSON.parse(fs.readFileSync(member('system-metrics.json'), 'utf8')) as SystemMetricsRow[])
+    ? parseMember(
+        root,
+        'system-metrics.json',
+        systemMetricsSchema,
+        fs.readFileSync(member('system-metrics.json'), 'utf8'),
+      )
     : [];
   const contents = manifest.artifacts.map((a) => ({
     ...a,

@@ -21,7 +21,8 @@ export class ArtifactIntegrityError extends StoreError {
   constructor(
     readonly file: string,
     readonly problem: 'missing' | 'size' | 'hash',
-    detail: string,
+    /** What is wrong, without the file name (for messages that add context). */
+    readonly detail: string,
   ) {
     super(`artifact file ${file}: ${detail}`);
   }

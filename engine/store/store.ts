@@ -606,7 +606,7 @@ export class Store implements Disposable {
         throw new ArtifactIntegrityError(
           error.file,
           error.problem,
-          `${error.message.replace(/^artifact file \S+: /, '')} — artifact '${name}' (${artifact.kind}) of run ${runId}`,
+          `${error.detail} — artifact '${name}' (${artifact.kind}) of run ${runId}`,
         );
       }
       throw error;
@@ -859,8 +859,9 @@ export class Store implements Disposable {
   }
 
   /**
-   * Runs left 'running' by a process that no longer exists (same host: pid gone; other host:
-   * heartbeat stale) become 'interrupted' and so resumable.
+   * Runs left 'running' by a process that no longer exists (same host: pid gone or last heartbeat
+   * before the last boot; other host: heartbeat older than staleHeartbeatMs — long epochs on a
+   * shared data folder should call heartbeat()) become 'interrupted' and so resumable.
    */
   private markDeadRunsInterrupted(staleHeartbeatMs: number): void {
     const now = Date.now();
@@ -874,10 +875,13 @@ export class Store implements Disposable {
         const mark = this.db.prepare(
           `UPDATE runs SET status = 'interrupted', error = ?, ended_at = ? WHERE id = ?`,
         );
+        // A heartbeat from before this machine booted means its process died in the reboot, even
+        // if a new process has since been given the same pid.
+        const bootedAt = now - os.uptime() * 1000;
         for (const run of running) {
           const sameHost = run.host === this.host;
           const dead = sameHost
-            ? run.pid === null || !isProcessAlive(run.pid)
+            ? run.pid === null || !isProcessAlive(run.pid) || (run.heartbeat_at ?? 0) < bootedAt
             : run.heartbeat_at === null || now - run.heartbeat_at > staleHeartbeatMs;
           if (dead) {
             const why = sameHost

@@ -221,6 +221,24 @@ describe('run bundles', () => {
       );
     });
 
+    it('a member that fails its schema, even with a matching hash', () => {
+      const { bundle, manifest, save, attempt } = prepared();
+      const file = path.join(bundle, 'system-metrics.json');
+      const text = JSON.stringify([{ epoch: 'one', wallTime: 1 }]);
+      fs.writeFileSync(file, text);
+      Object.assign(
+        manifest.files.find((f: { path: string }) => f.path === 'system-metrics.json'),
+        {
+          sha256: crypto.createHash('sha256').update(text).digest('hex'),
+          size: Buffer.byteLength(text),
+        },
+      );
+      save();
+      expect((attempt() as Error).message).toMatch(
+        /system-metrics.json field '0.epoch': Invalid input: expected number/,
+      );
+    });
+
     it('a missing manifest or an artifact name with a folder in it', () => {
       const { bundle, manifest, save, attempt } = prepared();
       manifest.artifacts[0].name = 'sub/dir';

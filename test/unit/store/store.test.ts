@@ -116,6 +116,9 @@ describe('runs', () => {
     const alive = store.createRun({ task: 'train', net: 'n', config: {}, status: 'running' });
     const otherHostStale = store.createRun({ task: 'train', net: 'n', config: {}, status: 'running' });
     const otherHostFresh = store.createRun({ task: 'train', net: 'n', config: {}, status: 'running' });
+    const beforeBoot = store.createRun({ task: 'train', net: 'n', config: {}, status: 'running' });
+    // Our own (live) pid, but a heartbeat from before this machine booted: the pid was reused.
+    store.db.prepare(`UPDATE runs SET heartbeat_at = 0 WHERE id = ?`).run(beforeBoot.id);
     store.db.prepare(`UPDATE runs SET pid = ? WHERE id = ?`).run(deadPid(), run.id);
     store.db
       .prepare(`UPDATE runs SET host = 'elsewhere', heartbeat_at = ? WHERE id = ?`)
@@ -139,8 +142,9 @@ describe('runs', () => {
     expect(reopened.getRun(alive.id).status).toBe('running');
     expect(reopened.getRun(otherHostStale.id).status).toBe('interrupted');
     expect(reopened.getRun(otherHostFresh.id).status).toBe('running');
+    expect(reopened.getRun(beforeBoot.id).status).toBe('interrupted');
     const resumable = reopened.resumableRuns();
-    expect(resumable.map((r) => r.run.id)).toEqual([run.id, otherHostStale.id]);
+    expect(resumable.map((r) => r.run.id)).toEqual([run.id, otherHostStale.id, beforeBoot.id]);
     expect(resumable[0].lastEpoch).toBe(2);
     expect(resumable[0].checkpoint?.name).toBe('epoch-2.ckpt');
     expect(reopened.readArtifact(run.id, 'epoch-2.ckpt').toString()).toBe('e2');
@@ -198,7 +202,8 @@ describe('recordEpoch', () => {
 describe('artifacts', () => {
   it('stores files by content hash, verifies on read and names a missing or altered file', () => {
     const dir = tempDir();
-    const store = newStore();
+    // A space in the data folder, as in macOS's 'Application Support'.
+    const store = newStore(path.join(tempDir(), 'Application Support'));
     const run = store.createRun({ task: 'prune', net: 'n', config: {}, status: 'running' });
     const source = path.join(dir, 'scores.bin');
     fs.writeFileSync(source, Buffer.from([1, 2, 3, 4]));
