@@ -114,7 +114,7 @@ export class ViewerPanel {
   ensureSurfaces(): void {
     if (this.surfaces || !this.labels || !this.table) return;
     this.surfaces = new LabelSurfaces(this.labels, this.table, LAYERS.surfaces);
-    if (this.settings) this.surfaces.setDisplay(this.settings.display);
+    this.surfaces.setDisplay(this.settings?.display ?? new Map());
     this.scene.add(this.surfaces);
   }
 

@@ -53,6 +53,8 @@ export class VoxelShapeView {
   private shape: VoxelShape | null = null;
   private readonly resizeObserver: ResizeObserver;
   private dragging: { x: number; y: number } | null = null;
+  /** Radius of the occupied voxels' bounding sphere: the camera frames the shape, not the whole grid. */
+  private radius = 1;
   azimuth = Math.PI / 5;
   elevation = 0.6;
   highlightErrors = false;
@@ -111,19 +113,31 @@ export class VoxelShapeView {
       ]),
     );
     const [ni, nj] = shape.dims;
-    const centre = new Vector3(...shape.dims.map((d) => (d - 1) / 2));
+    const voxelOf = (v: number): [number, number, number] => [
+      v % ni,
+      Math.floor(v / ni) % nj,
+      Math.floor(v / (ni * nj)),
+    ];
+    // ShapeNet predictions are made on the truth's occupied voxels only: show those.
+    const occupied: number[] = [];
+    const lo = new Vector3(Infinity, Infinity, Infinity);
+    const hi = new Vector3(-Infinity, -Infinity, -Infinity);
+    for (let v = 0; v < shape.truth.length; v++) {
+      if (shape.truth[v] === shape.emptyLabel) continue;
+      occupied.push(v);
+      const p = new Vector3(...voxelOf(v));
+      lo.min(p);
+      hi.max(p);
+    }
+    const centre = occupied.length ? lo.clone().add(hi).multiplyScalar(0.5) : new Vector3();
+    this.radius = occupied.length ? hi.clone().sub(lo).addScalar(1).length() / 2 : 1;
     const grids = [shape.truth, shape.prediction];
     grids.forEach((labels, side) => {
       if (!labels) return;
-      // ShapeNet predictions are made on the truth's occupied voxels only: show those.
-      const occupied: number[] = [];
-      for (let v = 0; v < shape.truth.length; v++) if (shape.truth[v] !== shape.emptyLabel) occupied.push(v);
       const mesh = new InstancedMesh(this.geometry, this.material, occupied.length);
       const m = new Matrix4();
       occupied.forEach((v, n) => {
-        const i = v % ni;
-        const j = Math.floor(v / ni) % nj;
-        const k = Math.floor(v / (ni * nj));
+        const [i, j, k] = voxelOf(v);
         mesh.setMatrixAt(n, m.makeTranslation(i - centre.x, j - centre.y, k - centre.z));
         const wrong = labels[v] !== shape.truth[v];
         const colour =
@@ -162,7 +176,7 @@ export class VoxelShapeView {
     if (!this.shape) return;
     this.renderer.setScissorTest(true);
     this.renderer.setClearColor(0x000000, 1);
-    const radius = Math.hypot(...this.shape.dims) / 2;
+    const radius = this.radius;
     const distance = (radius / Math.tan((17.5 * Math.PI) / 180)) * 1.05;
     for (const side of [0, 1] as const) {
       const r = this.viewportRect(side);

@@ -5,14 +5,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, SCREENSHOT_DIR } from './helpers/chromium.js';
 import {
   colouredPixels,
   harnessVolume,
   ITK,
   load,
-  openHarness,
   readCell,
   readLabelFixture,
   readNiftiFixture,
@@ -104,192 +103,193 @@ const prunedLabels = shifted(truth.data);
 
 let session: HarnessSession;
 
-beforeAll(async () => {
-  session = await openHarness();
-});
-
-afterAll(async () => {
-  await session?.close();
-});
-
-describe('viewer on a real MRI with label maps', () => {
-  it('loads image, truth and both predictions, and shows each label colour where that label is', async () => {
-    const { page } = session;
-    await load(page, {
-      image,
-      truth: truthVolume,
-      unpruned: harnessVolume(
-        'unpruned',
-        'unpruned (truth eroded)',
-        'labels',
-        grid(truth),
-        [unprunedLabels],
-        ['labels'],
-      ),
-      pruned: harnessVolume(
-        'pruned',
-        'pruned (truth shifted)',
-        'labels',
-        grid(truth),
-        [prunedLabels],
-        ['labels'],
-      ),
-      table: LABELS,
-      views: SLICES,
-    });
-    await screenshot(page, 'viewer-mri-comparison');
-    const colours = await page.evaluate(() =>
-      window.viewerHarness.table!.labels.map((l) => [l.value, l.colour] as const),
-    );
-    const colourOf = new Map(colours);
-    await page.evaluate(() => {
-      const v = window.viewerHarness.viewer!;
-      v.setCrosshair(false);
-      for (const value of [1, 2, 3, 4, 5, 6])
-        v.setLabelDisplay('labels', value, { visible: true, opacity: 1 });
-    });
-    let checked = 0;
-    for (const label of LABELS) {
-      const voxel = uniformVoxel(truth.data, label, 2) ?? uniformVoxel(truth.data, label, 1);
-      if (!voxel) continue;
-      const world = voxelToWorld(truth.affine, voxel);
-      await page.evaluate((w) => {
-        const v = window.viewerHarness.viewer!;
-        v.setCursor(0, w);
-        v.centreOnCursor(0);
-      }, world);
-      for (const view of ['axial', 'coronal', 'sagittal'] as const) {
-        const cell = await readCell(page, 0, view);
-        const centre = cell.at(Math.floor(cell.rect.width / 2), Math.floor(cell.rect.height / 2));
-        expect(centre, `label ${label} at voxel ${voxel} in the ${view} view`).toEqual(colourOf.get(label));
-      }
-      checked++;
-    }
-    expect(checked).toBeGreaterThanOrEqual(4);
+/** Runs in viewer-e2e.test.ts, which opens one harness (Vite + Chromium) for all viewer suites. */
+export function mriSuite(open: () => HarnessSession): void {
+  beforeAll(async () => {
+    session = open();
+    await session.page.setViewportSize({ width: 1200, height: 760 });
   });
 
-  it('moves linked panels together and leaves an unlinked panel alone', async () => {
-    const { page } = session;
-    await page.evaluate(() => window.viewerHarness.viewer!.setCrosshair(true));
-    const before = [await readCell(page, 1, 'axial'), await readCell(page, 2, 'axial')];
-    await page.evaluate(() => window.viewerHarness.viewer!.moveSlice(0, 'axial', 6));
-    const afterLinked = [await readCell(page, 1, 'axial'), await readCell(page, 2, 'axial')];
-    expect(samePixels(before[0], afterLinked[0])).toBe(false);
-    expect(samePixels(before[1], afterLinked[1])).toBe(false);
-    const cursors = await page.evaluate(() =>
-      [0, 1, 2].map((p) => window.viewerHarness.viewer!.stateOf(p).cursor),
-    );
-    expect(cursors[1]).toEqual(cursors[0]);
-    expect(cursors[2]).toEqual(cursors[0]);
-
-    // Unlink panel 2 with its checkbox, as a user would.
-    await page.getByTestId('link-2').uncheck();
-    const frozen = await readCell(page, 2, 'axial');
-    const linkedBefore = await readCell(page, 1, 'axial');
-    await page.evaluate(() => {
-      const v = window.viewerHarness.viewer!;
-      v.moveSlice(0, 'axial', -4);
-      v.setZoom(0, 1.7);
-      v.pan(0, 'coronal', 10, -5);
-    });
-    expect(samePixels(await readCell(page, 2, 'axial'), frozen)).toBe(true);
-    expect(samePixels(await readCell(page, 1, 'axial'), linkedBefore)).toBe(false);
-    const states = await page.evaluate(() => [0, 1, 2].map((p) => window.viewerHarness.viewer!.stateOf(p)));
-    expect(states[1].zoom).toBe(1.7);
-    expect(states[1].pan.coronal).toEqual(states[0].pan.coronal);
-    expect(states[2].zoom).toBe(states[0].zoom === 1.7 ? 1 : NaN);
-    expect(states[2].cursor).not.toEqual(states[0].cursor);
-    await screenshot(page, 'viewer-mri-unlinked');
-    await page.getByTestId('link-2').check();
-    expect(await page.evaluate(() => window.viewerHarness.viewer!.stateOf(2).zoom)).toBe(1.7);
-  });
-
-  it('counts disagreements exactly and shows them in the disagreement panel', async () => {
-    const { page } = session;
-    const expected = countDisagreement(truth.data, unprunedLabels, prunedLabels);
-    const rows = await page
-      .getByTestId('disagreement-table')
-      .locator('tbody tr')
-      .evaluateAll((trs) =>
-        trs.map((tr) => ({
-          label: Number(tr.getAttribute('data-label')),
-          counts: ['prunedVsUnpruned', 'unprunedVsTruth', 'prunedVsTruth'].map((key) =>
-            Number(tr.querySelector(`[data-count="${key}"]`)!.textContent),
-          ),
-        })),
+  describe('viewer on a real MRI with label maps', () => {
+    it('loads image, truth and both predictions, and shows each label colour where that label is', async () => {
+      const { page } = session;
+      await load(page, {
+        image,
+        truth: truthVolume,
+        unpruned: harnessVolume(
+          'unpruned',
+          'unpruned (truth eroded)',
+          'labels',
+          grid(truth),
+          [unprunedLabels],
+          ['labels'],
+        ),
+        pruned: harnessVolume(
+          'pruned',
+          'pruned (truth shifted)',
+          'labels',
+          grid(truth),
+          [prunedLabels],
+          ['labels'],
+        ),
+        table: LABELS,
+        views: SLICES,
+      });
+      await screenshot(page, 'viewer-mri-comparison');
+      const colours = await page.evaluate(() =>
+        window.viewerHarness.table!.labels.map((l) => [l.value, l.colour] as const),
       );
-    expect(rows.map((r) => r.label)).toEqual([...expected.keys()].sort((a, b) => a - b));
-    for (const row of rows) expect(row.counts, `label ${row.label}`).toEqual(expected.get(row.label));
-    const totalDiffer = [...expected.values()].reduce((s, c) => s + c[0], 0);
-    expect(totalDiffer).toBeGreaterThan(0);
-
-    await page.evaluate(() => window.viewerHarness.viewer!.setCrosshair(false));
-    for (const view of ['axial', 'coronal', 'sagittal'] as const) {
-      expect(colouredPixels(await readCell(page, 3, view)), `disagreement ${view}`).toBeGreaterThan(0);
-    }
-  });
-
-  it('shows an empty disagreement map for identical predictions', async () => {
-    const { page } = session;
-    await load(page, {
-      image,
-      truth: truthVolume,
-      unpruned: harnessVolume('u', 'unpruned', 'labels', grid(truth), [truth.data], ['labels']),
-      pruned: harnessVolume('p', 'pruned', 'labels', grid(truth), [truth.data], ['labels']),
-      table: LABELS,
-      views: SLICES,
+      const colourOf = new Map(colours);
+      await page.evaluate(() => {
+        const v = window.viewerHarness.viewer!;
+        v.setCrosshair(false);
+        for (const value of [1, 2, 3, 4, 5, 6])
+          v.setLabelDisplay('labels', value, { visible: true, opacity: 1 });
+      });
+      let checked = 0;
+      for (const label of LABELS) {
+        const voxel = uniformVoxel(truth.data, label, 2) ?? uniformVoxel(truth.data, label, 1);
+        if (!voxel) continue;
+        const world = voxelToWorld(truth.affine, voxel);
+        await page.evaluate((w) => {
+          const v = window.viewerHarness.viewer!;
+          v.setCursor(0, w);
+          v.centreOnCursor(0);
+        }, world);
+        for (const view of ['axial', 'coronal', 'sagittal'] as const) {
+          const cell = await readCell(page, 0, view);
+          const centre = cell.at(Math.floor(cell.rect.width / 2), Math.floor(cell.rect.height / 2));
+          expect(centre, `label ${label} at voxel ${voxel} in the ${view} view`).toEqual(colourOf.get(label));
+        }
+        checked++;
+      }
+      expect(checked).toBeGreaterThanOrEqual(4);
     });
-    const totals = await page
-      .getByTestId('disagreement-table')
-      .locator('tfoot [data-count]')
-      .evaluateAll((tds) => tds.map((td) => Number(td.textContent)));
-    expect(totals).toEqual([0, 0, 0]);
-    await page.evaluate(() => window.viewerHarness.viewer!.setCrosshair(false));
-    for (const view of SLICES) {
-      expect(colouredPixels(await readCell(page, 3, view)), `disagreement ${view}`).toBe(0);
-    }
-    // The truth panel of the same render does have coloured labels: the check above can fail.
-    expect(colouredPixels(await readCell(page, 0, 'axial'))).toBeGreaterThan(0);
-  });
 
-  it('draws label surfaces in the 3D view and hides them per label', async () => {
-    const { page } = session;
-    await load(page, { image, truth: truthVolume, table: LABELS, views: ['axial', '3d'] });
-    await page.evaluate(() => {
-      const v = window.viewerHarness.viewer!;
-      for (const value of [1, 2, 3, 4, 5, 6])
-        v.setLabelDisplay('labels', value, { visible: value === 6, opacity: 1 });
+    it('moves linked panels together and leaves an unlinked panel alone', async () => {
+      const { page } = session;
+      await page.evaluate(() => window.viewerHarness.viewer!.setCrosshair(true));
+      const before = [await readCell(page, 1, 'axial'), await readCell(page, 2, 'axial')];
+      await page.evaluate(() => window.viewerHarness.viewer!.moveSlice(0, 'axial', 6));
+      const afterLinked = [await readCell(page, 1, 'axial'), await readCell(page, 2, 'axial')];
+      expect(samePixels(before[0], afterLinked[0])).toBe(false);
+      expect(samePixels(before[1], afterLinked[1])).toBe(false);
+      const cursors = await page.evaluate(() =>
+        [0, 1, 2].map((p) => window.viewerHarness.viewer!.stateOf(p).cursor),
+      );
+      expect(cursors[1]).toEqual(cursors[0]);
+      expect(cursors[2]).toEqual(cursors[0]);
+
+      // Unlink panel 2 with its checkbox, as a user would.
+      await page.getByTestId('link-2').uncheck();
+      const frozen = await readCell(page, 2, 'axial');
+      const linkedBefore = await readCell(page, 1, 'axial');
+      await page.evaluate(() => {
+        const v = window.viewerHarness.viewer!;
+        v.moveSlice(0, 'axial', -4);
+        v.setZoom(0, 1.7);
+        v.pan(0, 'coronal', 10, -5);
+      });
+      expect(samePixels(await readCell(page, 2, 'axial'), frozen)).toBe(true);
+      expect(samePixels(await readCell(page, 1, 'axial'), linkedBefore)).toBe(false);
+      const states = await page.evaluate(() => [0, 1, 2].map((p) => window.viewerHarness.viewer!.stateOf(p)));
+      expect(states[1].zoom).toBe(1.7);
+      expect(states[1].pan.coronal).toEqual(states[0].pan.coronal);
+      expect(states[2].zoom).toBe(states[0].zoom === 1.7 ? 1 : NaN);
+      expect(states[2].cursor).not.toEqual(states[0].cursor);
+      await screenshot(page, 'viewer-mri-unlinked');
+      await page.getByTestId('link-2').check();
+      expect(await page.evaluate(() => window.viewerHarness.viewer!.stateOf(2).zoom)).toBe(1.7);
     });
-    const shown = colouredPixels(await readCell(page, 0, '3d'));
-    await page.evaluate(() =>
-      window.viewerHarness.viewer!.setLabelDisplay('labels', 6, { visible: false, opacity: 1 }),
-    );
-    const hidden = colouredPixels(await readCell(page, 0, '3d'));
-    expect(shown).toBeGreaterThan(hidden + 500);
-    await screenshot(page, 'viewer-mri-3d');
-  });
 
-  it('downsamples a volume beyond the 3D texture limit with a notice instead of failing', async () => {
-    const { page } = session;
-    await load(page, { image, truth: truthVolume, table: LABELS, maxTextureSize: 64, views: SLICES });
-    const notices = await page.getByTestId('notice').allTextContents();
-    expect(notices.join(' ')).toContain('downsampled to 64×64×62 (every 2/2/1 voxel)');
-    expect(colouredPixels(await readCell(page, 0, 'axial'))).toBeGreaterThan(0);
-    await screenshot(page, 'viewer-mri-downsampled');
-  });
+    it('counts disagreements exactly and shows them in the disagreement panel', async () => {
+      const { page } = session;
+      const expected = countDisagreement(truth.data, unprunedLabels, prunedLabels);
+      const rows = await page
+        .getByTestId('disagreement-table')
+        .locator('tbody tr')
+        .evaluateAll((trs) =>
+          trs.map((tr) => ({
+            label: Number(tr.getAttribute('data-label')),
+            counts: ['prunedVsUnpruned', 'unprunedVsTruth', 'prunedVsTruth'].map((key) =>
+              Number(tr.querySelector(`[data-count="${key}"]`)!.textContent),
+            ),
+          })),
+        );
+      expect(rows.map((r) => r.label)).toEqual([...expected.keys()].sort((a, b) => a - b));
+      for (const row of rows) expect(row.counts, `label ${row.label}`).toEqual(expected.get(row.label));
+      const totalDiffer = [...expected.values()].reduce((s, c) => s + c[0], 0);
+      expect(totalDiffer).toBeGreaterThan(0);
 
-  it('exports the current view as a PNG of the canvas size', async () => {
-    const { page } = session;
-    const url = await page.evaluate(() => window.viewerHarness.exportDataUrl());
-    expect(url.startsWith('data:image/png;base64,')).toBe(true);
-    const png = Buffer.from(url.slice('data:image/png;base64,'.length), 'base64');
-    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
-    const size = await page.evaluate(() => {
-      const c = window.viewerHarness.viewer!.canvas;
-      return [c.width, c.height];
+      await page.evaluate(() => window.viewerHarness.viewer!.setCrosshair(false));
+      for (const view of ['axial', 'coronal', 'sagittal'] as const) {
+        expect(colouredPixels(await readCell(page, 3, view)), `disagreement ${view}`).toBeGreaterThan(0);
+      }
     });
-    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual(size);
-    mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    writeFileSync(path.join(SCREENSHOT_DIR, 'viewer-export.png'), png);
+
+    it('shows an empty disagreement map for identical predictions', async () => {
+      const { page } = session;
+      await load(page, {
+        image,
+        truth: truthVolume,
+        unpruned: harnessVolume('u', 'unpruned', 'labels', grid(truth), [truth.data], ['labels']),
+        pruned: harnessVolume('p', 'pruned', 'labels', grid(truth), [truth.data], ['labels']),
+        table: LABELS,
+        views: SLICES,
+      });
+      const totals = await page
+        .getByTestId('disagreement-table')
+        .locator('tfoot [data-count]')
+        .evaluateAll((tds) => tds.map((td) => Number(td.textContent)));
+      expect(totals).toEqual([0, 0, 0]);
+      await page.evaluate(() => window.viewerHarness.viewer!.setCrosshair(false));
+      for (const view of SLICES) {
+        expect(colouredPixels(await readCell(page, 3, view)), `disagreement ${view}`).toBe(0);
+      }
+      // The truth panel of the same render does have coloured labels: the check above can fail.
+      expect(colouredPixels(await readCell(page, 0, 'axial'))).toBeGreaterThan(0);
+    });
+
+    it('downsamples a volume beyond the 3D texture limit with a notice instead of failing', async () => {
+      const { page } = session;
+      await load(page, { image, truth: truthVolume, table: LABELS, maxTextureSize: 64, views: ['axial'] });
+      const notices = await page.getByTestId('notice').allTextContents();
+      expect(notices.join(' ')).toContain('downsampled to 64×64×62 (every 2/2/1 voxel)');
+      expect(colouredPixels(await readCell(page, 0, 'axial'))).toBeGreaterThan(0);
+      await screenshot(page, 'viewer-mri-downsampled');
+    });
+
+    it('draws label surfaces in the 3D view and hides them per label', async () => {
+      const { page } = session;
+      // Continues on the downsampled load; surfaces are extracted only for labels shown in a 3D view.
+      await page.evaluate(() => {
+        const v = window.viewerHarness.viewer!;
+        for (const value of [1, 2, 3, 4, 5, 6])
+          v.setLabelDisplay('labels', value, { visible: value === 6, opacity: 1 });
+        v.setViews(['axial', '3d']);
+      });
+      const shown = colouredPixels(await readCell(page, 0, '3d'));
+      await page.evaluate(() =>
+        window.viewerHarness.viewer!.setLabelDisplay('labels', 6, { visible: false, opacity: 1 }),
+      );
+      const hidden = colouredPixels(await readCell(page, 0, '3d'));
+      expect(shown).toBeGreaterThan(hidden + 500);
+      await screenshot(page, 'viewer-mri-3d');
+    });
+
+    it('exports the current view as a PNG of the canvas size', async () => {
+      const { page } = session;
+      const url = await page.evaluate(() => window.viewerHarness.exportDataUrl());
+      expect(url.startsWith('data:image/png;base64,')).toBe(true);
+      const png = Buffer.from(url.slice('data:image/png;base64,'.length), 'base64');
+      expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+      const size = await page.evaluate(() => {
+        const c = window.viewerHarness.viewer!.canvas;
+        return [c.width, c.height];
+      });
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual(size);
+      mkdirSync(SCREENSHOT_DIR, { recursive: true });
+      writeFileSync(path.join(SCREENSHOT_DIR, 'viewer-export.png'), png);
+    });
   });
-});
+}

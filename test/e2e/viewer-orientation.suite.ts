@@ -3,13 +3,12 @@
  * j → superior, k → patient left) with BraTS-labelled marker blobs at known patient corners. Where
  * the markers land on screen is checked against the display conventions, not against the viewer's math.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './helpers/chromium.js';
 import {
   findColour,
   harnessVolume,
   load,
-  openHarness,
   readCell,
   voxelToWorld,
   type HarnessSession,
@@ -51,25 +50,6 @@ for (let k = 0; k < dims[2]; k++)
 const grid = { dims, affine };
 let session: HarnessSession;
 
-beforeAll(async () => {
-  session = await openHarness({ width: 1000, height: 700 });
-  await load(session.page, {
-    image: harnessVolume('synthetic', 'synthetic', 'image', grid, [rising, falling], ['rising', 'falling']),
-    truth: harnessVolume('markers', 'markers', 'labels', grid, [labels], ['labels']),
-    table: 'brats',
-    views: ['axial', 'coronal', 'sagittal'],
-  });
-  await session.page.evaluate(() => {
-    const v = window.viewerHarness.viewer!;
-    v.setCrosshair(false);
-    for (const value of [1, 2, 4]) v.setLabelDisplay('BraTS', value, { visible: true, opacity: 1 });
-  });
-});
-
-afterAll(async () => {
-  await session?.close();
-});
-
 /** Marker centroid relative to the cell centre, in pixels (+x right, +y down). */
 function offset(pixels: Pixels, colour: number[]): [number, number] {
   const found = findColour(pixels, colour);
@@ -84,59 +64,78 @@ async function cursorAt(voxel: [number, number, number]): Promise<void> {
   );
 }
 
-describe('orientation follows the NIfTI affine', () => {
-  it('radiological: patient right on screen left, anterior and superior up', async () => {
-    await cursorAt(RAS_MARKER);
-    const axial = offset(await readCell(session.page, 0, 'axial'), YELLOW);
-    expect(axial[0]).toBeLessThan(-20); // right → screen left
-    expect(axial[1]).toBeLessThan(-20); // anterior → top
-    const coronal = offset(await readCell(session.page, 0, 'coronal'), YELLOW);
-    expect(coronal[0]).toBeLessThan(-20); // right → screen left
-    expect(coronal[1]).toBeLessThan(-20); // superior → top
-    const sagittal = offset(await readCell(session.page, 0, 'sagittal'), YELLOW);
-    expect(sagittal[0]).toBeLessThan(-20); // anterior → screen left
-    expect(sagittal[1]).toBeLessThan(-20); // superior → top
-    await screenshot(session.page, 'viewer-orientation-radiological');
-
-    await cursorAt(LPI_MARKER);
-    const axialRed = offset(await readCell(session.page, 0, 'axial'), RED);
-    expect(axialRed[0]).toBeGreaterThan(20);
-    expect(axialRed[1]).toBeGreaterThan(20);
-    const sagittalRed = offset(await readCell(session.page, 0, 'sagittal'), RED);
-    expect(sagittalRed[0]).toBeGreaterThan(20); // posterior → screen right
-    expect(sagittalRed[1]).toBeGreaterThan(20); // inferior → bottom
+/** Runs in viewer-e2e.test.ts, which opens one harness (Vite + Chromium) for all viewer suites. */
+export function orientationSuite(open: () => HarnessSession): void {
+  beforeAll(async () => {
+    session = open();
+    await session.page.setViewportSize({ width: 1000, height: 700 });
+    await load(session.page, {
+      image: harnessVolume('synthetic', 'synthetic', 'image', grid, [rising, falling], ['rising', 'falling']),
+      truth: harnessVolume('markers', 'markers', 'labels', grid, [labels], ['labels']),
+      table: 'brats',
+      views: ['axial', 'coronal', 'sagittal'],
+    });
+    await session.page.evaluate(() => {
+      const v = window.viewerHarness.viewer!;
+      v.setCrosshair(false);
+      for (const value of [1, 2, 4]) v.setLabelDisplay('BraTS', value, { visible: true, opacity: 1 });
+    });
   });
 
-  it('neurological: patient right on screen right, chosen in the UI', async () => {
-    await session.page.getByTestId('convention').selectOption('neurological');
-    await cursorAt(RAS_MARKER);
-    const axial = offset(await readCell(session.page, 0, 'axial'), YELLOW);
-    expect(axial[0]).toBeGreaterThan(20);
-    expect(axial[1]).toBeLessThan(-20);
-    const coronal = offset(await readCell(session.page, 0, 'coronal'), YELLOW);
-    expect(coronal[0]).toBeGreaterThan(20);
-    await screenshot(session.page, 'viewer-orientation-neurological');
-    await session.page.getByTestId('convention').selectOption('radiological');
-  });
+  describe('orientation follows the NIfTI affine', () => {
+    it('radiological: patient right on screen left, anterior and superior up', async () => {
+      await cursorAt(RAS_MARKER);
+      const axial = offset(await readCell(session.page, 0, 'axial'), YELLOW);
+      expect(axial[0]).toBeLessThan(-20); // right → screen left
+      expect(axial[1]).toBeLessThan(-20); // anterior → top
+      const coronal = offset(await readCell(session.page, 0, 'coronal'), YELLOW);
+      expect(coronal[0]).toBeLessThan(-20); // right → screen left
+      expect(coronal[1]).toBeLessThan(-20); // superior → top
+      const sagittal = offset(await readCell(session.page, 0, 'sagittal'), YELLOW);
+      expect(sagittal[0]).toBeLessThan(-20); // anterior → screen left
+      expect(sagittal[1]).toBeLessThan(-20); // superior → top
+      await screenshot(session.page, 'viewer-orientation-radiological');
 
-  it('switches modality and applies the intensity window', async () => {
-    const { page } = session;
-    await cursorAt([8, 10, 12]);
-    const greyAt = async (): Promise<[number, number]> => {
-      const cell = await readCell(page, 0, 'axial');
-      const x = Math.floor(cell.rect.width / 2);
-      // Anterior (small i) is up in the axial view, posterior down.
-      const column = [...Array(cell.rect.height).keys()].map((y) => cell.at(x, y)[0]);
-      const image = column.map((g, y) => [g, y]).filter(([, y]) => cell.at(x, y)[0] > 0);
-      return [image[2][0], image[image.length - 3][0]];
-    };
-    const [top0, bottom0] = await greyAt();
-    expect(top0).toBeLessThan(bottom0); // "rising" brightens towards posterior
-    await page.getByTestId('modality').selectOption({ label: 'falling' });
-    const [top1, bottom1] = await greyAt();
-    expect(top1).toBeGreaterThan(bottom1);
-    await page.evaluate(() => window.viewerHarness.viewer!.setWindow(0, 1));
-    const [topW, bottomW] = await greyAt();
-    expect([topW, bottomW]).toEqual([255, 255]);
+      await cursorAt(LPI_MARKER);
+      const axialRed = offset(await readCell(session.page, 0, 'axial'), RED);
+      expect(axialRed[0]).toBeGreaterThan(20);
+      expect(axialRed[1]).toBeGreaterThan(20);
+      const sagittalRed = offset(await readCell(session.page, 0, 'sagittal'), RED);
+      expect(sagittalRed[0]).toBeGreaterThan(20); // posterior → screen right
+      expect(sagittalRed[1]).toBeGreaterThan(20); // inferior → bottom
+    });
+
+    it('neurological: patient right on screen right, chosen in the UI', async () => {
+      await session.page.getByTestId('convention').selectOption('neurological');
+      await cursorAt(RAS_MARKER);
+      const axial = offset(await readCell(session.page, 0, 'axial'), YELLOW);
+      expect(axial[0]).toBeGreaterThan(20);
+      expect(axial[1]).toBeLessThan(-20);
+      const coronal = offset(await readCell(session.page, 0, 'coronal'), YELLOW);
+      expect(coronal[0]).toBeGreaterThan(20);
+      await screenshot(session.page, 'viewer-orientation-neurological');
+      await session.page.getByTestId('convention').selectOption('radiological');
+    });
+
+    it('switches modality and applies the intensity window', async () => {
+      const { page } = session;
+      await cursorAt([8, 10, 12]);
+      const greyAt = async (): Promise<[number, number]> => {
+        const cell = await readCell(page, 0, 'axial');
+        const x = Math.floor(cell.rect.width / 2);
+        // Anterior (small i) is up in the axial view, posterior down.
+        const column = [...Array(cell.rect.height).keys()].map((y) => cell.at(x, y)[0]);
+        const image = column.map((g, y) => [g, y]).filter(([, y]) => cell.at(x, y)[0] > 0);
+        return [image[2][0], image[image.length - 3][0]];
+      };
+      const [top0, bottom0] = await greyAt();
+      expect(top0).toBeLessThan(bottom0); // "rising" brightens towards posterior
+      await page.getByTestId('modality').selectOption({ label: 'falling' });
+      const [top1, bottom1] = await greyAt();
+      expect(top1).toBeGreaterThan(bottom1);
+      await page.evaluate(() => window.viewerHarness.viewer!.setWindow(0, 1));
+      const [topW, bottomW] = await greyAt();
+      expect([topW, bottomW]).toEqual([255, 255]);
+    });
   });
-});
+}

@@ -5,9 +5,9 @@
  * derived (the top part relabelled as the middle one) until real predictions exist.
  */
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './helpers/chromium.js';
-import { findColour, openHarness, type HarnessSession, type Pixels } from './viewer-support.js';
+import { findColour, type HarnessSession, type Pixels } from './viewer-support.js';
 
 const require = createRequire(import.meta.url);
 const bunny = require('bunny') as {
@@ -66,21 +66,6 @@ function meanIoU(): number {
 
 let session: HarnessSession;
 
-beforeAll(async () => {
-  session = await openHarness({ width: 900, height: 500 });
-  await session.page.evaluate((r) => window.viewerHarness.loadShape(r), {
-    title: 'bunny (ShapeNet-style voxels)',
-    dims: [N, N, N] as [number, number, number],
-    truth: Buffer.from(truth).toString('base64'),
-    prediction: Buffer.from(prediction).toString('base64'),
-    parts: PARTS,
-  });
-});
-
-afterAll(async () => {
-  await session?.close();
-});
-
 async function side(s: 0 | 1): Promise<Pixels> {
   const { width, height, base64 } = await session.page.evaluate(
     (x) => window.viewerHarness.shapePixels(x),
@@ -97,35 +82,50 @@ async function side(s: 0 | 1): Promise<Pixels> {
   };
 }
 
-describe('ShapeNet voxel view', () => {
-  it('draws each part in its colour, and the prediction without the part it missed', async () => {
-    const occupied = truth.filter((v) => v !== EMPTY).length;
-    expect(occupied).toBeGreaterThan(500);
-    const colours = new Map(
-      await session.page.evaluate(() =>
-        window.viewerHarness.table!.labels.map((l) => [l.value, l.colour] as const),
-      ),
-    );
-    const [truthPixels, predictionPixels] = [await side(0), await side(1)];
-    for (const part of PARTS) {
-      expect(findColour(truthPixels, colours.get(part)!).count, `truth part ${part}`).toBeGreaterThan(20);
-    }
-    expect(findColour(predictionPixels, colours.get(14)!).count).toBe(0);
-    expect(findColour(predictionPixels, colours.get(13)!).count).toBeGreaterThan(
-      findColour(truthPixels, colours.get(13)!).count,
-    );
-    await screenshot(session.page, 'viewer-shapenet');
+/** Runs in viewer-e2e.test.ts, which opens one harness (Vite + Chromium) for all viewer suites. */
+export function shapeNetSuite(open: () => HarnessSession): void {
+  beforeAll(async () => {
+    session = open();
+    await session.page.setViewportSize({ width: 900, height: 500 });
+    await session.page.evaluate((r) => window.viewerHarness.loadShape(r), {
+      title: 'bunny (ShapeNet-style voxels)',
+      dims: [N, N, N] as [number, number, number],
+      truth: Buffer.from(truth).toString('base64'),
+      prediction: Buffer.from(prediction).toString('base64'),
+      parts: PARTS,
+    });
   });
 
-  it('shows the per-shape IoU computed over the category parts', async () => {
-    const text = await session.page.getByTestId('shape-iou').textContent();
-    expect(text).toBe(`part IoU ${(meanIoU() * 100).toFixed(1)}%`);
-    expect(meanIoU()).toBeLessThan(1);
-  });
+  describe('ShapeNet voxel view', () => {
+    it('draws each part in its colour, and the prediction without the part it missed', async () => {
+      const occupied = truth.filter((v) => v !== EMPTY).length;
+      expect(occupied).toBeGreaterThan(500);
+      const colours = new Map(
+        await session.page.evaluate(() =>
+          window.viewerHarness.table!.labels.map((l) => [l.value, l.colour] as const),
+        ),
+      );
+      const [truthPixels, predictionPixels] = [await side(0), await side(1)];
+      for (const part of PARTS) {
+        expect(findColour(truthPixels, colours.get(part)!).count, `truth part ${part}`).toBeGreaterThan(20);
+      }
+      expect(findColour(predictionPixels, colours.get(14)!).count).toBe(0);
+      expect(findColour(predictionPixels, colours.get(13)!).count).toBeGreaterThan(
+        findColour(truthPixels, colours.get(13)!).count,
+      );
+      await screenshot(session.page, 'viewer-shapenet');
+    });
 
-  it('marks wrong voxels in red in error mode', async () => {
-    await session.page.getByLabel('show errors only').check();
-    expect(findColour(await side(1), [255, 0, 0]).count).toBeGreaterThan(20);
-    expect(findColour(await side(0), [255, 0, 0]).count).toBe(0);
+    it('shows the per-shape IoU computed over the category parts', async () => {
+      const text = await session.page.getByTestId('shape-iou').textContent();
+      expect(text).toBe(`part IoU ${(meanIoU() * 100).toFixed(1)}%`);
+      expect(meanIoU()).toBeLessThan(1);
+    });
+
+    it('marks wrong voxels in red in error mode', async () => {
+      await session.page.getByLabel('show errors only').check();
+      expect(findColour(await side(1), [255, 0, 0]).count).toBeGreaterThan(20);
+      expect(findColour(await side(0), [255, 0, 0]).count).toBe(0);
+    });
   });
-});
+}
