@@ -17,13 +17,15 @@
  *   store.recordEpoch(runId, { epoch, metrics: [{ name, value, step? }],
  *                              system?: { samplesPerSecond?, peakMemoryBytes?, extra? },
  *                              checkpoint?: { name?, source: { file } | { bytes } } }) (atomic)
- *   store.heartbeat(runId)
+ *   store.heartbeat(runId)                                        (call during epochs longer than
+ *                                                                  staleHeartbeatMs if several hosts share a data folder)
  *   store.recordPruneReport(runId, { layers: [{ layer, kept, total, flopsBefore?, … }], … })
  *   store.getPruneReport(runId)                                   → { report, layers } | null
  *   store.addArtifact(runId, { kind, name, source, epoch? })      → ArtifactRecord { hash, path, … }
  *   store.readArtifact(runId, name)                               → Buffer (verified)
  *   store.verifyArtifact(runId, name)                             → ArtifactRecord (verified)
  *   store.listArtifacts(runId) / store.metrics(runId, names?) / store.systemMetrics(runId)
+ *   store.lastMetrics(runId)                                      → each metric's value at its last step
  *   store.listRuns({ task?, net?, method?, status?, role?, project?, text?, sort?, descending?, limit?, offset? })
  *   store.getRun(runId)                                           → RunRecord (throws RunNotFoundError)
  *   store.compareRuns([id, id, …])                                → { runs, differences, metrics }
@@ -31,6 +33,7 @@
  *   store.groupBySeed(filter?)                                    → SeedGroup[] (mean ± std)
  *   store.resumableRuns()                                         → { run, lastEpoch, checkpoint }[]
  *   store.exportRun(runId, 'csv'|'json'|'bundle', out)            → files written
+ *   exportRunsCsv(store, runIds, outDir) / runToJson(store, runId) → several runs' tables / one run as a value
  *   store.importBundle(dir)                                       → RunRecord
  *   store.deleteRun(runId)
  *   store.paths                                                   → { dataDir, database, checkpoints, predictions, … }
