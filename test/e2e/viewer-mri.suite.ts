@@ -236,6 +236,8 @@ export function mriSuite(open: () => HarnessSession): void {
         pruned: harnessVolume('p', 'pruned', 'labels', grid(truth), [truth.data], ['labels']),
         table: LABELS,
         views: SLICES,
+        // Also the downsampling case (next test): a GPU limit of 64 halves i and j.
+        maxTextureSize: 64,
       });
       const totals = await page
         .getByTestId('disagreement-table')
@@ -252,7 +254,6 @@ export function mriSuite(open: () => HarnessSession): void {
 
     it('downsamples a volume beyond the 3D texture limit with a notice instead of failing', async () => {
       const { page } = session;
-      await load(page, { image, truth: truthVolume, table: LABELS, maxTextureSize: 64, views: ['axial'] });
       const notices = await page.getByTestId('notice').allTextContents();
       expect(notices.join(' ')).toContain('downsampled to 64×64×62 (every 2/2/1 voxel)');
       expect(colouredPixels(await readCell(page, 0, 'axial'))).toBeGreaterThan(0);
