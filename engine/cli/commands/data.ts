@@ -24,7 +24,7 @@ function formatReport(report: DatasetReport): string {
         .map(([k, v]) => `${k} ${v}`)
         .join(', ') || 'none'
     }`,
-    `  shapes: ${report.shapes.map((s) => `${s.shape.join('x')} (${s.count})`).join(', ') || 'none'}`,
+    `  sizes: ${report.shapes.map((s) => `${s.shape.join('x')} (${s.count})`).join(', ') || 'none'}`,
     `  labels: ${report.labels.join(', ') || 'none'}`,
     ...report.notes.map((note) => `  ${note}`),
     report.problems.length ? `  problems (${report.problems.length}):` : '  problems: none',

@@ -28,24 +28,44 @@ export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number
   return sorted[below] + (sorted[above] - sorted[below]) * (rank - below);
 }
 
+/** The masked values in ascending order; BraTS stores small integers, which a counting sort orders in O(n). */
+function sortedMaskedValues(values: Voxels, mask: Uint8Array, count: number): Float64Array {
+  const sorted = new Float64Array(count);
+  const smallIntegers =
+    values instanceof Int16Array ||
+    values instanceof Uint16Array ||
+    values instanceof Uint8Array ||
+    values instanceof Int8Array;
+  if (!smallIntegers) {
+    for (let v = 0, n = 0; v < values.length; v++) if (mask[v]) sorted[n++] = values[v];
+    return sorted.sort();
+  }
+  const offset = 32768;
+  const histogram = new Uint32Array(65536 + offset);
+  for (let v = 0; v < values.length; v++) if (mask[v]) histogram[values[v] + offset]++;
+  for (let bin = 0, n = 0; bin < histogram.length; bin++)
+    for (let c = histogram[bin]; c > 0; c--) sorted[n++] = bin - offset;
+  return sorted;
+}
+
 /** One modality, normalized inside the mask. */
 export function normalizeModality(values: Voxels, mask: Uint8Array): Float32Array {
-  const masked: number[] = [];
-  for (let v = 0; v < values.length; v++) if (mask[v]) masked.push(values[v]);
+  let count = 0;
+  for (let v = 0; v < values.length; v++) count += mask[v];
   const out = new Float32Array(values.length);
-  if (masked.length === 0) return out;
-  const sorted = Float64Array.from(masked).sort();
+  if (count === 0) return out;
+  const sorted = sortedMaskedValues(values, mask, count);
   const low = percentileOfSorted(sorted, CLIP_PERCENTILES[0]);
   const high = percentileOfSorted(sorted, CLIP_PERCENTILES[1]);
   let sum = 0;
   let sumSquares = 0;
-  for (const x of masked) {
-    const c = Math.min(high, Math.max(low, x));
+  for (let n = 0; n < count; n++) {
+    const c = Math.min(high, Math.max(low, sorted[n]));
     sum += c;
     sumSquares += c * c;
   }
-  const mean = sum / masked.length;
-  const std = Math.sqrt(Math.max(0, sumSquares / masked.length - mean * mean));
+  const mean = sum / count;
+  const std = Math.sqrt(Math.max(0, sumSquares / count - mean * mean));
   // A constant modality (std 0) carries no information: zeros rather than a division by zero.
   const scale = std > 0 ? 1 / std : 0;
   for (let v = 0; v < values.length; v++) {

@@ -66,6 +66,8 @@ describe('BraTS normalization', () => {
     expect(out[6]).toBeCloseTo((6 - 6) / std, 5);
     expect(out[7]).toBeCloseTo((7 - 6) / std, 5);
     expect(out[11]).toBeCloseTo((10.98 - 6) / std, 5);
+    // Integer volumes take a counting sort: same result.
+    expect(Array.from(normalizeModality(Int16Array.from(values), mask))).toEqual(Array.from(out));
   });
 
   it('regions ET = 4, TC = {1, 4}, WT = > 0', () => {

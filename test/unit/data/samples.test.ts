@@ -86,7 +86,7 @@ describe('ranp data check', () => {
     expect(await dataCommand.run(['check', join(SAMPLES, 'brats')], io)).toBe(0);
     const text = out.join('\n');
     expect(text).toMatch(/subjects: 10 \(HGG 6, LGG 4\)/);
-    expect(text).toMatch(/shapes: 64x64x31 \(10\)/);
+    expect(text).toMatch(/sizes: 64x64x31 \(10\)/);
     expect(text).toMatch(/labels: 0, 1, 2, 4/);
     expect(text).toMatch(/problems: none/);
   });
