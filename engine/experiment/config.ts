@@ -110,7 +110,7 @@ export const ExperimentConfigSchema = z
         samples: Positive.optional(),
         /** Sliding-window overlap for volumes larger than the training patch. */
         overlap: z.number().min(0).lt(1).default(0.5),
-        /** Validation crop size (BraTS: default 192³, limited to the volume). */
+        /** BraTS validation centre crop; default the training input size (the paper: 192³); limited to the volume. */
         cropSize: Size.optional(),
         writePredictions: z.boolean().default(true),
       })

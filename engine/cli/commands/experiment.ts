@@ -13,6 +13,7 @@ takes the full config).
 Options:
   --method NAME          ranp-f (default), ranp-m, ranp-p, vanilla, balanced, random, layerwise, weight-snip
   --sparsity S           neuron sparsity in [0, 1) (default: the paper's for the task)
+  --scoring-samples N    training samples averaged for the pruning scores (default 16)
   --epochs N             training epochs
   --input N              training input size N³ (crop / voxel grid)
   --width W              width multiplier of the net
@@ -39,6 +40,7 @@ export const experimentCommand: CliCommand = {
         data: { type: 'string' },
         method: { type: 'string' },
         sparsity: { type: 'string' },
+        'scoring-samples': { type: 'string' },
         epochs: { type: 'string' },
         input: { type: 'string' },
         width: { type: 'string' },
@@ -77,6 +79,9 @@ export const experimentCommand: CliCommand = {
       prune: {
         ...(values.method && { method: values.method }),
         ...(values.sparsity && { sparsity: number('sparsity', values.sparsity) }),
+        ...(values['scoring-samples'] && {
+          scoringSamples: number('scoring-samples', values['scoring-samples']),
+        }),
       },
       train: {
         ...(values.epochs && { epochs: number('epochs', values.epochs) }),
