@@ -11,6 +11,7 @@ import { openDataset, type Dataset } from '../../data/index.js';
 import {
   CRITERIA,
   DEFAULT_SCORING_SAMPLES,
+  EmptiedLayersError,
   createPruner,
   loadScores,
   materialize,
@@ -274,18 +275,31 @@ export const pruneCommand: CliCommand = {
       inputSize,
       seed: flags.seed,
     });
-    const maxSparsity = flags.maxSparsity ? searchMaxSparsity(pruner) : undefined;
-    const result = pruneWith(pruner, {
-      ...(flags.budget ? { budget: parseBudget(flags.budget) } : { sparsity: maxSparsity ?? flags.sparsity }),
-    });
     if (flags.out) {
       mkdirSync(flags.out, { recursive: true });
+      // Saved before pruning, so a failed sparsity can be retried from the file without data.
+      if (scores && !flags.scores) saveScores(join(flags.out, 'scores.ranpscores'), scores);
+    }
+    const maxSparsity = flags.maxSparsity ? searchMaxSparsity(pruner) : undefined;
+    let result;
+    try {
+      result = pruneWith(pruner, {
+        ...(flags.budget
+          ? { budget: parseBudget(flags.budget) }
+          : { sparsity: maxSparsity ?? flags.sparsity }),
+      });
+    } catch (error) {
+      if (!(error instanceof EmptiedLayersError)) throw error;
+      throw new Error(
+        `${error.message}. The largest sparsity that empties no layer is ${searchMaxSparsity(pruner).toFixed(4)}.`,
+      );
+    }
+    if (flags.out) {
       writeFileSync(
         join(flags.out, 'report.json'),
         `${JSON.stringify({ ...result.report, maxSparsity }, null, 2)}\n`,
       );
       writeFileSync(join(flags.out, 'pruned-net.json'), `${JSON.stringify(result.prunedNet, null, 2)}\n`);
-      if (scores && !flags.scores) saveScores(join(flags.out, 'scores.ranpscores'), scores);
       const full = flags.inherit ? buildModel(net, { seed: flags.seed }) : undefined;
       const fullWeights = full?.getWeights();
       const { net: small, weights } = materialize(net, result, { inherit: fullWeights });

@@ -20,8 +20,6 @@ export const CRITERIA: Record<string, PruneCriterion> = {
   'weight-snip': weightSnipCriterion,
 };
 
-export type PruneMethod = keyof typeof CRITERIA;
-
 export function criterionFor(method: string): PruneCriterion {
   const criterion = CRITERIA[method];
   if (!criterion) {
