@@ -127,6 +127,25 @@ describe('prune() on a hand-scored net, every method', () => {
     expect(result.prunedNet.meta).toMatchObject({ prunedFrom: 'test-concat', pruneMethod: 'ranp-f' });
   });
 
+  it('RANP-m and RANP-p reweight by output elements (a 16, b 24, head 16) and params (a 2, b 6, head 12)', () => {
+    const softmax = (r: number[]) => {
+      const e = r.map((v) => Math.exp(-v / Math.max(...r)));
+      return e.map((v) => v / e.reduce((x, y) => x + y, 0));
+    };
+    for (const [method, r] of [
+      ['ranp-m', [16, 24, 16]],
+      ['ranp-p', [2, 6, 12]],
+    ] as const) {
+      const w = softmax([...r]);
+      const evaluation = createPruner(net, scores, { method, lambda: 11 }).evaluate(0.5);
+      if (evaluation.selection.level !== 'neuron') throw new Error('neuron-level');
+      const final = evaluation.selection.finalScores!;
+      expect(final.get('a')![1], method).toBeCloseTo(((2 * 8) / 3) * (1 + 11 * w[0]), 4);
+      expect(final.get('b')![2], method).toBeCloseTo(6 * (1 + 11 * w[1]), 4);
+      expect(final.get('head')![0], method).toBeCloseTo(4 * (1 + 11 * w[2]), 4);
+    }
+  });
+
   it('vanilla at the same sparsity empties layer a and says so', () => {
     // Sorted 6, 4, 2.5, 2.5, 2, 2, 1; K = 3 → τ = 2.5: a's best neuron (2) falls below.
     expect(() => prune(net, scores, { method: 'vanilla', sparsity: 0.5 })).toThrow(EmptiedLayersError);
