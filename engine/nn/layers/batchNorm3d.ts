@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LayerDef } from '../layer.js';
-import { as5D, perChannel } from '../ops.js';
+import { as5D, channelSum, perChannelAffine } from '../ops.js';
 import { affineParams, normFlops, normOutputShape } from './norm-shared.js';
 
 /** PyTorch's default weight of the new batch statistics in the running average. */
 export const DEFAULT_BN_MOMENTUM = 0.1;
 
 /**
- * BatchNorm3d written from tf.moments (tfjs's batchNorm has no rank-5 gradient). Training:
+ * BatchNorm3d written from plain ops (tfjs's batchNorm has no rank-5 gradient); per-channel sums
+ * and affines go through ops.ts's matMul helpers because broadcasting is slow on the cpu backend. Training:
  * normalizes with the batch statistics and reports new running statistics in ctx.statUpdates
  * (`<layer>.runningMean`, `<layer>.runningVar`, PyTorch-style: unbiased variance). Evaluation:
  * uses the running statistics.
@@ -24,30 +25,25 @@ export const batchNorm3dLayer: LayerDef<'batchNorm3d'> = {
   forward(node, inputs, params, ctx) {
     const { channels, eps } = node.attrs;
     const x = as5D(inputs[0], node.name);
-    let mean: tf.Tensor;
-    let variance: tf.Tensor;
-    if (ctx.training) {
-      ({ mean, variance } = tf.moments(x, [0, 1, 2, 3]));
-      const count = x.size / channels;
-      const momentum = node.attrs.momentum ?? DEFAULT_BN_MOMENTUM;
-      const unbiased = count > 1 ? variance.mul(count / (count - 1)) : variance;
-      ctx.statUpdates.set(
-        `${node.name}.runningMean`,
-        params.runningMean.mul(1 - momentum).add(mean.mul(momentum)),
-      );
-      ctx.statUpdates.set(
-        `${node.name}.runningVar`,
-        params.runningVar.mul(1 - momentum).add(unbiased.mul(momentum)),
-      );
-    } else {
-      mean = params.runningMean;
-      variance = params.runningVar;
+    if (!ctx.training) {
+      const scale = tf.rsqrt(params.runningVar.add(eps)).mul(params.gamma);
+      return perChannelAffine(x, scale, params.beta.sub(params.runningMean.mul(scale)));
     }
-    const scale = tf.rsqrt(variance.add(eps)).mul(params.gamma);
-    return x
-      .sub(perChannel(mean, channels))
-      .mul(perChannel(scale, channels))
-      .add(perChannel(params.beta, channels));
+    const count = x.size / channels;
+    const mean = channelSum(x).div(count);
+    const centered = perChannelAffine(x, null, mean.neg());
+    const variance = channelSum(centered.square()).div(count);
+    const momentum = node.attrs.momentum ?? DEFAULT_BN_MOMENTUM;
+    const unbiased = count > 1 ? variance.mul(count / (count - 1)) : variance;
+    ctx.statUpdates.set(
+      `${node.name}.runningMean`,
+      params.runningMean.mul(1 - momentum).add(mean.mul(momentum)),
+    );
+    ctx.statUpdates.set(
+      `${node.name}.runningVar`,
+      params.runningVar.mul(1 - momentum).add(unbiased.mul(momentum)),
+    );
+    return perChannelAffine(centered, tf.rsqrt(variance.add(eps)).mul(params.gamma), params.beta);
   },
   flops: (_node, inputs) => normFlops(inputs),
   countsMemory: true,

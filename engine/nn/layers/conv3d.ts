@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Conv3dAttrs } from '../description.js';
 import type { LayerDef } from '../layer.js';
 import { LayerError } from '../errors.js';
-import { as5D, padSpatial, perChannel } from '../ops.js';
+import { as5D, padSpatial, perChannelAffine } from '../ops.js';
 import { tripleVolume } from '../padding.js';
 import { expectChannels, numel, resolveWindow, spatialInput } from '../window.js';
 
@@ -122,7 +122,7 @@ export const conv3dLayer: LayerDef<'conv3d'> = {
     else if (groups === inChannels && groups === outChannels)
       y = depthwiseConv3d(padded, filter, window.stride);
     else y = groupedConv3d(padded, filter, window.stride, groups);
-    return bias ? tf.add(y, perChannel(params.bias, outChannels)) : y;
+    return bias ? perChannelAffine(y, null, params.bias) : y;
   },
   flops(node, _inputs, output) {
     const { kernel, inChannels, groups, bias } = node.attrs;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ConvTranspose3dAttrs, Padding3, Triple } from '../description.js';
 import type { LayerDef } from '../layer.js';
 import { LayerError } from '../errors.js';
-import { as5D, cropSpatial, perChannel } from '../ops.js';
+import { as5D, cropSpatial, perChannelAffine } from '../ops.js';
 import { formatTriple, samePadding, tripleVolume } from '../padding.js';
 import { expectChannels, numel, spatialInput } from '../window.js';
 
@@ -108,7 +108,7 @@ export const convTranspose3dLayer: LayerDef<'convTranspose3d'> = {
       node.attrs.stride,
     );
     const y = cropSpatial(full, transposeCrop(spatial, node.attrs));
-    return node.attrs.bias ? tf.add(y, perChannel(params.bias, node.attrs.outChannels)) : y;
+    return node.attrs.bias ? perChannelAffine(y, null, params.bias) : y;
   },
   flops(node, _inputs, output) {
     return (

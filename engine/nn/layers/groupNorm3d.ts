@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LayerDef } from '../layer.js';
 import { LayerError } from '../errors.js';
-import { as5D, perChannel } from '../ops.js';
+import { as5D, perChannelAffine } from '../ops.js';
 import { affineParams, normFlops, normOutputShape } from './norm-shared.js';
 
 /**
  * Normalizes each sample over its spatial positions and the channels of each group (biased
  * variance, as PyTorch), then applies the per-channel affine. Same in training and evaluation.
  */
+// The moments still broadcast over [N, D·H·W, G, C/G] (slow on the cpu backend); no zoo net uses group norm yet.
 export function groupNormalize(
   x: tf.Tensor5D,
   groups: number,
@@ -21,8 +22,8 @@ export function groupNormalize(
   const normalized = grouped
     .sub(mean)
     .mul(tf.rsqrt(variance.add(eps)))
-    .reshape([n, d, h, w, c]);
-  return normalized.mul(perChannel(gamma, c)).add(perChannel(beta, c));
+    .reshape([n, d, h, w, c]) as tf.Tensor5D;
+  return perChannelAffine(normalized, gamma, beta);
 }
 
 export const groupNorm3dLayer: LayerDef<'groupNorm3d'> = {
