@@ -15,17 +15,29 @@ function checkGroups(layer: string, attrs: Conv3dAttrs): void {
     );
 }
 
-/** Depth positions offset, offset + s, … (outD of them) of an [N, D, H·W·C] view; gather because tfjs's stridedSlice has no gradient. */
+/**
+ * Depth positions offset, offset + s, … (outD of them) of an [N, D, H·W·C] view. For s > 1 the
+ * depth axis is zero-padded to a multiple of s and viewed as [N, D/s, s, H·W·C], so the taps are
+ * one contiguous slice (tfjs's stridedSlice has no gradient and its gather is slow on the cpu).
+ */
 function depthTaps(flat: tf.Tensor3D, offset: number, outD: number, stride: number): tf.Tensor3D {
   if (stride === 1) return flat.slice([0, offset, 0], [-1, outD, -1]);
-  return tf.gather(
-    flat,
-    tf.tensor1d(
-      Array.from({ length: outD }, (_, i) => offset + i * stride),
-      'int32',
-    ),
-    1,
-  );
+  const [n, d, rest] = flat.shape;
+  const first = Math.floor(offset / stride);
+  const phase = offset % stride;
+  const blocks = Math.max(Math.ceil(d / stride), first + outD);
+  const padded =
+    blocks * stride === d
+      ? flat
+      : tf.pad(flat, [
+          [0, 0],
+          [0, blocks * stride - d],
+          [0, 0],
+        ]);
+  return padded
+    .reshape([n, blocks, stride, rest])
+    .slice([0, first, phase, 0], [n, outD, 1, rest])
+    .reshape([n, outD, rest]);
 }
 
 /**
