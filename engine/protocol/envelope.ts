@@ -79,7 +79,7 @@ export function parseRequest(text: string): ParsedRequest {
       typeof json === 'object' &&
       json !== null &&
       'id' in json &&
-      Number.isInteger(json.id) &&
+      Number.isSafeInteger(json.id) &&
       (json.id as number) >= 0
         ? (json.id as number)
         : null;

@@ -1,0 +1,45 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../../engine/cli/command.js';
+import { readConfigFile } from '../../engine/cli/commands/train.js';
+import { ConfigError, resolveConfig } from '../../engine/experiment/config.js';
+import { mutateBytes, mutateJson } from '../mutate.js';
+import { isErrorOf, type FuzzTarget } from '../target.js';
+
+/** Experiment configs as `ranp train --config` reads them (YAML or JSON), resolved with task defaults. */
+const CONFIGS = [
+  {
+    task: 'shapenet',
+    net: 'unet3d-shapenet',
+    method: 'ranp-f',
+    sparsity: 0.7824,
+    epochs: 2,
+    data: 'assets/samples/shapenet',
+  },
+  { task: 'brats', method: 'ranp-m', budget: 'flops=0.1', epochs: 1, inputSize: [16, 16, 16], seed: 3 },
+  { task: 'ucf101', net: 'mobilenetv2-3d', method: 'random', sparsity: 0.3315, width: 0.5 },
+];
+
+export const configTarget: FuzzTarget = {
+  name: 'config',
+  async corpus() {
+    return CONFIGS.map((c) => new TextEncoder().encode(JSON.stringify(c, null, 2)));
+  },
+  mutate(input, random, corpus) {
+    try {
+      if (random.next() < 0.7) {
+        const json = JSON.parse(new TextDecoder().decode(input)) as Parameters<typeof mutateJson>[0];
+        return new TextEncoder().encode(JSON.stringify(mutateJson(json, random), null, 2));
+      }
+    } catch {
+      // no longer JSON: mutate bytes
+    }
+    return mutateBytes(input, random, corpus);
+  },
+  async run(input, scratch) {
+    const file = path.join(scratch, 'experiment.yaml');
+    writeFileSync(file, input);
+    return resolveConfig(readConfigFile(file), file);
+  },
+  isSpecificError: isErrorOf(ConfigError, UsageError),
+};
