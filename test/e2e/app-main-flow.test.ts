@@ -89,6 +89,13 @@ describe('RANP Studio in the browser', () => {
     await expect.poll(() => page.locator('svg polyline').count()).toBeGreaterThan(0);
     await screenshot(page, '5-compare');
 
+    // The 3D viewer with the MRI, the ground truth and both nets' predictions.
+    await page.getByRole('button', { name: 'Show segmentations in 3D' }).click();
+    await expect.poll(() => page.getByTestId('modality').count(), { timeout: 60_000 }).toBe(1);
+    expect(await page.getByTestId('segmentation').locator('canvas').count()).toBeGreaterThan(0);
+    await page.getByTestId('segmentation').scrollIntoViewIfNeeded();
+    await screenshot(page, '7-segmentations');
+
     // 5. Come back later: a reload finds the runs in the store.
     await page.reload();
     await page.getByRole('tab', { name: 'Runs' }).click();

@@ -1,32 +1,101 @@
-import { niftiToVolume } from '../../data/index.js';
+import { findBratsSubjects, BRATS_MODALITIES } from '../../data/brats/index.js';
+import { detectBratsRoot } from '../../data/brats/layout.js';
+import { niftiToVolume, readNifti, type NiftiImage } from '../../data/index.js';
 import { parseNifti } from '../../data/nifti/read.js';
 import { ProtocolError } from '../../protocol/errors.js';
-import type { Handler } from '../context.js';
+import type { VolumeHeader } from '../../protocol/volume.js';
+import type { Store } from '../../store/index.js';
+import type { Handler, HostContext } from '../context.js';
 
 /** Volumes larger than this are downsampled for the viewer (the header says by how much). */
 const MAX_VIEWER_VOXELS = 192 ** 3;
 
-/** A stored prediction of a run as a label volume for the 3D viewer. */
+type Loaded = { header: VolumeHeader; payload: ArrayBuffer };
+
+/**
+ * A run's stored prediction, or the input image / ground truth of that sample read from the run's
+ * dataset folder (BraTS layout), as header + voxels for the 3D viewer.
+ */
 export const getVolume: Handler<'volume.get'> = async ({ runId, sample, which }, ctx) => {
-  if (which !== 'prediction')
-    throw new ProtocolError(
-      'not-available',
-      `loading the ${which} volume is not available in this engine build yet`,
-    );
   const store = ctx.store();
   const id = Number(runId);
-  const artifact = Number.isSafeInteger(id)
-    ? store
-        .listArtifacts(id)
-        .find((a) => a.kind === 'prediction' && a.name.replace(/\.nii(\.gz)?$/, '') === sample)
-    : undefined;
+  const run = Number.isSafeInteger(id) ? store.listRuns().find((r) => r.id === id) : undefined;
+  if (!run) throw new ProtocolError('not-found', `no run with id '${runId}'`);
+  const volumeId = `${runId}/${sample}/${which}`;
+  const loaded =
+    which === 'prediction'
+      ? prediction(store, id, sample, volumeId, run.role)
+      : await fromDataset(ctx, run.config.data, run.dataset, sample, which, volumeId);
+  return { result: loaded.header, payload: new Uint8Array(loaded.payload) };
+};
+
+function prediction(
+  store: Store,
+  runId: number,
+  sample: string,
+  volumeId: string,
+  role: string | null,
+): Loaded {
+  const artifact = store
+    .listArtifacts(runId)
+    .find((a) => a.kind === 'prediction' && a.name.replace(/\.nii(\.gz)?$/, '') === sample);
   if (!artifact) throw new ProtocolError('not-found', `run ${runId} has no prediction for '${sample}'`);
-  const image = parseNifti(new Uint8Array(store.readArtifact(id, artifact.name)), artifact.name);
-  const { header, payload } = niftiToVolume(image, {
-    id: `${runId}/${sample}/prediction`,
-    title: 'prediction',
+  const image = parseNifti(new Uint8Array(store.readArtifact(runId, artifact.name)), artifact.name);
+  return niftiToVolume(image, {
+    id: volumeId,
+    title: role ? `${role} prediction` : 'prediction',
     kind: 'labels',
     maxVoxels: MAX_VIEWER_VOXELS,
   });
-  return { result: header, payload: new Uint8Array(payload) };
-};
+}
+
+async function fromDataset(
+  ctx: HostContext,
+  data: unknown,
+  task: string | null,
+  sample: string,
+  which: 'image' | 'truth',
+  volumeId: string,
+): Promise<Loaded> {
+  if (task !== 'brats' || typeof data !== 'string') {
+    throw new ProtocolError('not-available', `showing the ${which} is available for BraTS runs only`);
+  }
+  const root = await detectBratsRoot(ctx.folders.check(data));
+  const subject = root ? (await findBratsSubjects(root)).find((s) => s.id === sample) : undefined;
+  if (!subject) throw new ProtocolError('not-found', `subject '${sample}' is not in ${data}`);
+  if (which === 'truth') {
+    return niftiToVolume(await readNifti(subject.files.seg), {
+      id: volumeId,
+      title: 'ground truth',
+      kind: 'labels',
+      maxVoxels: MAX_VIEWER_VOXELS,
+    });
+  }
+  const modalities = await Promise.all(BRATS_MODALITIES.map((m) => readNifti(subject.files[m])));
+  return niftiToVolume(stackChannels(modalities), {
+    id: volumeId,
+    title: 'MRI',
+    kind: 'image',
+    maxVoxels: MAX_VIEWER_VOXELS,
+    channelNames: [...BRATS_MODALITIES],
+  });
+}
+
+/** The modalities as one 4D image (channel after channel), as the viewer's multi-channel payload wants. */
+function stackChannels(images: NiftiImage[]): NiftiImage {
+  const [first] = images;
+  const voxels = first.dims.slice(0, 3).reduce((a, b) => a * b, 1);
+  for (const image of images) {
+    if (image.dims.slice(0, 3).join() !== first.dims.slice(0, 3).join()) {
+      throw new ProtocolError(
+        'failed',
+        `${image.file}: grid ${image.dims.join('×')} differs from ${first.file} (${first.dims.join('×')})`,
+      );
+    }
+  }
+  const data = new Float32Array(voxels * images.length);
+  images.forEach((image, c) =>
+    data.set(Float32Array.from(image.data.subarray(0, voxels), Number), c * voxels),
+  );
+  return { ...first, dims: [...first.dims.slice(0, 3), images.length], data, scaled: true };
+}
