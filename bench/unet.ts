@@ -9,8 +9,6 @@ import { scoreWeights } from '../engine/prune/score.js';
 export const UNET = 'unet3d-shapenet';
 /** The paper's neuron sparsity for the ShapeNet 3D-UNet (ranp-method.md section 1). */
 export const PAPER_SPARSITY = 0.7824;
-/** Size the bench scores at to get the pruned architecture (the paper prunes at its training size; the architecture, not the scores, matters for speed). */
-const SCORING_SIZE = 32;
 const IGNORE = 255;
 const CLASSES = 50;
 
@@ -52,12 +50,15 @@ export function fullUnet(size: number): NetDescription {
   return buildNet(UNET, { inputSize: [size, size, size] });
 }
 
-/** Scores the full net on one synthetic sample and prunes it with RANP-f at the paper's sparsity. */
-export async function ranpPrunedUnet(): Promise<NetDescription> {
-  const net = fullUnet(SCORING_SIZE);
+/**
+ * Scores the full net on one synthetic size³ sample and prunes it with RANP-f at the paper's
+ * sparsity (for speed the pruned architecture matters, not how representative the scores are).
+ */
+export async function ranpPrunedUnet(size: number): Promise<NetDescription> {
+  const net = fullUnet(size);
   const model = buildModel(net, { seed: 1 });
   try {
-    const scores = await scoreWeights(model, [occupancySample(SCORING_SIZE)], { source: 'synthetic' });
+    const scores = await scoreWeights(model, [occupancySample(size)], { source: 'synthetic' });
     return prune(net, scores, { method: 'ranp-f', sparsity: PAPER_SPARSITY }).prunedNet;
   } finally {
     model.dispose();
