@@ -10,7 +10,7 @@ import {
 } from 'three';
 import { applyAffine, invertAffine, worldBounds, type Vec3 } from './affine.js';
 import type { ColourTable, LabelDisplay } from './colour-table.js';
-import { fitToTextureLimit } from './downsample.js';
+import { downsampleNotices, fitToTextureLimit } from './downsample.js';
 import {
   conventionNotice,
   SLICE_VIEWS,
@@ -57,6 +57,8 @@ interface SliceFrame {
 }
 
 const FOV_DEGREES = 35;
+/** Height of the strip above the cells that holds the panel titles (CSS px). */
+const TITLE_STRIP = 18;
 
 /**
  * Panels side by side (columns) × views (rows: axial, coronal, sagittal, 3D) on one WebGL2 canvas with
@@ -129,10 +131,18 @@ export class ComparisonViewer {
     if (image.header.kind !== 'image')
       throw new Error(`setVolumes: "${image.header.title}" is not an image volume`);
     this.disposePanels();
-    this.notices = [];
-    const fitted = fitToTextureLimit(image, this.maxTextureSize);
-    if (fitted.notice) this.notices.push(fitted.notice);
-    this.image = fitted.volume;
+    const fittedVolumes: { title: string; from: number[]; to: number[]; factors: number[] }[] = [];
+    const fit = (volume: ViewerVolume): ViewerVolume => {
+      const fitted = fitToTextureLimit(volume, this.maxTextureSize);
+      fittedVolumes.push({
+        title: volume.header.title,
+        from: volume.header.dims,
+        to: fitted.volume.header.dims,
+        factors: fitted.factors,
+      });
+      return fitted.volume;
+    };
+    this.image = fit(image);
     this.channel = 0;
     this.windows = this.image.header.channels.map(
       (_, c) => this.image!.header.ranges[c] ?? rangeOf(this.image!.channels[c]),
@@ -140,12 +150,7 @@ export class ComparisonViewer {
     this.imageTexture = this.makeImageTexture();
     this.bounds = worldBounds(this.image.header.affine, this.image.header.dims);
     this.panels = specs.map((spec) => {
-      let labels = spec.labels;
-      if (labels) {
-        const fittedLabels = fitToTextureLimit(labels, this.maxTextureSize);
-        if (fittedLabels.notice) this.notices.push(fittedLabels.notice);
-        labels = fittedLabels.volume;
-      }
+      const labels = spec.labels ? fit(spec.labels) : null;
       const panel = new ViewerPanel(spec.title, this.imageTexture!, labels, spec.table);
       if (spec.table && !this.labelSettings.has(spec.table.name)) {
         this.labelSettings.set(spec.table.name, {
@@ -163,6 +168,7 @@ export class ComparisonViewer {
       panel.scene.add(light, ambient, target);
       return panel;
     });
+    this.notices = downsampleNotices(fittedVolumes, this.maxTextureSize);
     const centreVoxel = this.image.header.dims.map((d) => Math.floor(d / 2));
     const initial: ViewState = {
       cursor: applyAffine(this.image.header.affine, centreVoxel),
@@ -376,11 +382,11 @@ export class ComparisonViewer {
     if (row < 0) throw new Error(`cellRect: view "${view}" is not shown (showing ${this.views.join(', ')})`);
     this.panel(panel);
     const width = this.canvas.clientWidth / this.panels.length;
-    const height = this.canvas.clientHeight / this.views.length;
+    const height = (this.canvas.clientHeight - TITLE_STRIP) / this.views.length;
     // One pixel gap between cells keeps the grid readable.
     return {
       x: Math.round(panel * width),
-      y: Math.round(row * height),
+      y: TITLE_STRIP + Math.round(row * height),
       width: Math.round((panel + 1) * width) - Math.round(panel * width) - 1,
       height: Math.round((row + 1) * height) - Math.round(row * height) - 1,
     };
@@ -531,7 +537,7 @@ export class ComparisonViewer {
       ctx.fillStyle = '#ffffff';
       ctx.textAlign = 'left';
       const link = this.requireLinks().isLinked(index) ? '' : ' (unlinked)';
-      ctx.fillText(panel.title + link, top.x + 4, top.y + 10);
+      ctx.fillText(panel.title + link, top.x + 4, TITLE_STRIP / 2);
     });
     const lines = [conventionNotice(this.convention), ...this.notices];
     ctx.font = '12px sans-serif';

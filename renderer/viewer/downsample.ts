@@ -39,18 +39,26 @@ export function downsampleVolume(volume: ViewerVolume, factors: readonly number[
   return { header, channels };
 }
 
-/** Downsamples only when a dimension exceeds the GPU's 3D texture limit; says so for the notice. */
+/** Downsamples only when a dimension exceeds the GPU's 3D texture limit; `factors` all 1 when it did not. */
 export function fitToTextureLimit(
   volume: ViewerVolume,
   maxTextureSize: number,
-): { volume: ViewerVolume; notice: string | null } {
+): { volume: ViewerVolume; factors: [number, number, number] } {
   const factors = downsampleFactors(volume.header.dims, maxTextureSize);
-  if (factors.every((f) => f === 1)) return { volume, notice: null };
-  const fitted = downsampleVolume(volume, factors);
-  return {
-    volume: fitted,
-    notice:
-      `"${volume.header.title}" (${volume.header.dims.join('×')}) exceeds this GPU's 3D texture limit ` +
-      `${maxTextureSize}; shown downsampled to ${fitted.header.dims.join('×')} (every ${factors.join('/')} voxel)`,
-  };
+  if (factors.every((f) => f === 1)) return { volume, factors };
+  return { volume: downsampleVolume(volume, factors), factors };
+}
+
+/** One on-screen line for every volume downsampled the same way (titles listed together). */
+export function downsampleNotices(
+  fitted: { title: string; from: readonly number[]; to: readonly number[]; factors: readonly number[] }[],
+  maxTextureSize: number,
+): string[] {
+  const groups = new Map<string, string[]>();
+  for (const f of fitted) {
+    if (f.factors.every((x) => x === 1)) continue;
+    const what = `(${f.from.join('×')}) exceeds this GPU's 3D texture limit ${maxTextureSize}; shown downsampled to ${f.to.join('×')} (every ${f.factors.join('/')} voxel)`;
+    groups.set(what, [...(groups.get(what) ?? []), `"${f.title}"`]);
+  }
+  return [...groups].map(([what, titles]) => `${titles.join(', ')} ${what}`);
 }

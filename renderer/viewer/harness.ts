@@ -4,6 +4,7 @@ import bratsTableJson from '../../assets/colour-tables/brats.json';
 import { generatedColourTable, parseColourTable, type ColourTable } from './colour-table.js';
 import type { Comparison } from './comparison.js';
 import type { ComparisonViewer, Rect, ViewName } from './comparison-viewer.js';
+import { syntheticBratsSubject } from './synthetic-subject.js';
 import { volumeFromPayload, type ViewerVolume } from './volume-data.js';
 import ShapeViewer from './ShapeViewer.svelte';
 import type { VoxelShapeView } from './voxel-shape-view.js';
@@ -71,24 +72,43 @@ const harness = {
   table: null as ColourTable | null,
 
   async load(request: HarnessLoad): Promise<void> {
+    await harness.mountVolumes({
+      image: decode(request.image),
+      truth: request.truth ? decode(request.truth) : null,
+      unpruned: request.unpruned ? decode(request.unpruned) : null,
+      pruned: request.pruned ? decode(request.pruned) : null,
+      table:
+        request.table === 'brats'
+          ? parseColourTable(bratsTableJson, 'brats.json')
+          : generatedColourTable('labels', request.table),
+      maxTextureSize: request.maxTextureSize,
+      views: request.views,
+    });
+  },
+
+  /** A BraTS-sized subject (240×240×155, 4 int16 modalities) made in the page: too big to send from the test. */
+  async loadBratsSized(views?: ViewName[]): Promise<void> {
+    const subject = syntheticBratsSubject();
+    await harness.mountVolumes({ ...subject, table: parseColourTable(bratsTableJson, 'brats.json'), views });
+  },
+
+  async mountVolumes(props: {
+    image: ViewerVolume;
+    truth: ViewerVolume | null;
+    unpruned: ViewerVolume | null;
+    pruned: ViewerVolume | null;
+    table: ColourTable;
+    maxTextureSize?: number;
+    views?: ViewName[];
+  }): Promise<void> {
     const target = await remount();
-    const table =
-      request.table === 'brats'
-        ? parseColourTable(bratsTableJson, 'brats.json')
-        : generatedColourTable('labels', request.table);
-    harness.table = table;
+    harness.table = props.table;
     await new Promise<void>((resolve, reject) => {
       try {
         mounted = mount(VolumeViewer, {
           target,
           props: {
-            image: decode(request.image),
-            truth: request.truth ? decode(request.truth) : null,
-            unpruned: request.unpruned ? decode(request.unpruned) : null,
-            pruned: request.pruned ? decode(request.pruned) : null,
-            table,
-            maxTextureSize: request.maxTextureSize,
-            views: request.views,
+            ...props,
             onready: (viewer: ComparisonViewer, comparison: Comparison) => {
               harness.viewer = viewer;
               harness.comparison = comparison;

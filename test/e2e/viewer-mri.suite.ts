@@ -292,5 +292,23 @@ export function mriSuite(open: () => HarnessSession): void {
       mkdirSync(SCREENSHOT_DIR, { recursive: true });
       writeFileSync(path.join(SCREENSHOT_DIR, 'viewer-export.png'), png);
     });
+
+    it('copes with a BraTS-sized subject (240×240×155, 4 modalities, 3 label maps) made in the page', async () => {
+      const { page } = session;
+      await page.evaluate(() => window.viewerHarness.loadBratsSized(['axial']));
+      // The synthetic tumour: edema (green) around the truth's centre voxel (150, 110, 90) on an LPS grid.
+      await page.evaluate(() => {
+        const v = window.viewerHarness.viewer!;
+        v.setCrosshair(false);
+        v.setLabelDisplay('BraTS', 2, { visible: true, opacity: 1 });
+        v.setCursor(0, [120 - 150 + 16, 120 - 110, -77 + 90]);
+        v.centreOnCursor(0);
+      });
+      const cell = await readCell(page, 0, 'axial');
+      expect(cell.at(Math.floor(cell.rect.width / 2), Math.floor(cell.rect.height / 2))).toEqual([0, 255, 0]);
+      await page.getByTestId('modality').selectOption({ label: 't2' });
+      expect(colouredPixels(await readCell(page, 3, 'axial'))).toBeGreaterThan(0);
+      await screenshot(page, 'viewer-brats-sized');
+    });
   });
 }

@@ -3,6 +3,7 @@ import type { VolumeHeader } from '../../../engine/protocol/volume.js';
 import { applyAffine } from '../../../renderer/viewer/affine.js';
 import {
   downsampleFactors,
+  downsampleNotices,
   downsampleVolume,
   fitToTextureLimit,
 } from '../../../renderer/viewer/downsample.js';
@@ -44,13 +45,22 @@ describe('downsampling to the GPU limit', () => {
     expect(applyAffine(out.header.affine, [1, 2, 1])).toEqual(applyAffine(header.affine, [2, 2, 2]));
   });
 
-  it('leaves volumes within the limit alone and explains when it does not', () => {
+  it('leaves volumes within the limit alone and explains, in one line per kind of change, when it does not', () => {
     const volume = { header, channels: [channelA, channelB] };
-    expect(fitToTextureLimit(volume, 8)).toEqual({ volume, notice: null });
+    expect(fitToTextureLimit(volume, 8)).toEqual({ volume, factors: [1, 1, 1] });
     const fitted = fitToTextureLimit(volume, 2);
     expect(fitted.volume.header.dims).toEqual([2, 2, 2]);
-    expect(fitted.notice).toContain(
-      '"T1" (5×4×3) exceeds this GPU\'s 3D texture limit 2; shown downsampled to 2×2×2',
+    expect(fitted.factors).toEqual([3, 2, 2]);
+    const notices = downsampleNotices(
+      [
+        { title: 'T1', from: [5, 4, 3], to: [2, 2, 2], factors: [3, 2, 2] },
+        { title: 'truth', from: [5, 4, 3], to: [2, 2, 2], factors: [3, 2, 2] },
+        { title: 'small', from: [2, 2, 2], to: [2, 2, 2], factors: [1, 1, 1] },
+      ],
+      2,
     );
+    expect(notices).toEqual([
+      '"T1", "truth" (5×4×3) exceeds this GPU\'s 3D texture limit 2; shown downsampled to 2×2×2 (every 3/2/2 voxel)',
+    ]);
   });
 });
