@@ -62,10 +62,11 @@ export const stepScenario: Scenario = {
   unavailable: async () => undefined,
   async run(specs, ctx) {
     const cases = specs.map(parseStepCase);
+    const scoringSize = Math.min(...cases.map((c) => c.size));
     ctx.log(
-      `step: pruning the 3D-UNet with RANP-f at sparsity ${PAPER_SPARSITY} (scored on one synthetic 32³ sample)`,
+      `step: pruning the 3D-UNet with RANP-f at sparsity ${PAPER_SPARSITY} (scored on one synthetic ${scoringSize}³ sample)`,
     );
-    const pruned = await ranpPrunedUnet();
+    const pruned = await ranpPrunedUnet(scoringSize);
     const results: CaseResult[] = [];
     for (const c of cases) {
       const variants = [
