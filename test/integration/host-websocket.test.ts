@@ -21,7 +21,9 @@ afterAll(async () => {
 
 function open(query: string, headers: Record<string, string> = {}): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws${query}`, { headers: { Origin: `http://127.0.0.1:${host.port}`, ...headers } });
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws${query}`, {
+      headers: { Origin: `http://127.0.0.1:${host.port}`, ...headers },
+    });
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
   });
@@ -30,7 +32,9 @@ function open(query: string, headers: Record<string, string> = {}): Promise<WebS
 /** Sends one frame and returns the next text frame, parsed. */
 function exchange(ws: WebSocket, frame: string | Buffer, binary = false): Promise<Record<string, unknown>> {
   return new Promise((resolve) => {
-    ws.once('message', (data, isBinary) => resolve(isBinary ? { binary: true } : (JSON.parse(data.toString()) as Record<string, unknown>)));
+    ws.once('message', (data, isBinary) =>
+      resolve(isBinary ? { binary: true } : (JSON.parse(data.toString()) as Record<string, unknown>)),
+    );
     ws.send(frame, { binary });
   });
 }
@@ -44,23 +48,49 @@ describe('browser-mode engine host (real process)', () => {
 
   it('answers a valid request', async () => {
     const ws = await open(`?token=${host.token}`);
-    const reply = await exchange(ws, JSON.stringify({ kind: 'request', id: 1, method: 'engine.status', params: {} }));
-    expect(reply).toMatchObject({ kind: 'response', id: 1, ok: true, result: { mode: 'browser', dataDir: host.dataDir } });
+    const reply = await exchange(
+      ws,
+      JSON.stringify({ kind: 'request', id: 1, method: 'engine.status', params: {} }),
+    );
+    expect(reply).toMatchObject({
+      kind: 'response',
+      id: 1,
+      ok: true,
+      result: { mode: 'browser', dataDir: host.dataDir },
+    });
     ws.close();
   });
 
   it('answers malformed, unknown, invalid and binary messages with errors and stays up', async () => {
     const ws = await open(`?token=${host.token}`);
-    expect(await exchange(ws, '{not json')).toMatchObject({ ok: false, id: null, error: { code: 'invalid-message' } });
-    expect(await exchange(ws, JSON.stringify({ kind: 'request', id: 2, method: 'rm.rf', params: {} }))).toMatchObject({ ok: false, id: 2, error: { code: 'unknown-method' } });
-    expect(await exchange(ws, JSON.stringify({ kind: 'request', id: 3, method: 'runs.get', params: { id: 42 } }))).toMatchObject({ ok: false, id: 3, error: { code: 'invalid-params' } });
-    expect(await exchange(ws, JSON.stringify({ kind: 'request', id: 4, method: 'datasets.check', params: { path: '/etc' } }))).toMatchObject({
+    expect(await exchange(ws, '{not json')).toMatchObject({
+      ok: false,
+      id: null,
+      error: { code: 'invalid-message' },
+    });
+    expect(
+      await exchange(ws, JSON.stringify({ kind: 'request', id: 2, method: 'rm.rf', params: {} })),
+    ).toMatchObject({ ok: false, id: 2, error: { code: 'unknown-method' } });
+    expect(
+      await exchange(ws, JSON.stringify({ kind: 'request', id: 3, method: 'runs.get', params: { id: 42 } })),
+    ).toMatchObject({ ok: false, id: 3, error: { code: 'invalid-params' } });
+    expect(
+      await exchange(
+        ws,
+        JSON.stringify({ kind: 'request', id: 4, method: 'datasets.check', params: { path: '/etc' } }),
+      ),
+    ).toMatchObject({
       ok: false,
       id: 4,
       error: { code: 'forbidden-path' },
     });
-    expect(await exchange(ws, Buffer.from([1, 2, 3]), true)).toMatchObject({ ok: false, error: { code: 'invalid-message' } });
-    expect(await exchange(ws, JSON.stringify({ kind: 'request', id: 5, method: 'jobs.list', params: {} }))).toMatchObject({ ok: true, id: 5, result: { jobs: [] } });
+    expect(await exchange(ws, Buffer.from([1, 2, 3]), true)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-message' },
+    });
+    expect(
+      await exchange(ws, JSON.stringify({ kind: 'request', id: 5, method: 'jobs.list', params: {} })),
+    ).toMatchObject({ ok: true, id: 5, result: { jobs: [] } });
     ws.close();
     expect(host.alive()).toBe(true);
   });
@@ -71,7 +101,9 @@ describe('browser-mode engine host (real process)', () => {
     ws.send('x'.repeat(MAX_REQUEST_BYTES + 1));
     expect(await closed).toBe(1009); // "message too big"
     const again = await open(`?token=${host.token}`);
-    expect(await exchange(again, JSON.stringify({ kind: 'request', id: 9, method: 'jobs.list', params: {} }))).toMatchObject({ ok: true, id: 9 });
+    expect(
+      await exchange(again, JSON.stringify({ kind: 'request', id: 9, method: 'jobs.list', params: {} })),
+    ).toMatchObject({ ok: true, id: 9 });
     again.close();
     expect(host.alive()).toBe(true);
   });

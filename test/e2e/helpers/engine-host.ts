@@ -19,19 +19,35 @@ export interface RunningHost {
 }
 
 /** Starts the real browser-mode engine process (tsx, real SQLite in a temp data dir). */
-export async function startEngineHost(options: { staticDir?: string; dataDir?: string; extraArgs?: string[] } = {}): Promise<RunningHost> {
+export async function startEngineHost(
+  options: { staticDir?: string; dataDir?: string; extraArgs?: string[] } = {},
+): Promise<RunningHost> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'ranp-host-'));
   const ownsDataDir = options.dataDir === undefined;
-  const args = ['--import', 'tsx', path.resolve('engine/host/browser-main.ts'), '--port', '0', '--data-dir', dataDir];
+  const args = [
+    '--import',
+    'tsx',
+    path.resolve('engine/host/browser-main.ts'),
+    '--port',
+    '0',
+    '--data-dir',
+    dataDir,
+  ];
   if (options.staticDir) args.push('--static', options.staticDir);
-  const child = spawn(process.execPath, [...args, ...(options.extraArgs ?? [])], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } });
+  const child = spawn(process.execPath, [...args, ...(options.extraArgs ?? [])], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' },
+  });
   let stderr = '';
   let exited = false;
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   child.on('exit', () => (exited = true));
   const ready = await new Promise<{ url: string; port: number; token: string }>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`engine host did not start in 60 s; stderr:\n${stderr}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`engine host did not start in 60 s; stderr:\n${stderr}`)),
+      60_000,
+    );
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const line = out.split('\n').find((l) => l.startsWith(READY_PREFIX));

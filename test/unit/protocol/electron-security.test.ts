@@ -41,7 +41,7 @@ describe('Electron web preferences', () => {
 describe('content security policy', () => {
   it('allows only the app itself and the local engine socket', () => {
     expect(CONTENT_SECURITY_POLICY).toContain("default-src 'self'");
-    expect(CONTENT_SECURITY_POLICY).toContain('connect-src \'self\' ws://127.0.0.1:*;');
+    expect(CONTENT_SECURITY_POLICY).toContain("connect-src 'self' ws://127.0.0.1:*;");
     expect(CONTENT_SECURITY_POLICY).toContain("object-src 'none'");
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/https?:|\*\.|'unsafe-eval'/);
   });
@@ -53,7 +53,10 @@ describe('content security policy', () => {
   });
 
   it('is set on every response, replacing what the response said', () => {
-    const headers = withContentSecurityPolicy({ 'Content-Security-Policy': ['default-src *'], 'X-Other': ['1'] });
+    const headers = withContentSecurityPolicy({
+      'Content-Security-Policy': ['default-src *'],
+      'X-Other': ['1'],
+    });
     expect(headers['Content-Security-Policy']).toEqual([CONTENT_SECURITY_POLICY]);
     expect(headers['X-Other']).toEqual(['1']);
   });

@@ -14,7 +14,10 @@ import {
 describe('parseRequest', () => {
   it('accepts a well-formed request envelope', () => {
     const parsed = parseRequest(JSON.stringify({ kind: 'request', id: 7, method: 'runs.list', params: {} }));
-    expect(parsed).toEqual({ ok: true, request: { kind: 'request', id: 7, method: 'runs.list', params: {} } });
+    expect(parsed).toEqual({
+      ok: true,
+      request: { kind: 'request', id: 7, method: 'runs.list', params: {} },
+    });
   });
 
   it.each([
@@ -34,7 +37,12 @@ describe('parseRequest', () => {
   });
 
   it('rejects a message over the size limit without parsing it', () => {
-    const text = JSON.stringify({ kind: 'request', id: 1, method: 'runs.list', params: { pad: 'x'.repeat(MAX_REQUEST_BYTES) } });
+    const text = JSON.stringify({
+      kind: 'request',
+      id: 1,
+      method: 'runs.list',
+      params: { pad: 'x'.repeat(MAX_REQUEST_BYTES) },
+    });
     const parsed = parseRequest(text);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.error.message).toContain(`limit of ${MAX_REQUEST_BYTES}`);
@@ -90,14 +98,29 @@ describe('volume payloads', () => {
 
 describe('method params', () => {
   it('prune.preview refuses a sparsity of 1 and unknown fields', () => {
-    const base = { task: 'brats', net: 'unet3d-brats', dataset: '/d', method: 'ranp-f', sparsity: 0.5, lambda: 15 };
+    const base = {
+      task: 'brats',
+      net: 'unet3d-brats',
+      dataset: '/d',
+      method: 'ranp-f',
+      sparsity: 0.5,
+      lambda: 15,
+    };
     expect(methods['prune.preview'].params.safeParse(base).success).toBe(true);
     expect(methods['prune.preview'].params.safeParse({ ...base, sparsity: 1 }).success).toBe(false);
     expect(methods['prune.preview'].params.safeParse({ ...base, extra: true }).success).toBe(false);
   });
 
   it('experiment.start fills trainUnpruned with true', () => {
-    const parsed = methods['experiment.start'].params.parse({ task: 'brats', net: 'n', dataset: '/d', method: 'ranp-f', sparsity: 0.5, lambda: 15, epochs: 1 });
+    const parsed = methods['experiment.start'].params.parse({
+      task: 'brats',
+      net: 'n',
+      dataset: '/d',
+      method: 'ranp-f',
+      sparsity: 0.5,
+      lambda: 15,
+      epochs: 1,
+    });
     expect(parsed.trainUnpruned).toBe(true);
   });
 });

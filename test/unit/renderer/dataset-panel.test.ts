@@ -22,7 +22,7 @@ afterAll(() => {
 describe('DatasetPanel (real engine host in-process)', () => {
   it('lists the bundled samples, checks one and hands the report on', async () => {
     let used: string | undefined;
-    render(DatasetPanel, { client, onUse: (r) => (used = r.path) });
+    render(DatasetPanel, { client, onUse: (r: { path: string }) => (used = r.path) });
     const cards = await screen.findAllByTestId('sample', {}, { timeout: 30_000 });
     expect(cards.map((c) => c.querySelector('strong')?.textContent).sort()).toEqual([
       'brats',
