@@ -42,27 +42,32 @@ describe('RANP Studio in the browser', () => {
     await screenshot(page, '1-data');
     await page.getByRole('button', { name: 'Use this dataset' }).click();
 
-    // 2. New experiment: live preview while the slider moves.
+    // 2. New experiment: tiny settings, then a live preview while the slider moves.
     const preview = page.getByTestId('prune-preview');
-    await page.getByLabel('Neuron sparsity').fill('0.3');
-    await expect.poll(() => preview.locator('[data-layer]').count(), { timeout: 120_000 }).toBe(15);
-    const keptAt30 = await preview.locator('[data-layer] .kept').allTextContents();
-    await page.getByLabel('Neuron sparsity').fill('0.4');
-    await expect
-      .poll(async () => JSON.stringify(await preview.locator('[data-layer] .kept').allTextContents()), {
-        timeout: 30_000,
-      })
-      .not.toBe(JSON.stringify(keptAt30));
-    await page.getByLabel('Neuron sparsity').fill('0.3');
     await page.getByLabel(/Training passes/).fill('1');
     await page.getByText('Advanced').click();
     await page.getByLabel('Scoring samples').fill('1');
     await page.getByLabel(/Samples per epoch/).fill('1');
+    const kept = () => preview.locator('[data-layer] .kept').allTextContents();
+    const settled = async () => (await preview.getByText('updating…').count()) === 0;
+    await page.getByLabel('Neuron sparsity').fill('0.3');
     await expect
-      .poll(async () => JSON.stringify(await preview.locator('[data-layer] .kept').allTextContents()), {
-        timeout: 60_000,
+      .poll(async () => (await settled()) && (await preview.locator('[data-layer]').count()), {
+        timeout: 120_000,
       })
-      .toBe(JSON.stringify(keptAt30));
+      .toBe(15);
+    const keptAt30 = JSON.stringify(await kept());
+    await page.getByLabel('Neuron sparsity').fill('0.4');
+    await expect
+      .poll(async () => (await settled()) && JSON.stringify(await kept()), { timeout: 30_000 })
+      .not.toBe(keptAt30);
+    await page.getByLabel('Neuron sparsity').fill('0.3');
+    await expect
+      .poll(async () => (await settled()) && JSON.stringify(await kept()), { timeout: 30_000 })
+      .toBe(keptAt30);
+    // The preview's pruned computation, to check against the trained pruned net below.
+    const previewFlops = (await preview.locator('.totals strong').first().textContent())?.trim();
+    expect(previewFlops).toMatch(/FLOPs$/);
     await screenshot(page, '2-experiment');
     await page.getByRole('button', { name: 'Start experiment' }).click();
 
@@ -85,6 +90,8 @@ describe('RANP Studio in the browser', () => {
     await expect.poll(() => table.locator('tbody tr').count(), { timeout: 30_000 }).toBe(2);
     expect(await table.textContent()).toMatch(/unpruned/);
     expect(await table.textContent()).toMatch(/ranp-f, 30% removed/);
+    // What the preview promised is what the experiment trained.
+    expect(await table.locator('tbody tr', { hasText: 'removed' }).textContent()).toContain(previewFlops);
     expect(await page.getByTestId('param-diff').textContent()).toContain('sparsity');
     await expect.poll(() => page.locator('svg polyline').count()).toBeGreaterThan(0);
     await screenshot(page, '5-compare');
