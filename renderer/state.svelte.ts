@@ -22,8 +22,11 @@ export class AppState {
 
   constructor(readonly client: ProtocolClient) {
     client.on('job', (job) => {
+      const known = this.jobs.find((j) => j.id === job.id);
+      const newRuns = job.runIds.length !== (known?.runIds.length ?? 0);
       this.upsertJob(job);
-      if (job.state !== 'running') void this.refreshRuns();
+      // A run was created or the job ended: the stored runs changed.
+      if (newRuns || job.state !== 'running') void this.refreshRuns();
     });
     client.on('progress', ({ jobId, progress, etaSeconds }) => {
       const job = this.jobs.find((j) => j.id === jobId);

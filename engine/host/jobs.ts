@@ -60,7 +60,10 @@ export class JobManager implements Disposable {
         this.events.progress(id, progress, eta);
       },
       addRun: (runId) => {
-        if (!entry.info.runIds.includes(runId)) entry.info.runIds.push(runId);
+        if (entry.info.runIds.includes(runId)) return;
+        entry.info.runIds.push(runId);
+        // Clients list the new run (status 'running') while the job goes on.
+        this.events.changed({ ...entry.info });
       },
       log: (message) => this.events.log(id, message),
     };

@@ -74,7 +74,22 @@ describe('RANP Studio in the browser', () => {
     // 3. Runs: live progress, then finished.
     const job = page.getByTestId('job').first();
     await expect.poll(() => job.getAttribute('data-state'), { timeout: 10_000 }).toBe('running');
-    await expect.poll(() => page.getByRole('progressbar').count(), { timeout: 60_000 }).toBe(1);
+    await expect
+      .poll(
+        async () =>
+          Number(
+            await page
+              .getByRole('progressbar')
+              .getAttribute('aria-valuenow')
+              .catch(() => '0'),
+          ),
+        { timeout: 60_000 },
+      )
+      .toBeGreaterThan(0);
+    // The run being trained is already in the stored runs.
+    await expect
+      .poll(() => page.getByTestId('runs-table').locator('tbody tr').count(), { timeout: 30_000 })
+      .toBeGreaterThan(0);
     await screenshot(page, '3-progress');
     await expect
       .poll(() => job.getAttribute('data-state'), { timeout: 280_000, interval: 1000 })
