@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Conv3dAttrs } from '../description.js';
+import type { Conv3dAttrs, Padding3 } from '../description.js';
 import type { LayerDef } from '../layer.js';
 import { LayerError } from '../errors.js';
 import { as5D, padSpatial, perChannelAffine } from '../ops.js';
@@ -83,6 +83,13 @@ function groupedConv3d(
   ) as tf.Tensor5D;
 }
 
+/** Stride 1 with (k − 1)/2 zeros on both sides of every axis: what tfjs's 'same' pads for odd k. */
+function isSameAtStrideOne(kernel: readonly number[], stride: readonly number[], padding: Padding3): boolean {
+  return padding.every(
+    ([before, after], axis) => stride[axis] === 1 && before === after && 2 * before === kernel[axis] - 1,
+  );
+}
+
 export const conv3dLayer: LayerDef<'conv3d'> = {
   kind: 'conv3d',
   channelRole: 'neurons',
@@ -127,9 +134,14 @@ export const conv3dLayer: LayerDef<'conv3d'> = {
     const { inChannels, outChannels, groups, bias } = node.attrs;
     const x = as5D(inputs[0], node.name);
     const window = resolveWindow(node.name, [x.shape[1], x.shape[2], x.shape[3]], node.attrs);
-    const padded = padSpatial(x, window.padding);
     const filter = params.weight as tf.Tensor5D;
     let y: tf.Tensor5D;
+    if (groups === 1 && isSameAtStrideOne(node.attrs.kernel, window.stride, window.padding)) {
+      // tfjs's own 'same' padding is identical here and spares the explicit pad and its gradient (a slice).
+      y = tf.conv3d(x, filter, 1, 'same');
+      return bias ? perChannelAffine(y, null, params.bias) : y;
+    }
+    const padded = padSpatial(x, window.padding);
     if (groups === 1) y = tf.conv3d(padded, filter, window.stride, 'valid');
     else if (groups === inChannels && groups === outChannels)
       y = depthwiseConv3d(padded, filter, window.stride);

@@ -19,7 +19,9 @@ export interface LaunchedBrowser {
 
 export async function launchChromium(viewport = { width: 1400, height: 900 }): Promise<LaunchedBrowser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: run scripts/setup-system.sh (apt-get install chromium)`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}: run scripts/setup-system.sh (apt-get install chromium)`,
+    );
   }
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
