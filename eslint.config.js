@@ -26,6 +26,12 @@ export default tseslint.config(
     },
   },
   {
+    // The native addon's loader is CommonJS: require() is how a .node binary is loaded.
+    files: ['native/**/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
   },
