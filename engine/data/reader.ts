@@ -31,6 +31,26 @@ export interface DatasetReport {
   problems: { file: string; problem: string }[];
 }
 
+/** A report with nothing found yet, for a reader's check to fill in. */
+export function emptyReport(
+  task: DatasetReport['task'],
+  root: string,
+  itemKind: DatasetReport['itemKind'],
+): DatasetReport {
+  return {
+    task,
+    root,
+    itemKind,
+    items: 0,
+    groups: {},
+    splits: {},
+    shapes: [],
+    labels: [],
+    notes: [],
+    problems: [],
+  };
+}
+
 /** One dataset format: a folder in engine/data/ and one line in engine/data/index.ts. */
 export interface DatasetReader<Options extends CommonDatasetOptions> {
   task: TaskName;

@@ -1,6 +1,6 @@
 import { DataError } from '../dataset.js';
 import { readNifti } from '../nifti/read.js';
-import { countShapes, type DatasetReport } from '../reader.js';
+import { countShapes, emptyReport, type DatasetReport } from '../reader.js';
 import { BRATS_MODALITIES, findBratsSubjects } from './layout.js';
 import { BRATS_LABELS } from './regions.js';
 import { splitBratsSubjects } from './split.js';
@@ -8,18 +8,7 @@ import { splitBratsSubjects } from './split.js';
 /** Reads every file of every subject: grids, label sets, and each problem with its file. */
 export async function checkBratsFolder(root: string): Promise<DatasetReport> {
   const subjects = await findBratsSubjects(root);
-  const report: DatasetReport = {
-    task: 'brats',
-    root,
-    itemKind: 'subjects',
-    items: 0,
-    groups: {},
-    splits: {},
-    shapes: [],
-    labels: [],
-    notes: [],
-    problems: [],
-  };
+  const report = emptyReport('brats', root, 'subjects');
   if (subjects.length === 0) report.problems.push({ file: root, problem: 'no BraTS subjects found' });
   const shapes: number[][] = [];
   const labels = new Set<number>();

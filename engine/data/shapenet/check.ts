@@ -1,22 +1,11 @@
 import { DataError, type SplitName } from '../dataset.js';
-import type { DatasetReport } from '../reader.js';
+import { emptyReport, type DatasetReport } from '../reader.js';
 import { listShapeFiles, readCategoryFile, readSplitList } from './layout.js';
 import { readShapenetCloud } from './shape.js';
 
 /** Parses every listed cloud and label file; counts shapes per category and split. */
 export async function checkShapenetFolder(root: string): Promise<DatasetReport> {
-  const report: DatasetReport = {
-    task: 'shapenet',
-    root,
-    itemKind: 'shapes',
-    items: 0,
-    groups: {},
-    splits: {},
-    shapes: [],
-    labels: [],
-    notes: [],
-    problems: [],
-  };
+  const report = emptyReport('shapenet', root, 'shapes');
   let categories;
   try {
     categories = await readCategoryFile(root);

@@ -1,24 +1,13 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError, type SplitName } from '../dataset.js';
-import { countShapes, type DatasetReport } from '../reader.js';
+import { countShapes, emptyReport, type DatasetReport } from '../reader.js';
 import { probeVideo } from './decode.js';
 import { readClassIndex, readUcfSplit, VIDEO_FOLDER, type UcfVideo } from './layout.js';
 
 /** Reads the class index and split-1 lists, probes every listed video with ffprobe (4 at a time). */
 export async function checkUcf101Folder(root: string): Promise<DatasetReport> {
-  const report: DatasetReport = {
-    task: 'ucf101',
-    root,
-    itemKind: 'videos',
-    items: 0,
-    groups: {},
-    splits: {},
-    shapes: [],
-    labels: [],
-    notes: [],
-    problems: [],
-  };
+  const report = emptyReport('ucf101', root, 'videos');
   const problem = (error: unknown) => {
     if (!(error instanceof DataError)) throw error;
     report.problems.push({ file: error.file, problem: error.problem });
