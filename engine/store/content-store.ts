@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ArtifactIntegrityError } from './errors.js';
+import { describeFileSystemError } from '../util/atomic-write.js';
+import { ArtifactIntegrityError, StoreError } from './errors.js';
 import { isProcessAlive } from './liveness.js';
 import type { DataPaths } from './paths.js';
 import type { ArtifactKind, ArtifactSource } from './types.js';
@@ -54,6 +55,8 @@ export function absoluteContentPath(paths: DataPaths, relPath: string): string {
 /**
  * Copies the bytes into the data directory under their sha256 (staged, fsynced, then renamed, so a
  * kill never leaves a partial file under a content name). Identical content is stored once.
+ * Throws StoreError naming the data folder and the reason (disk full, read-only, …); callers record
+ * rows only after this returns, so a failed copy leaves the database unchanged.
  */
 export function putContent(paths: DataPaths, kind: ArtifactKind, source: ArtifactSource): StoredContent {
   fs.mkdirSync(paths.staging, { recursive: true });
@@ -73,6 +76,11 @@ export function putContent(paths: DataPaths, kind: ArtifactKind, source: Artifac
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.renameSync(staged, target);
     return { hash, size, relPath };
+  } catch (error) {
+    throw new StoreError(
+      `cannot store the ${kind} in ${paths.dataDir}: ${describeFileSystemError(error)}; nothing was recorded`,
+      { cause: error },
+    );
   } finally {
     fs.rmSync(staged, { force: true });
   }

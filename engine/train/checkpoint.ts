@@ -1,21 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import {
-  closeSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-  existsSync,
-  unlinkSync,
-} from 'node:fs';
+import { existsSync, readFileSync, unlinkSync } from 'node:fs';
+import { FileWriteError, describeFileSystemError, writeFileAtomic } from '../util/atomic-write.js';
 
 /**
  * Checkpoint file: one binary file, so a crash can never leave weights and optimizer state out of
  * step. Layout: 8-byte magic "RANPCKP1", uint32 LE header length, UTF-8 JSON header, zero padding to
  * a multiple of 8, then every tensor's little-endian data in header order. The header holds the
  * caller's JSON metadata and, per tensor, name, dtype, shape and byte offset.
- * Written to `<path>.tmp`, fsynced, then renamed over `<path>` (atomic on POSIX filesystems).
+ * Written to `<path>.tmp`, fsynced, then renamed over `<path>` (atomic on POSIX filesystems), so a
+ * full disk or a kill mid-write leaves the previous checkpoint valid.
  */
 
 const MAGIC = 'RANPCKP1';
@@ -45,8 +38,9 @@ export class CheckpointError extends Error {
   constructor(
     readonly file: string,
     problem: string,
+    cause?: unknown,
   ) {
-    super(`checkpoint ${file}: ${problem}`);
+    super(`checkpoint ${file}: ${problem}`, { cause });
     this.name = 'CheckpointError';
   }
 }
@@ -73,16 +67,16 @@ export function writeCheckpoint<M>(path: string, meta: M, tensors: ReadonlyMap<s
   prefix.writeUInt32LE(headerJson.byteLength, 8);
   headerJson.copy(prefix, 12);
 
-  const temp = `${path}.tmp`;
-  const fd = openSync(temp, 'w');
   try {
-    writeSync(fd, prefix);
-    for (const p of payloads) writeSync(fd, p);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    writeFileAtomic(path, [prefix, ...payloads]);
+  } catch (error) {
+    if (!(error instanceof FileWriteError)) throw error;
+    throw new CheckpointError(
+      path,
+      `not written: ${describeFileSystemError(error.cause)}; the previous checkpoint there, if any, is unchanged`,
+      error,
+    );
   }
-  renameSync(temp, path);
 }
 
 export function readCheckpoint<M>(path: string): CheckpointContents<M> {

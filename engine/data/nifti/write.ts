@@ -1,6 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import { affineToQuaternion, type Affine } from './affine.js';
 import type { NiftiHeader } from './read.js';
 
@@ -88,7 +87,11 @@ function swapVoxels(bytes: Uint8Array, width: number): void {
   for (let start = 0; start < bytes.length; start += width) bytes.subarray(start, start + width).reverse();
 }
 
-/** Writes .nii, or gzip-compressed when the name ends in .gz. */
+/**
+ * Writes .nii, or gzip-compressed when the name ends in .gz. Written to `<file>.tmp` and renamed,
+ * so a full disk or read-only folder rejects with FileWriteError and leaves nothing half-written
+ * under `file`.
+ */
 export async function writeNifti(
   file: string,
   voxels: WritableVoxels,
@@ -96,8 +99,9 @@ export async function writeNifti(
   options: WriteNiftiOptions = {},
 ): Promise<void> {
   const bytes = encodeNifti(voxels, grid, options);
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, file.endsWith('.gz') ? gzipSync(bytes, { level: 9 }) : bytes);
+  writeFileAtomic(file, [file.endsWith('.gz') ? gzipSync(bytes, { level: 9 }) : bytes], {
+    createFolder: true,
+  });
 }
 
 /**
