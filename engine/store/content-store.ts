@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describeFileSystemError } from '../util/atomic-write.js';
+import { describeFileSystemError, removeLeftover } from '../util/atomic-write.js';
 import { ArtifactIntegrityError, StoreError } from './errors.js';
 import { isProcessAlive } from './liveness.js';
 import type { DataPaths } from './paths.js';
@@ -59,9 +59,9 @@ export function absoluteContentPath(paths: DataPaths, relPath: string): string {
  * rows only after this returns, so a failed copy leaves the database unchanged.
  */
 export function putContent(paths: DataPaths, kind: ArtifactKind, source: ArtifactSource): StoredContent {
-  fs.mkdirSync(paths.staging, { recursive: true });
   const staged = path.join(paths.staging, `${process.pid}-${crypto.randomUUID()}`);
   try {
+    fs.mkdirSync(paths.staging, { recursive: true });
     if ('file' in source) fs.copyFileSync(source.file, staged);
     else fs.writeFileSync(staged, source.bytes);
     const fd = fs.openSync(staged, 'r');
@@ -82,7 +82,7 @@ export function putContent(paths: DataPaths, kind: ArtifactKind, source: Artifac
       { cause: error },
     );
   } finally {
-    fs.rmSync(staged, { force: true });
+    removeLeftover(staged);
   }
 }
 

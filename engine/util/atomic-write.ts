@@ -12,6 +12,7 @@ const REASON_OF_CODE: Readonly<Record<string, string>> = {
   ENOTDIR: 'a folder in the path is a file',
   ENOENT: 'no such file or folder',
   EISDIR: 'the path is a folder',
+  EEXIST: 'a file is in the way of a folder',
   EIO: 'input/output error (failing disk or lost network share)',
 };
 
@@ -71,11 +72,19 @@ export function writeFileAtomic(
     }
     renameSync(temp, file);
   } catch (error) {
-    try {
-      rmSync(temp, { force: true });
-    } catch {
-      // A read-only folder refuses the removal too; the write error is what the caller needs.
-    }
+    removeLeftover(temp);
     throw new FileWriteError(file, error);
+  }
+}
+
+/**
+ * Removes a temporary file after a failed write, if it is there. A folder that refused the write
+ * may refuse this too; the write's error is what the caller needs, so this one is not raised.
+ */
+export function removeLeftover(file: string): void {
+  try {
+    rmSync(file, { force: true });
+  } catch {
+    // Deliberately not raised (see above).
   }
 }
