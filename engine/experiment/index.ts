@@ -21,6 +21,7 @@ import { lossFor } from '../train/losses/registry.js';
 import { trainableNet } from '../train/net-model.js';
 import type { Progress } from '../util/progress.js';
 import { adaptNet } from './adapt.js';
+import { openRoleRun, recordCheckpointedEpochs, recordTrainingEpoch } from './resume.js';
 import { resolveConfig, TASK_DEFAULTS, type ExperimentConfig } from './config.js';
 
 export { resolveConfig, ConfigError, type ExperimentConfig, type ExperimentConfigInput } from './config.js';
@@ -266,35 +267,52 @@ async function trainAndEvaluate(
 ): Promise<NetRunResult> {
   const { store } = options;
   const resources = summarize(net, inputSize);
-  const run = store?.createRun({
-    name: `${config.name ?? config.task} ${role}`,
-    task: 'train',
-    dataset: config.task,
-    net: config.net,
-    method: role === 'pruned' ? config.prune.method : 'none',
-    sparsity: role === 'pruned' ? config.prune.sparsity : 0,
-    lambda: role === 'pruned' ? config.prune.lambda : undefined,
-    seed: config.seed,
-    role,
-    parentRunId,
-    config: JSON.parse(JSON.stringify(config)) as JsonObject,
-    status: 'running',
-  });
+  const roleDir = workDir ? join(workDir, role) : undefined;
+  const run = store
+    ? openRoleRun(
+        store,
+        {
+          name: `${config.name ?? config.task} ${role}`,
+          task: 'train',
+          dataset: config.task,
+          net: config.net,
+          method: role === 'pruned' ? config.prune.method : 'none',
+          sparsity: role === 'pruned' ? config.prune.sparsity : 0,
+          lambda: role === 'pruned' ? config.prune.lambda : undefined,
+          seed: config.seed,
+          role,
+          parentRunId,
+          config: JSON.parse(JSON.stringify(config)) as JsonObject,
+          status: 'running',
+        },
+        roleDir,
+        options.resume ?? false,
+        options.onLog ?? (() => {}),
+      )
+    : undefined;
   if (run) options.onRun?.(run.id, role);
+  // A run completed before the kill is evaluated again (deterministic) but not recorded again.
+  const recordTo = store && run?.status === 'running' ? { store, runId: run.id } : undefined;
   // An explicit work folder wins, so a resumed experiment finds its checkpoints again.
-  const dir = workDir ? join(workDir, role) : join(store!.paths.checkpoints, run!.uuid);
+  const dir = roleDir ?? join(store!.paths.checkpoints, run!.uuid);
   mkdirSync(dir, { recursive: true });
+  if (recordTo && options.resume) {
+    const backfilled = recordCheckpointedEpochs(recordTo.store, recordTo.runId, join(dir, 'last.ckpt'));
+    if (backfilled.length)
+      options.onLog?.(`run ${recordTo.runId}: recorded checkpointed epochs ${backfilled.join(', ')}`);
+  }
   const model: NetModel = buildModel(net, { seed: config.seed });
   try {
     if (inherited) model.setWeights(inherited, { partial: true });
-    if (store && run) {
-      store.addArtifact(run.id, {
+    if (recordTo) {
+      const { store, runId } = recordTo;
+      store.addArtifact(runId, {
         kind: 'net',
         name: 'net.json',
         source: { bytes: Buffer.from(JSON.stringify(net)) },
       });
       if (role === 'pruned')
-        store.recordPruneReport(run.id, {
+        store.recordPruneReport(runId, {
           layers: report.layers.map((l) => ({
             layer: l.name,
             kept: l.kept,
@@ -337,21 +355,12 @@ async function trainAndEvaluate(
       onProgress: (p) => options.onProgress?.(phase(p)),
       onLog: options.onLog,
       onEpoch: (record) => {
-        if (!store || !run) return;
-        store.recordEpoch(run.id, {
-          epoch: record.epoch,
-          metrics: [
-            { name: 'loss', value: record.loss },
-            { name: 'lr', value: record.lr },
-            ...Object.entries(record.val ?? {}).map(([name, value]) => ({ name: `val ${name}`, value })),
-          ],
-          system: { samplesPerSecond: record.samplesPerSecond, peakMemoryBytes: process.memoryUsage().rss },
-        });
+        if (recordTo) recordTrainingEpoch(recordTo.store, recordTo.runId, record);
       },
     });
     const { lastCheckpoint, bestCheckpoint, ...training } = result;
     if (result.outcome === 'cancelled') {
-      if (store && run) store.updateRunStatus(run.id, 'cancelled');
+      if (recordTo) recordTo.store.updateRunStatus(recordTo.runId, 'cancelled');
       return {
         role,
         runId: run?.id,
@@ -375,14 +384,15 @@ async function trainAndEvaluate(
       signal: options.signal,
       onProgress: (p) => options.onProgress?.(phase(p)),
     });
-    if (store && run) {
+    if (recordTo) {
+      const { store, runId } = recordTo;
       for (const p of evaluation.predictions)
-        store.addArtifact(run.id, {
+        store.addArtifact(runId, {
           kind: 'prediction',
           name: p.file.split('/').pop()!,
           source: { file: p.file },
         });
-      store.addArtifact(run.id, {
+      store.addArtifact(runId, {
         kind: 'report',
         name: 'evaluation.json',
         source: {
@@ -397,8 +407,8 @@ async function trainAndEvaluate(
       });
       for (const file of [lastCheckpoint, bestCheckpoint])
         if (file && existsSync(file))
-          store.addArtifact(run.id, { kind: 'checkpoint', name: basename(file), source: { file } });
-      store.recordEpoch(run.id, {
+          store.addArtifact(runId, { kind: 'checkpoint', name: basename(file), source: { file } });
+      store.recordEpoch(runId, {
         epoch: training.history.length + 1,
         metrics: [
           ...Object.entries(evaluation.metrics).map(([name, value]) => ({ name: `final ${name}`, value })),
@@ -410,7 +420,7 @@ async function trainAndEvaluate(
         ],
         system: { peakMemoryBytes: training.peakRssBytes },
       });
-      store.updateRunStatus(run.id, 'completed');
+      store.updateRunStatus(runId, 'completed');
     }
     return {
       role,
@@ -425,8 +435,8 @@ async function trainAndEvaluate(
       checkpoint: lastCheckpoint,
     };
   } catch (error) {
-    if (store && run)
-      store.updateRunStatus(run.id, 'failed', {
+    if (recordTo)
+      recordTo.store.updateRunStatus(recordTo.runId, 'failed', {
         error: error instanceof Error ? error.message : String(error),
       });
     throw error;

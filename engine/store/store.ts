@@ -201,6 +201,12 @@ export class Store implements Disposable {
     if (input.lambda !== undefined) assertFiniteNumber(input.lambda, 'createRun: lambda');
     if (input.seed !== undefined) assertInteger(input.seed, 'createRun: seed');
     if (input.parentRunId !== undefined) this.getRun(input.parentRunId);
+    if (input.uuid !== undefined && !/^[\w-]{8,}$/.test(input.uuid))
+      throw new StoreError(
+        `createRun: uuid must be 8 or more letters, digits, '-' or '_', got '${input.uuid}'`,
+      );
+    if (input.uuid !== undefined && this.findRunByUuid(input.uuid))
+      throw new StoreError(`createRun: a run with uuid ${input.uuid} already exists`);
     const status = input.status ?? 'queued';
     const now = Date.now();
     const running = status === 'running';
@@ -215,7 +221,7 @@ export class Store implements Disposable {
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
-            crypto.randomUUID(),
+            input.uuid ?? crypto.randomUUID(),
             projectId,
             input.name ?? null,
             input.task,

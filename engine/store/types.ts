@@ -38,6 +38,11 @@ export interface CreateRunInput {
   /** Default 'queued'; 'running' also claims the run for this process. */
   status?: 'queued' | 'running';
   notes?: string;
+  /**
+   * Default a new random UUID. Given when the caller must know the identity before the row exists
+   * (a resumable experiment writes it into its work folder first, so a kill in between loses nothing).
+   */
+  uuid?: string;
 }
 
 export interface RunRecord {
