@@ -24,6 +24,8 @@ Options:
   --backends LIST   ${BACKEND_NAMES.join(',')} (default: native,cpu where native loads, else cpu)
   --shapes LIST     cases for the chosen scenario(s), comma-separated:
 ${scenarios.map((s) => `                      ${s.name}: ${s.caseSyntax}\n                        default ${s.defaultCases.join(',')} (cpu: ${s.cpuDefaultCases.join(',')})`).join('\n')}
+  --runs N --points N
+                    store scenario: N runs × N metric rows per run (same as --shapes RUNSxPOINTS)
   --reps N          measured runs per case after warm-up (default 5)
   --warmup N        warm-up runs (default 1)
   --budget S        seconds per case; reps shrink to fit, at least 1 (default 60)
@@ -126,6 +128,8 @@ async function main(argv: string[]): Promise<number> {
       scenario: { type: 'string' },
       backends: { type: 'string' },
       shapes: { type: 'string' },
+      runs: { type: 'string' },
+      points: { type: 'string' },
       reps: { type: 'string' },
       warmup: { type: 'string' },
       budget: { type: 'string' },
@@ -145,16 +149,22 @@ async function main(argv: string[]): Promise<number> {
   }
   const scenarioNames =
     values.scenario === 'all' ? scenarios.map((s) => s.name) : (list(values.scenario) ?? ['conv']);
-  const shapes = list(values.shapes);
+  const storeSize = values.runs !== undefined || values.points !== undefined;
+  if (storeSize && (values.shapes || scenarioNames.join() !== 'store'))
+    throw new Error('--runs/--points go with --scenario store and without --shapes');
+  const shapes = storeSize
+    ? [`${positiveInt(values.runs, 'runs', 1000)}x${positiveInt(values.points, 'points', 100000)}`]
+    : list(values.shapes);
   for (const name of scenarioNames) {
     const scenario = scenarioByName(name);
     if (shapes && scenarioNames.length === 1) shapes.forEach((s) => scenario.parseCase(s));
   }
   if (shapes && scenarioNames.length > 1)
     throw new Error('--shapes needs exactly one --scenario (case syntaxes differ)');
-  const backends = (list(values.backends) ?? (loadNativeAddon().loaded ? ['native', 'cpu'] : ['cpu'])).map(
-    (b) => parseBackendName(b, '--backends'),
-  );
+  const tensorFree = scenarioNames.every((name) => scenarioByName(name).backendIndependent);
+  const backends = (
+    list(values.backends) ?? (loadNativeAddon().loaded && !tensorFree ? ['native', 'cpu'] : ['cpu'])
+  ).map((b) => parseBackendName(b, '--backends'));
   const threadCounts = list(values.threads) ?? [null];
   const spec = {
     scenarios: scenarioNames,

@@ -31,6 +31,8 @@ export interface Scenario {
   cpuDefaultCases: string[];
   /** Case syntax for --help. */
   caseSyntax: string;
+  /** Measures no tensor work (e.g. the store): runs once, on cpu, unless --backends says otherwise. */
+  backendIndependent?: boolean;
   /** Checks a case spec up front; throws naming the problem. */
   parseCase(spec: string): unknown;
   /** Why this scenario cannot run in this checkout (a missing engine part), or undefined. */

@@ -2,9 +2,10 @@ import type { Scenario } from '../scenario.js';
 import { convScenario } from './conv.js';
 import { scoreScenario } from './score.js';
 import { stepScenario } from './step.js';
+import { storeScenario } from './store.js';
 
 /** Every bench scenario. A new one: one file in scenarios/ and one line here. */
-export const scenarios: readonly Scenario[] = [convScenario, stepScenario, scoreScenario];
+export const scenarios: readonly Scenario[] = [convScenario, stepScenario, scoreScenario, storeScenario];
 
 export function scenarioByName(name: string): Scenario {
   const found = scenarios.find((s) => s.name === name);
