@@ -107,6 +107,8 @@ async function runSelection(
       continue;
     }
     await tf.ready();
+    // PROD silences tfjs's console advice to install tfjs-node: this report says what runs and why.
+    tf.env().set('PROD', true);
     reasons.push({ backend: candidate.name, available: true, why: `chosen: ${result.detail}` });
     reasons.push(WASM_REASON);
     return { chosen: candidate.name, tfBackend: result.tfBackend, native: result.native, forcedBy, reasons };
