@@ -21,7 +21,7 @@ const data = join(dir, 'brats');
 beforeAll(() => writeTinyBrats(data, 4));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-type Stage = 'scoring' | 'training' | 'write';
+type Stage = 'scoring' | 'training' | 'pruned training' | 'write';
 
 /** Kill `delayMs` after the `after`-th marker of `stage` on the child's stderr. */
 interface KillPlan {
@@ -38,11 +38,11 @@ interface Session {
   stdout: string;
 }
 
-function stageOf(line: string): Stage | undefined {
-  if (line.startsWith('scoring')) return 'scoring';
-  if (/^(unpruned|pruned): epoch \d+\/\d+/.test(line)) return 'training';
-  if (line.startsWith('write ')) return 'write';
-  return undefined;
+function matches(stage: Stage, line: string): boolean {
+  if (stage === 'scoring') return line.startsWith('scoring');
+  if (stage === 'training') return /^(unpruned|pruned): epoch \d+\/\d+/.test(line);
+  if (stage === 'pruned training') return /^pruned: epoch \d+\/\d+/.test(line);
+  return line.startsWith('write ');
 }
 
 function runSession(workDir: string, dataDir: string, resume: boolean, kill?: KillPlan): Promise<Session> {
@@ -64,9 +64,8 @@ function runSession(workDir: string, dataDir: string, resume: boolean, kill?: Ki
       const lines = (pending + chunk.toString()).replaceAll('\x1b[2K', '').split(/[\r\n]/);
       pending = lines.pop() ?? '';
       for (const line of lines) {
-        if (!kill || killedAfter !== undefined || stageOf(line) !== kill.stage || ++seen < kill.after)
-          continue;
-        killedAfter = line.slice(0, 60);
+        if (!kill || killedAfter !== undefined || !matches(kill.stage, line) || ++seen < kill.after) continue;
+        killedAfter = line.replace(/\s*\[[#.]*\]/, '').split(/\s+\d+:\d+/)[0];
         setTimeout(() => proc.kill('SIGKILL'), kill.delayMs);
       }
     });
@@ -123,8 +122,9 @@ describe('experiment under repeated SIGKILL', () => {
     const storeDir = join(dir, 'store');
     const random = createRandom(2026);
     const pick = (n: number) => Math.floor(random() * n);
-    // Each stage at least once; a scoring kill repeats the prune step, the others move further on.
-    const stages: Stage[] = ['scoring', 'training', 'write', 'training', 'write', 'write', 'write'];
+    // Each stage at least once; a scoring kill repeats the prune step, the others move further on
+    // ('pruned training' waits for the second net, so the last kills hit its run).
+    const stages: Stage[] = ['scoring', 'training', 'write', 'training', 'write', 'pruned training', 'write'];
     const killedAfter: string[] = [];
     const recordedEpochs = new Map<string, number>();
     let rowsLost = 0;
@@ -135,7 +135,7 @@ describe('experiment under repeated SIGKILL', () => {
       const plan: KillPlan =
         stage === 'scoring'
           ? { stage, after: 1, delayMs: pick(800) }
-          : stage === 'training'
+          : stage !== 'write'
             ? { stage, after: 1 + pick(3), delayMs: pick(300) }
             : { stage, after: 1 + pick(6), delayMs: pick(4) };
       last = await runSession(work, storeDir, i > 0, plan);
