@@ -23,6 +23,7 @@ import type { Progress } from '../util/progress.js';
 import { adaptNet } from './adapt.js';
 import { openRoleRun, recordCheckpointedEpochs, recordTrainingEpoch } from './resume.js';
 import { resolveConfig, TASK_DEFAULTS, type ExperimentConfig } from './config.js';
+import { recordEvaluationArtifacts } from './record-evaluation.js';
 
 export { resolveConfig, ConfigError, type ExperimentConfig, type ExperimentConfigInput } from './config.js';
 
@@ -386,25 +387,7 @@ async function trainAndEvaluate(
     });
     if (recordTo) {
       const { store, runId } = recordTo;
-      for (const p of evaluation.predictions)
-        store.addArtifact(runId, {
-          kind: 'prediction',
-          name: p.file.split('/').pop()!,
-          source: { file: p.file },
-        });
-      store.addArtifact(runId, {
-        kind: 'report',
-        name: 'evaluation.json',
-        source: {
-          bytes: Buffer.from(
-            JSON.stringify({
-              metrics: evaluation.metrics,
-              confusion: evaluation.confusion,
-              perSample: evaluation.perSample,
-            }),
-          ),
-        },
-      });
+      recordEvaluationArtifacts(store, runId, evaluation);
       for (const file of [lastCheckpoint, bestCheckpoint])
         if (file && existsSync(file))
           store.addArtifact(runId, { kind: 'checkpoint', name: basename(file), source: { file } });

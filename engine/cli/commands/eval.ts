@@ -11,6 +11,7 @@ import { createProgressPrinter } from '../../util/progress.js';
 import { formatFigure } from '../../experiment/report.js';
 import { UsageError, type CliCommand } from '../command.js';
 import { openStoreFrom, STORE_OPTIONS } from './experiment-shared.js';
+import { recordEvaluationArtifacts } from '../../experiment/record-evaluation.js';
 
 const USAGE = `Usage: ranp eval --run ID [options]
 
@@ -91,25 +92,7 @@ export const evalCommand: CliCommand = {
           epoch: 1,
           metrics: Object.entries(evaluation.metrics).map(([name, value]) => ({ name, value })),
         });
-        for (const p of evaluation.predictions)
-          store.addArtifact(run.id, {
-            kind: 'prediction',
-            name: p.file.split('/').pop()!,
-            source: { file: p.file },
-          });
-        store.addArtifact(run.id, {
-          kind: 'report',
-          name: 'evaluation.json',
-          source: {
-            bytes: Buffer.from(
-              JSON.stringify({
-                metrics: evaluation.metrics,
-                confusion: evaluation.confusion,
-                perSample: evaluation.perSample,
-              }),
-            ),
-          },
-        });
+        recordEvaluationArtifacts(store, run.id, evaluation);
         store.updateRunStatus(run.id, 'completed');
         io.out(
           values.json
