@@ -25,3 +25,29 @@ export function nativeGeometry(info: Conv3DInfo): NativeConvGeometry | undefined
     padAfter: [pad.back, pad.bottom, pad.right],
   };
 }
+
+/**
+ * Geometry for a gradient kernel: the forward conv of `inputShape` with `filterShape` must produce
+ * a tensor of dy's shape (else the caller's graph is wrong: say so); undefined means "use the JS kernel".
+ */
+export function gradientGeometry(
+  kernelName: string,
+  inputShape: number[],
+  filterShape: number[],
+  attrs: { strides: [number, number, number] | number; pad: 'valid' | 'same' },
+  dyShape: number[],
+): NativeConvGeometry | undefined {
+  const info = tf.backend_util.computeConv3DInfo(
+    inputShape as [number, number, number, number, number],
+    filterShape as [number, number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+  );
+  const geometry = nativeGeometry(info);
+  if (geometry && !tf.util.arraysEqual(info.outShape, dyShape))
+    throw new Error(
+      `${kernelName} (native): dy has shape [${dyShape.join(',')}], the conv gives [${info.outShape.join(',')}]`,
+    );
+  return geometry;
+}

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { nativeGeometry } from './conv-geometry.js';
+import { gradientGeometry } from './conv-geometry.js';
 import { cpuBackendOf, float32Values, kernelInput, type NativeKernel } from './native-kernel.js';
 
 /** Conv3DBackpropFilterV2 {strides, pad, filterShape} on {x, dy}, run by oneDNN (summed over the batch). */
@@ -14,19 +14,8 @@ export const conv3dBackpropFilter: NativeKernel = {
     const xValues = float32Values(backend, x, 'Conv3DBackpropFilterV2', 'x');
     const dyValues = float32Values(backend, dy, 'Conv3DBackpropFilterV2', 'dy');
     if (!xValues || !dyValues) return fallback(args);
-    const info = tf.backend_util.computeConv3DInfo(
-      x.shape as [number, number, number, number, number],
-      attrs.filterShape,
-      attrs.strides,
-      1,
-      attrs.pad,
-    );
-    const geometry = nativeGeometry(info);
+    const geometry = gradientGeometry('Conv3DBackpropFilterV2', x.shape, attrs.filterShape, attrs, dy.shape);
     if (!geometry) return fallback(args);
-    if (!tf.util.arraysEqual(info.outShape, dy.shape))
-      throw new Error(
-        `Conv3DBackpropFilterV2 (native): dy has shape [${dy.shape.join(',')}], the conv gives [${info.outShape.join(',')}]`,
-      );
     const dFilter = new Float32Array(tf.util.sizeFromShape(attrs.filterShape));
     addon.conv3dBackwardFilter(xValues, dyValues, dFilter, geometry);
     return backend.makeTensorInfo(attrs.filterShape, 'float32', dFilter);

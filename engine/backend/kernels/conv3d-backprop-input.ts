@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { nativeGeometry } from './conv-geometry.js';
+import { gradientGeometry } from './conv-geometry.js';
 import { cpuBackendOf, float32Values, kernelInput, type NativeKernel } from './native-kernel.js';
 
 /** Conv3DBackpropInputV2 {strides, pad, inputShape} on {dy, filter}, run by oneDNN. */
@@ -14,19 +14,14 @@ export const conv3dBackpropInput: NativeKernel = {
     const dyValues = float32Values(backend, dy, 'Conv3DBackpropInputV2', 'dy');
     const filterValues = float32Values(backend, filter, 'Conv3DBackpropInputV2', 'filter');
     if (!dyValues || !filterValues) return fallback(args);
-    const info = tf.backend_util.computeConv3DInfo(
+    const geometry = gradientGeometry(
+      'Conv3DBackpropInputV2',
       attrs.inputShape,
-      filter.shape as [number, number, number, number, number],
-      attrs.strides,
-      1,
-      attrs.pad,
+      filter.shape,
+      attrs,
+      dy.shape,
     );
-    const geometry = nativeGeometry(info);
     if (!geometry) return fallback(args);
-    if (!tf.util.arraysEqual(info.outShape, dy.shape))
-      throw new Error(
-        `Conv3DBackpropInputV2 (native): dy has shape [${dy.shape.join(',')}], the conv gives [${info.outShape.join(',')}]`,
-      );
     const dx = new Float32Array(tf.util.sizeFromShape(attrs.inputShape));
     addon.conv3dBackwardInput(dyValues, filterValues, dx, geometry);
     return backend.makeTensorInfo(attrs.inputShape, 'float32', dx);
