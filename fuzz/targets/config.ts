@@ -10,14 +10,29 @@ import { isErrorOf, type FuzzTarget } from '../target.js';
 const CONFIGS = [
   {
     task: 'shapenet',
-    net: 'unet3d-shapenet',
-    method: 'ranp-f',
-    sparsity: 0.7824,
-    epochs: 2,
     data: 'assets/samples/shapenet',
+    net: 'unet3d-shapenet',
+    width: 0.25,
+    inputSize: 16,
+    prune: { method: 'ranp-f', sparsity: 0.5, scoringSamples: 4 },
+    train: { epochs: 4, samplesPerEpoch: 16, schedule: { kind: 'exponential', lr: 0.02, gamma: 0.04 } },
   },
-  { task: 'brats', method: 'ranp-m', budget: 'flops=0.1', epochs: 1, inputSize: [16, 16, 16], seed: 3 },
-  { task: 'ucf101', net: 'mobilenetv2-3d', method: 'random', sparsity: 0.3315, width: 0.5 },
+  {
+    task: 'brats',
+    data: 'assets/samples/brats',
+    inputSize: [16, 16, 16],
+    seed: 3,
+    prune: { method: 'ranp-m', sparsity: 0.3, inherit: true },
+    train: { epochs: 1, batchSize: 1 },
+    eval: { samples: 2, overlap: 0.5 },
+  },
+  {
+    task: 'ucf101',
+    data: 'assets/samples/ucf101',
+    net: 'mobilenetv2-3d',
+    width: 0.5,
+    prune: { method: 'random', sparsity: 0.3315, from: { task: 'ucf101', data: 'assets/samples/ucf101' } },
+  },
 ];
 
 export const configTarget: FuzzTarget = {
