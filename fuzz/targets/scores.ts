@@ -43,7 +43,7 @@ export const scoresTarget: FuzzTarget = {
   async run(input) {
     const scores = decodeScores(input, 'fuzz.ranpscores');
     validateScores(net, scores, 'fuzz.ranpscores');
-    return prune(net, scores, { method: 'vanilla', sparsity: 0.3 });
+    return prune(net, scores, { method: 'balanced', sparsity: 0.3 });
   },
   isSpecificError: (error) =>
     error instanceof ScoresFileError ||
