@@ -21,6 +21,10 @@ export class AppState {
   compareIds = $state<string[]>([]);
 
   constructor(readonly client: ProtocolClient) {
+    // The engine is a separate process: if it dies, say so instead of failing request by request.
+    client.onClose((reason) => {
+      this.connectionError = `The connection to the engine closed (${reason}). If the engine stopped, start it again and reload this page: stored runs and finished epochs are kept, and an interrupted training run can be resumed.`;
+    });
     client.on('job', (job) => {
       const known = this.jobs.find((j) => j.id === job.id);
       const newRuns = job.runIds.length !== (known?.runIds.length ?? 0);
@@ -43,7 +47,7 @@ export class AppState {
       this.status = await this.client.request('engine.status', {});
       this.jobs = (await this.client.request('jobs.list', {})).jobs;
     } catch (error) {
-      this.connectionError = error instanceof Error ? error.message : String(error);
+      this.connectionError ??= error instanceof Error ? error.message : String(error);
       return;
     }
     await this.refreshRuns();

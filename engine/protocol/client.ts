@@ -34,6 +34,8 @@ export class ProtocolClient {
   private readonly listeners = new Map<EventName, Set<(data: never) => void>>();
   private closedReason: string | undefined;
 
+  private readonly closeListeners: ((reason: string) => void)[] = [];
+
   constructor(private readonly transport: Transport) {
     transport.onMessage((data) => this.receive(data));
     transport.onClose((reason) => {
@@ -41,7 +43,14 @@ export class ProtocolClient {
       for (const p of this.pending.values())
         p.reject(new ProtocolError('failed', `connection to the engine closed: ${reason}`));
       this.pending.clear();
+      for (const listener of this.closeListeners) listener(reason);
     });
+  }
+
+  /** Called once when the connection ends (the engine stopped or died, or the client closed it). */
+  onClose(listener: (reason: string) => void): void {
+    if (this.closedReason !== undefined) listener(this.closedReason);
+    else this.closeListeners.push(listener);
   }
 
   request<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {

@@ -160,4 +160,27 @@ describe('RANP Studio in the browser', () => {
     expect(JSON.parse(replies[2])).toMatchObject({ id: 2, ok: true });
     expect(host.alive()).toBe(true);
   });
+
+  it('says so when the engine process dies, and offers a reload (the page itself keeps working)', async () => {
+    // A second, disposable engine: this test kills it for real.
+    const doomed = await startEngineHost({ staticDir: STATIC_DIR });
+    const page = await ui.context.newPage();
+    try {
+      await page.goto(doomed.url);
+      await expect
+        .poll(() => page.locator('header').textContent(), { timeout: 60_000 })
+        .toContain('engine ready');
+      doomed.process.kill('SIGKILL');
+      const alert = page.getByRole('alert');
+      await expect
+        .poll(() => alert.textContent(), { timeout: 30_000 })
+        .toContain('If the engine stopped, start it again and reload this page');
+      expect(await page.locator('header').textContent()).toContain('Engine not connected');
+      expect(await page.getByRole('button', { name: 'Reload' }).isVisible()).toBe(true);
+      await screenshot(page, '8-engine-died');
+    } finally {
+      await page.close();
+      await doomed.stop();
+    }
+  });
 });
