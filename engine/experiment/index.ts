@@ -90,7 +90,8 @@ function datasetOptions(task: TaskName, size: Triple, evalCrop?: Triple) {
   return { size: size[1], clipFrames: size[0] };
 }
 
-async function openSplit(
+/** A split of the task's dataset, cropped/voxelized/clipped to the training input size. */
+export async function openSplit(
   task: TaskName,
   dir: string,
   split: SplitName,

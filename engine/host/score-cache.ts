@@ -1,5 +1,6 @@
-import { openDataset, type Dataset } from '../data/index.js';
-import type { NetDescription, TaskName, Triple } from '../nn/description.js';
+import type { Dataset } from '../data/index.js';
+import { openSplit } from '../experiment/index.js';
+import type { NetDescription } from '../nn/description.js';
 import { buildModel } from '../nn/model.js';
 import { buildNet } from '../nn/zoo/registry.js';
 import { createPruner, type Pruner } from '../prune/prune.js';
@@ -70,25 +71,13 @@ export class ScoreCache implements Disposable {
   }
 }
 
-/** Dataset options that make samples of `size` (the experiment module maps sizes the same way). */
-function datasetOptions(task: TaskName, size: Triple) {
-  if (task === 'brats') return { trainCrop: size, evalCrop: size };
-  if (task === 'shapenet') return { grid: size[0] };
-  return { size: size[1], clipFrames: size[0] };
-}
-
 async function computeScores(
   settings: PruneSettings,
   dir: string,
 ): Promise<{ net: NetDescription; scores: WeightScores }> {
   const defaults = buildNet(settings.net, { width: settings.width ?? 1 });
   const inputSize = settings.inputSize ?? defaults.inputSize;
-  const data: Dataset = await openDataset(
-    settings.task,
-    dir,
-    'train',
-    datasetOptions(settings.task, inputSize),
-  );
+  const data: Dataset = await openSplit(settings.task, dir, 'train', inputSize);
   const net = buildNet(settings.net, {
     width: settings.width ?? 1,
     inputSize,
