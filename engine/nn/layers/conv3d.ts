@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Conv3dAttrs, Padding3 } from '../description.js';
 import type { LayerDef } from '../layer.js';
+import { convBiasParams } from './conv-bias.js';
 import { LayerError } from '../errors.js';
 import { as5D, padSpatial, perChannelAffine } from '../ops.js';
 import { tripleVolume } from '../padding.js';
@@ -117,17 +118,7 @@ export const conv3dLayer: LayerDef<'conv3d'> = {
         ...(depthwise ? {} : { inAxis: 3 }),
         fan: { in: (inChannels / groups) * kvol, out: outChannels * kvol },
       },
-      ...(bias
-        ? [
-            {
-              name: 'bias',
-              shape: [outChannels],
-              init: 'standardNormal' as const,
-              trainable: true,
-              outAxis: 0,
-            },
-          ]
-        : []),
+      ...convBiasParams(bias, outChannels),
     ];
   },
   forward(node, inputs, params) {

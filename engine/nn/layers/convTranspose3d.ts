@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ConvTranspose3dAttrs, Padding3, Triple } from '../description.js';
 import type { LayerDef } from '../layer.js';
+import { convBiasParams } from './conv-bias.js';
 import { LayerError } from '../errors.js';
 import { as5D, cropSpatial, perChannelAffine } from '../ops.js';
 import { formatTriple, samePadding, tripleVolume } from '../padding.js';
@@ -85,17 +86,7 @@ export const convTranspose3dLayer: LayerDef<'convTranspose3d'> = {
         // PyTorch's fans for a [in, out, k…] transposed weight.
         fan: { in: outChannels * kvol, out: inChannels * kvol },
       },
-      ...(bias
-        ? [
-            {
-              name: 'bias',
-              shape: [outChannels],
-              init: 'standardNormal' as const,
-              trainable: true,
-              outAxis: 0,
-            },
-          ]
-        : []),
+      ...convBiasParams(bias, outChannels),
     ];
   },
   forward(node, inputs, params) {
