@@ -22,6 +22,7 @@ import { cloneViewState, ViewLinks, type ViewState } from './view-links.js';
 import { LAYERS, ViewerPanel, type WorldBounds } from './viewer-panel.js';
 import type { ViewerVolume } from './volume-data.js';
 import { VolumeTexture } from './volume-texture.js';
+import { readCanvasRegion } from './canvas-readback.js';
 
 export type ViewName = SliceViewName | '3d';
 export const ALL_VIEWS: readonly ViewName[] = ['axial', 'coronal', 'sagittal', '3d'];
@@ -577,23 +578,7 @@ export class ComparisonViewer {
   /** RGBA bytes of a CSS-pixel rectangle of the WebGL canvas (no overlay), rows top to bottom. */
   readPixels(rect: Rect): Uint8ClampedArray {
     if (this.dirty) this.render();
-    const dpr = this.renderer.getPixelRatio();
-    const ctx = document.createElement('canvas').getContext('2d', { willReadFrequently: true })!;
-    ctx.canvas.width = rect.width;
-    ctx.canvas.height = rect.height;
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(
-      this.canvas,
-      rect.x * dpr,
-      rect.y * dpr,
-      rect.width * dpr,
-      rect.height * dpr,
-      0,
-      0,
-      rect.width,
-      rect.height,
-    );
-    return ctx.getImageData(0, 0, rect.width, rect.height).data;
+    return readCanvasRegion(this.canvas, rect, this.renderer.getPixelRatio(), { smoothing: false });
   }
 
   onChange(listener: () => void): () => void {

@@ -13,6 +13,7 @@ import {
 } from 'three';
 import type { ColourTable } from './colour-table.js';
 import type { Rect } from './comparison-viewer.js';
+import { readCanvasRegion } from './canvas-readback.js';
 
 export interface VoxelShape {
   /** Grid size (i, j, k); i fastest in the label arrays. */
@@ -202,22 +203,7 @@ export class VoxelShapeView {
   /** RGBA bytes of a CSS-pixel rectangle, rows top to bottom. */
   readPixels(rect: Rect): Uint8ClampedArray {
     this.render();
-    const dpr = this.renderer.getPixelRatio();
-    const ctx = document.createElement('canvas').getContext('2d', { willReadFrequently: true })!;
-    ctx.canvas.width = rect.width;
-    ctx.canvas.height = rect.height;
-    ctx.drawImage(
-      this.canvas,
-      rect.x * dpr,
-      rect.y * dpr,
-      rect.width * dpr,
-      rect.height * dpr,
-      0,
-      0,
-      rect.width,
-      rect.height,
-    );
-    return ctx.getImageData(0, 0, rect.width, rect.height).data;
+    return readCanvasRegion(this.canvas, rect, this.renderer.getPixelRatio(), { smoothing: true });
   }
 
   private resize(): void {
