@@ -7,12 +7,13 @@ import { readNifti } from '../../engine/data/nifti/read.js';
 import { writeLabelMap } from '../../engine/data/nifti/write.js';
 import { CheckpointError, readCheckpoint, writeCheckpoint } from '../../engine/train/checkpoint.js';
 import { FileWriteError } from '../../engine/util/atomic-write.js';
-import { mountTinyDisk } from './faults-tiny-disk.js';
+import { mountTinyDisk, setReadOnly } from './faults-tiny-disk.js';
 
 // Real kernel errors, no mocks: `<file>.tmp` as a symlink to /dev/full makes every write fail with
 // ENOSPC (the writer opens the temporary name and follows the link); a tmpfs of a few KiB is a disk
 // that really fills up (where this process may mount); a path whose parent is a regular file gives
-// ENOTDIR, which root cannot override either (chmod cannot make a folder read-only for root).
+// ENOTDIR, which root cannot override either (chmod cannot make a folder read-only for root, but a
+// read-only remount of that tmpfs gives EROFS to everyone).
 
 let toRemove: string[] = [];
 afterEach(() => {
@@ -164,5 +165,45 @@ describe('writing a prediction NIfTI when the disk is full', () => {
     await expect(writeLabelMap(file, new Uint8Array(8), grid)).rejects.toThrow(
       `cannot write ${file}: a folder in the path is a file (ENOTDIR`,
     );
+  });
+});
+
+describe('writing into a data folder on a read-only file system (EROFS; needs mount privilege, skipped without it)', () => {
+  const grid = { dims: [2, 2, 2], affine: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1] };
+
+  it('checkpoint and prediction: the error names the file and the read-only file system, earlier files stay byte-identical', async (ctx) => {
+    const disk = mountTinyDisk(256);
+    if (!disk) return ctx.skip();
+    try {
+      const checkpoint = path.join(disk.dir, 'last.ckpt');
+      const prediction = path.join(disk.dir, 'case-1.nii.gz');
+      writeWeights(checkpoint, 1, [1, 2, 3, 4]);
+      await writeLabelMap(prediction, new Uint8Array([0, 1, 2, 3, 3, 2, 1, 0]), grid);
+      const checkpointBefore = fs.readFileSync(checkpoint);
+      const predictionBefore = fs.readFileSync(prediction);
+      setReadOnly(disk);
+
+      expect(() => writeWeights(checkpoint, 2, [9, 9, 9, 9])).toThrow(
+        `checkpoint ${checkpoint}: not written: the file system is read-only (EROFS`,
+      );
+      const error = await writeLabelMap(prediction, new Uint8Array(8).fill(4), grid).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(FileWriteError);
+      expect((error as FileWriteError).code).toBe('EROFS');
+      expect((error as Error).message).toContain(
+        `cannot write ${prediction}: the file system is read-only (EROFS`,
+      );
+
+      expect(fs.readFileSync(checkpoint).equals(checkpointBefore)).toBe(true);
+      expect(fs.readFileSync(prediction).equals(predictionBefore)).toBe(true);
+      expect(readBack(checkpoint)).toEqual({ epoch: 1, kernel: [1, 2, 3, 4], step: [1] });
+      expect(fs.readdirSync(disk.dir).sort()).toEqual(['case-1.nii.gz', 'last.ckpt']);
+
+      // Writable again: the next checkpoint goes through.
+      setReadOnly(disk, false);
+      writeWeights(checkpoint, 2, [9, 8, 7, 6]);
+      expect(readBack(checkpoint)).toEqual({ epoch: 2, kernel: [9, 8, 7, 6], step: [2] });
+    } finally {
+      disk.dispose();
+    }
   });
 });

@@ -44,3 +44,11 @@ export function fillDisk(dir: string): string {
   }
   return filler;
 }
+
+/**
+ * Remounts a tiny disk read-only: writes then fail with EROFS from the kernel, for root too (unlike
+ * chmod, which root overrides). Pass `readOnly = false` to make it writable again.
+ */
+export function setReadOnly(disk: TinyDisk, readOnly = true): void {
+  execFileSync('mount', ['-o', `remount,${readOnly ? 'ro' : 'rw'}`, disk.dir], { stdio: 'ignore' });
+}
