@@ -3,6 +3,7 @@
 #   chromium          UI and viewer tests (playwright-core drives it)
 #   ffmpeg            UCF101 video decoding
 #   libdnnl-dev ...   the native oneDNN kernels (optional fast path)
+#   mesa-vulkan-drivers 25 (bookworm-backports): software Vulkan so the WebGPU backend is tested without a GPU
 #   insighttoolkit5-examples, python3-imageio: real MRI and video used by tests (data files only, unpacked to assets/debian)
 set -euo pipefail
 SUDO=""
@@ -13,6 +14,38 @@ for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing
+fi
+
+# Software Vulkan for the WebGPU CI check (test/integration/webgpu-step.test.ts): Dawn rejects
+# Debian 12's Mesa 22 lavapipe; Mesa 25 from bookworm-backports works. The backports source is
+# derived from the system's own Debian source (same mirror and keyring), never a hard-coded address.
+MESA_MIN=25
+. /etc/os-release 2>/dev/null || true
+mesa_version=$(dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null || true)
+if [ "${VERSION_CODENAME:-}" != bookworm ]; then
+  echo "setup-system: not Debian bookworm (${VERSION_CODENAME:-unknown}); skipping the Mesa backports step (the WebGPU test needs a Vulkan driver Dawn accepts: Mesa >= $MESA_MIN lavapipe or a GPU)"
+elif [ -n "$mesa_version" ] && dpkg --compare-versions "$mesa_version" ge "$MESA_MIN"; then
+  : # already new enough
+else
+  if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    # The first deb822 stanza whose Suites: include bookworm itself, with that line replaced.
+    stanza=$(awk 'BEGIN { RS = ""; FS = "\n" }
+      { for (i = 1; i <= NF; i++) if ($i ~ /^Suites:/) { n = split($i, t, /[ \t]+/)
+          for (j = 2; j <= n; j++) if (t[j] == "bookworm") {
+            for (k = 1; k <= NF; k++) print ($k ~ /^Suites:/ ? "Suites: bookworm-backports" : $k); exit } } }' \
+      /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
+    if [ -n "$stanza" ]; then
+      echo "$stanza" | $SUDO tee /etc/apt/sources.list.d/ranp-backports.sources >/dev/null
+    elif line=$(grep -m 1 -E '^deb[[:space:]].*[[:space:]]bookworm[[:space:]]' /etc/apt/sources.list 2>/dev/null); then
+      echo "$line" | sed -E 's/[[:space:]]bookworm[[:space:]]/ bookworm-backports /' |
+        $SUDO tee /etc/apt/sources.list.d/ranp-backports.list >/dev/null
+    else
+      echo "setup-system: no Debian bookworm apt source found to derive bookworm-backports from" >&2
+      exit 1
+    fi
+  fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq -t bookworm-backports mesa-vulkan-drivers libvulkan1
 fi
 
 # Real data files from Debian packages (unpacked, not installed): test/fixtures/debian/{itk,imageio}.

@@ -101,7 +101,7 @@ async function runSelection(
   const reasons: BackendReason[] = [];
   const candidates = prefer ? backendCandidates.filter((c) => c.name === prefer) : backendCandidates;
   for (const candidate of candidates) {
-    const result = await candidate.activate();
+    const result = await candidate.activate({ forced: prefer !== undefined });
     if (!result.ok) {
       reasons.push({ backend: candidate.name, available: false, why: result.why });
       continue;

@@ -7,8 +7,11 @@ export type Activation =
 /** One backend the engine may run on, best first in the registry. */
 export interface BackendCandidate {
   name: BackendName;
-  /** Checks availability and, when available, makes it tfjs's backend. Never throws. */
-  activate(): Promise<Activation>;
+  /**
+   * Checks availability and, when available, makes it tfjs's backend. Never throws. `forced`: the
+   * user asked for this backend by name (a candidate may decline to be picked automatically).
+   */
+  activate(request?: { forced: boolean }): Promise<Activation>;
 }
 
 export function errorMessage(error: unknown): string {

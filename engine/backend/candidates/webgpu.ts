@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { errorMessage, type BackendCandidate } from './candidate.js';
 
 interface GpuAdapterLike {
-  info?: { vendor?: string; architecture?: string; description?: string };
+  info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
 }
 interface GpuLike {
   requestAdapter(): Promise<GpuAdapterLike | null>;
@@ -26,7 +26,7 @@ function isDawnModule(value: unknown): value is DawnModule {
  */
 export const webgpu: BackendCandidate = {
   name: 'webgpu',
-  async activate() {
+  async activate(request) {
     const require = createRequire(import.meta.url);
     let dawn: unknown;
     try {
@@ -56,6 +56,16 @@ export const webgpu: BackendCandidate = {
         ok: false,
         why: 'no WebGPU adapter (Dawn found no usable GPU or Vulkan driver; on Debian 12 software Vulkan needs Mesa 25 from bookworm-backports)',
       };
+    const info = adapter.info;
+    const name =
+      [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || '(unnamed)';
+    // A software adapter (Mesa lavapipe, SwiftShader) is no faster than tfjs cpu and far slower than
+    // the native kernels: it is for testing the WebGPU path, so only a forced choice gets it.
+    if (info?.isFallbackAdapter && !request?.forced)
+      return {
+        ok: false,
+        why: `available, but only a software adapter (${name}): not picked automatically (no faster than cpu); force it with RANP_BACKEND=webgpu`,
+      };
     // tfjs-backend-webgpu reads navigator.gpu when it loads.
     Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
     try {
@@ -65,8 +75,7 @@ export const webgpu: BackendCandidate = {
     } catch (error) {
       return { ok: false, why: `tfjs webgpu backend failed: ${errorMessage(error)}` };
     }
-    const info = adapter.info;
-    const name = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ');
-    return { ok: true, tfBackend: 'webgpu', native: false, detail: `WebGPU adapter ${name || '(unnamed)'}` };
+    const kind = info?.isFallbackAdapter ? ' (software fallback adapter)' : '';
+    return { ok: true, tfBackend: 'webgpu', native: false, detail: `WebGPU adapter ${name}${kind}` };
   },
 };
