@@ -1,7 +1,17 @@
+import { avgPool3d } from './avg-pool3d.js';
+import { avgPool3dGrad } from './avg-pool3d-grad.js';
+import { concat } from './concat.js';
 import { conv3d } from './conv3d.js';
 import { conv3dBackpropFilter } from './conv3d-backprop-filter.js';
 import { conv3dBackpropInput } from './conv3d-backprop-input.js';
+import { gatherV2 } from './gather-v2.js';
+import { maxPool3d } from './max-pool3d.js';
+import { maxPool3dGrad } from './max-pool3d-grad.js';
 import type { NativeKernel } from './native-kernel.js';
+import { padV2 } from './pad-v2.js';
+import { slice } from './slice.js';
+import { splitV } from './split-v.js';
+import { transpose } from './transpose.js';
 import { unsortedSegmentSum } from './unsorted-segment-sum.js';
 
 /** Every tfjs cpu kernel the addon replaces. A new one: one file in kernels/ and one line here. */
@@ -10,4 +20,14 @@ export const nativeKernels: readonly NativeKernel[] = [
   conv3dBackpropInput,
   conv3dBackpropFilter,
   unsortedSegmentSum,
+  slice,
+  splitV,
+  concat,
+  padV2,
+  transpose,
+  gatherV2,
+  maxPool3d,
+  maxPool3dGrad,
+  avgPool3d,
+  avgPool3dGrad,
 ];

@@ -1,0 +1,50 @@
+import { cpuBackendOf, float32Values, kernelInput, type NativeKernel } from './native-kernel.js';
+import {
+  assertPool3dGradShape,
+  forEachPoolWindow,
+  pool3dGeometry,
+  type Pool3dAttrs,
+} from './pool3d-geometry.js';
+
+/**
+ * MaxPool3DGrad {dy, input, output} (NDHWC float32) as one scatter pass: each output position's
+ * argmax is recomputed as tfjs does (>=, so the last maximum in depth-height-width order wins;
+ * NaN never wins) and its dy is added there. Sums run in float64 in output order, which is the
+ * order and precision of tfjs's gather loop, then round once: bit-identical. tfjs's argmax code
+ * is only self-consistent for filterHeight = filterWidth; other filters go to the JS kernel.
+ */
+export const maxPool3dGrad: NativeKernel = {
+  kernelName: 'MaxPool3DGrad',
+  create: (_addon, fallback) => (args) => {
+    const backend = cpuBackendOf(args);
+    const dy = kernelInput(args, 'MaxPool3DGrad', 'dy');
+    const input = kernelInput(args, 'MaxPool3DGrad', 'input');
+    const geometry = pool3dGeometry(input.shape, args.attrs as unknown as Pool3dAttrs);
+    if (!backend || !geometry || geometry.info.filterHeight !== geometry.info.filterWidth)
+      return fallback(args);
+    assertPool3dGradShape('MaxPool3DGrad', dy, geometry);
+    const inputValues = float32Values(backend, input, 'MaxPool3DGrad', 'input');
+    const dyValues = float32Values(backend, dy, 'MaxPool3DGrad', 'dy');
+    if (!inputValues || !dyValues) return fallback(args);
+    const channels = geometry.channels;
+    const best = new Float32Array(channels);
+    const argmax = new Int32Array(channels);
+    const sums = new Float64Array(inputValues.length);
+    forEachPoolWindow(geometry, (outOffset, window, windowSize) => {
+      best.fill(-Infinity);
+      argmax.fill(-1);
+      for (let k = 0; k < windowSize; k++) {
+        const base = window[k];
+        for (let c = 0; c < channels; c++) {
+          const pixel = inputValues[base + c];
+          if (pixel >= best[c]) {
+            best[c] = pixel;
+            argmax[c] = base + c;
+          }
+        }
+      }
+      for (let c = 0; c < channels; c++) if (argmax[c] >= 0) sums[argmax[c]] += dyValues[outOffset + c];
+    });
+    return backend.makeTensorInfo(input.shape, 'float32', new Float32Array(sums));
+  },
+};
