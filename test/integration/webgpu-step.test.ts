@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { DoctorReport } from '../../engine/backend/doctor.js';
 import type { StepChildResult, StepTensorEntry } from './webgpu-step-child.js';
 
 // The WebGPU path on every commit, without a GPU: Dawn on Mesa's software Vulkan (lavapipe) runs
@@ -87,15 +88,42 @@ function compare(reference: Float32Array, other: Float32Array): { abs: number; r
   return { abs, rel: scale > 0 ? abs / scale : abs };
 }
 
+/** Fails (or, with RANP_SKIP_WEBGPU=1, skips) naming the fix when Dawn gets no adapter here. */
+function requireAdapter(ctx: { skip: (note: string) => never }, reason: string): never {
+  if (process.env.RANP_SKIP_WEBGPU === '1')
+    ctx.skip(`WebGPU unavailable (RANP_SKIP_WEBGPU=1): ${reason}; ${SETUP_HINT}`);
+  throw new Error(`WebGPU backend unavailable: ${reason}\nTo fix: ${SETUP_HINT}`);
+}
+
 describe('WebGPU backend (Dawn on Mesa lavapipe) against the cpu backend', () => {
+  it('ranp doctor names the adapter; a software one is used only when forced', (ctx) => {
+    const stdout = execFileSync(
+      process.execPath,
+      [join(import.meta.dirname, '../../bin/ranp.js'), 'doctor', '--json'],
+      {
+        env: { ...process.env, RANP_BACKEND: '' },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
+    const report = JSON.parse(stdout) as DoctorReport;
+    if (!('report' in report.backend)) throw new Error(report.backend.error);
+    const webgpu = report.backend.report.reasons.find((r) => r.backend === 'webgpu');
+    if (!webgpu) throw new Error('doctor: no webgpu line');
+    if (/no WebGPU adapter/.test(webgpu.why)) requireAdapter(ctx, webgpu.why);
+    if (report.backend.report.chosen === 'webgpu')
+      expect(webgpu.why).toMatch(/^chosen: WebGPU adapter (?!.*software fallback)/);
+    else {
+      // Unless tfjs-node(-gpu) is installed, webgpu is reached and declined for being software.
+      expect(webgpu.available).toBe(false);
+      expect(webgpu.why).toMatch(/^available, but only a software adapter \(.+\).*RANP_BACKEND=webgpu/);
+    }
+  });
+
   it('one training step of a 3D-UNet: same loss, every gradient and every updated weight', async (ctx) => {
     const [webgpu, cpu] = await Promise.all([runStep('webgpu'), runStep('cpu')]);
-    if (!webgpu.ok && webgpu.code === UNAVAILABLE) {
-      const reason = webgpu.output.split('\n').at(-1) ?? '';
-      if (process.env.RANP_SKIP_WEBGPU === '1')
-        ctx.skip(`WebGPU unavailable (RANP_SKIP_WEBGPU=1): ${reason}; ${SETUP_HINT}`);
-      throw new Error(`WebGPU backend unavailable: ${reason}\nTo fix: ${SETUP_HINT}`);
-    }
+    if (!webgpu.ok && webgpu.code === UNAVAILABLE)
+      requireAdapter(ctx, webgpu.output.split('\n').at(-1) ?? '');
     if (!webgpu.ok) throw new Error(`webgpu child exited ${webgpu.code}:\n${webgpu.output}`);
     if (!cpu.ok) throw new Error(`cpu child exited ${cpu.code}:\n${cpu.output}`);
     const gpuRun = webgpu.run;
