@@ -14,7 +14,6 @@ import type { PruneReport } from '../prune/report.js';
 import { countNetResources } from '../prune/resources.js';
 import { scoreWeights } from '../prune/score.js';
 import type { Store } from '../store/index.js';
-import type { JsonObject } from '../store/types.js';
 import { evaluateModel, type Evaluation } from '../train/evaluate.js';
 import { loadCheckpointWeights, trainLoop, type TrainResult } from '../train/loop.js';
 import { lossFor } from '../train/losses/registry.js';
@@ -24,6 +23,8 @@ import { adaptNet } from './adapt.js';
 import { openRoleRun, recordCheckpointedEpochs, recordTrainingEpoch } from './resume.js';
 import { resolveConfig, TASK_DEFAULTS, type ExperimentConfig } from './config.js';
 import { recordEvaluationArtifacts } from './record-evaluation.js';
+import { stoppedStatus } from './interrupt.js';
+import { roleRunInput, type NetRole } from './role-run.js';
 
 export { resolveConfig, ConfigError, type ExperimentConfig, type ExperimentConfigInput } from './config.js';
 
@@ -39,9 +40,16 @@ export interface ExperimentOptions {
   workDir?: string;
   /** Continue the runs whose checkpoints are in workDir (after a crash or cancel). */
   resume?: boolean;
+  /**
+   * Runs a job queue created on submit (status queued, or interrupted before they started): each
+   * role continues its row instead of creating one, so the run list showed them while they waited.
+   */
+  waitingRuns?: Partial<Record<NetRole, number>>;
 }
 
-export type NetRole = 'unpruned' | 'pruned';
+export type { NetRole } from './role-run.js';
+export { queueExperimentRuns } from './role-run.js';
+export { InterruptRequest } from './interrupt.js';
 
 export interface NetResourcesSummary {
   flops: number;
@@ -273,23 +281,11 @@ async function trainAndEvaluate(
   const run = store
     ? openRoleRun(
         store,
-        {
-          name: `${config.name ?? config.task} ${role}`,
-          task: 'train',
-          dataset: config.task,
-          net: config.net,
-          method: role === 'pruned' ? config.prune.method : 'none',
-          sparsity: role === 'pruned' ? config.prune.sparsity : 0,
-          lambda: role === 'pruned' ? config.prune.lambda : undefined,
-          seed: config.seed,
-          role,
-          parentRunId,
-          config: JSON.parse(JSON.stringify(config)) as JsonObject,
-          status: 'running',
-        },
+        { ...roleRunInput(config, role, parentRunId), status: 'running' },
         roleDir,
         options.resume ?? false,
         options.onLog ?? (() => {}),
+        options.waitingRuns?.[role],
       )
     : undefined;
   if (run) options.onRun?.(run.id, role);
@@ -362,7 +358,7 @@ async function trainAndEvaluate(
     });
     const { lastCheckpoint, bestCheckpoint, ...training } = result;
     if (result.outcome === 'cancelled') {
-      if (recordTo) recordTo.store.updateRunStatus(recordTo.runId, 'cancelled');
+      if (recordTo) recordTo.store.updateRunStatus(recordTo.runId, stoppedStatus(options.signal));
       return {
         role,
         runId: run?.id,
@@ -419,10 +415,13 @@ async function trainAndEvaluate(
       checkpoint: lastCheckpoint,
     };
   } catch (error) {
+    // Stopped mid-evaluation: the user's cancel or an interrupt, not a failure of the run.
     if (recordTo)
-      recordTo.store.updateRunStatus(recordTo.runId, 'failed', {
-        error: error instanceof Error ? error.message : String(error),
-      });
+      recordTo.store.updateRunStatus(
+        recordTo.runId,
+        options.signal?.aborted ? stoppedStatus(options.signal) : 'failed',
+        { error: error instanceof Error ? error.message : String(error) },
+      );
     throw error;
   } finally {
     model.dispose();

@@ -36,7 +36,9 @@ function writeRunLink(file: string, link: RunLink): void {
  * The store run of one role. With a work folder and `resume`, the run named by its run.json:
  * interrupted → running again; completed → returned as is (nothing more to record); not in this
  * store (killed before the row was written) → created under that uuid. Otherwise (no link, or the
- * earlier run was cancelled or failed) a new run, linked from the work folder when there is one.
+ * earlier run was cancelled or failed) the `waiting` run when given — the row a job queue created
+ * on submit, queued or (after an interrupt before it started) interrupted — else a new run; either
+ * is linked from the work folder when there is one.
  */
 export function openRoleRun(
   store: Store,
@@ -44,8 +46,18 @@ export function openRoleRun(
   roleDir: string | undefined,
   resume: boolean,
   log: (message: string) => void,
+  waiting?: number,
 ): RunRecord {
-  if (!roleDir) return store.createRun(input);
+  const claim = (run: RunRecord): RunRecord => {
+    if (run.status !== 'queued' && run.status !== 'interrupted')
+      throw new Error(`run ${run.id} is ${run.status}; only a queued or interrupted run can start`);
+    if (roleDir) {
+      mkdirSync(roleDir, { recursive: true });
+      writeRunLink(join(roleDir, RUN_LINK_FILE), { uuid: run.uuid });
+    }
+    return store.updateRunStatus(run.id, 'running');
+  };
+  if (!roleDir) return waiting !== undefined ? claim(store.getRun(waiting)) : store.createRun(input);
   const linkFile = join(roleDir, RUN_LINK_FILE);
   if (resume && existsSync(linkFile)) {
     const { uuid } = readRunLink(linkFile);
@@ -67,6 +79,7 @@ export function openRoleRun(
         log(`run ${earlier.id} was ${earlier.status}; continuing its checkpoints in a new run`);
     }
   }
+  if (waiting !== undefined) return claim(store.getRun(waiting));
   const uuid = randomUUID();
   mkdirSync(roleDir, { recursive: true });
   writeRunLink(linkFile, { uuid });

@@ -8,6 +8,7 @@ import type { HostContext } from './context.js';
 import { createDispatcher, type Reply } from './dispatcher.js';
 import { FolderGuard } from './folders.js';
 import { handlers } from './handlers/index.js';
+import { readSettings } from './handlers/settings.js';
 import { JobManager } from './jobs.js';
 import { ScoreCache } from './score-cache.js';
 
@@ -17,7 +18,14 @@ export interface HostOptions {
   samplesDir: string;
   /** Extra folders the user allowed (command line, or picked in Electron's dialog). */
   allowedFolders?: string[];
+  /**
+   * How long the engine waits after the last client disconnected before applying the
+   * 'whenUiCloses' setting, so a page reload does not interrupt a run. Default 5000 ms.
+   */
+  uiCloseGraceMs?: number;
 }
+
+const DEFAULT_UI_CLOSE_GRACE_MS = 5000;
 
 /** A connected client: the host sends it replies and events. */
 export interface ClientSink {
@@ -31,9 +39,12 @@ export class EngineHost implements Disposable {
   private readonly clients = new Set<ClientSink>();
   private readonly dispatch: (frame: string) => Promise<Reply>;
   private readonly resources = new DisposableStore();
+  private readonly uiCloseGraceMs: number;
+  private uiClosedTimer: NodeJS.Timeout | undefined;
 
   constructor(options: HostOptions) {
     mkdirSync(options.dataDir, { recursive: true });
+    this.uiCloseGraceMs = options.uiCloseGraceMs ?? DEFAULT_UI_CLOSE_GRACE_MS;
     const folders = new FolderGuard([options.samplesDir, options.dataDir, ...(options.allowedFolders ?? [])]);
     const emit = <E extends EventName>(event: E, data: EventData<E>) =>
       this.broadcast(JSON.stringify({ kind: 'event', event, data }));
@@ -63,13 +74,16 @@ export class EngineHost implements Disposable {
   /** Registers a client; dispose the result when it disconnects. */
   connect(client: ClientSink): Disposable & { receive(frame: string): Promise<void> } {
     this.clients.add(client);
+    clearTimeout(this.uiClosedTimer);
     return {
       receive: async (frame) => {
         const reply = await this.dispatch(frame);
         client.sendText(reply.text);
         if (reply.binary) client.sendBinary(reply.binary);
       },
-      ...toDisposable(() => this.clients.delete(client)),
+      ...toDisposable(() => {
+        if (this.clients.delete(client) && this.clients.size === 0) this.whenLastClientLeft();
+      }),
     };
   }
 
@@ -79,8 +93,27 @@ export class EngineHost implements Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.uiClosedTimer);
     this.clients.clear();
     this.resources.dispose();
+  }
+
+  /** With no client back within the grace period, applies the user's 'whenUiCloses' setting. */
+  private whenLastClientLeft(): void {
+    clearTimeout(this.uiClosedTimer);
+    this.uiClosedTimer = setTimeout(() => {
+      if (this.clients.size > 0 || this.context.jobs.active.length === 0) return;
+      try {
+        if (readSettings(this.context.store()).whenUiCloses === 'interrupt')
+          this.context.jobs.interruptAll(
+            `the last window closed and the setting 'when the UI closes' is 'interrupt'`,
+          );
+      } catch (error) {
+        // No client is left to tell; the runs go on, which is the safe side.
+        console.error(`engine host: could not apply the 'when the UI closes' setting: ${String(error)}`);
+      }
+    }, this.uiCloseGraceMs);
+    this.uiClosedTimer.unref();
   }
 
   private broadcast(text: string): void {

@@ -6,6 +6,7 @@ export * from './nets.js';
 export * from './prune.js';
 export * from './jobs.js';
 export * from './runs.js';
+export * from './settings.js';
 export * from './status.js';
 export * from './volume.js';
 export * from './methods.js';

@@ -14,13 +14,22 @@ export const ExperimentConfigSchema = PruneSettingsSchema.extend({
   samplesPerEpoch: z.number().int().positive().optional(),
 });
 
-export const JobStateSchema = z.enum(['running', 'finished', 'failed', 'cancelled']);
+/**
+ * queued → running → finished | failed | cancelled | interrupted. A queued job cancelled never
+ * starts; 'interrupted' means stopped with its runs resumable (the UI closed, by the user's setting).
+ */
+export const JobStateSchema = z.enum(['queued', 'running', 'finished', 'failed', 'cancelled', 'interrupted']);
 
 export const JobInfoSchema = z.object({
   id: z.string(),
   title: z.string(),
   state: JobStateSchema,
-  startedAt: z.string(),
+  /** When the job entered the queue (always set by the engine). */
+  submittedAt: z.string().optional(),
+  /** Absent while queued. */
+  startedAt: z.string().optional(),
+  /** Place in the queue while queued: 1 starts next. */
+  queuePosition: z.number().int().positive().optional(),
   finishedAt: z.string().optional(),
   progress: ProgressSchema.optional(),
   etaSeconds: z.number().optional(),

@@ -5,6 +5,7 @@ import { ExperimentConfigSchema, JobInfoSchema } from './jobs.js';
 import { NetEntrySchema, NetInfoSchema } from './nets.js';
 import { PrunePreviewSchema, PruneSettingsSchema } from './prune.js';
 import { ExportFormatSchema, RunComparisonSchema, RunDetailSchema, RunSummarySchema } from './runs.js';
+import { EngineSettingsSchema } from './settings.js';
 import { EngineStatusSchema } from './status.js';
 import { VolumeHeaderSchema } from './volume.js';
 
@@ -39,11 +40,19 @@ export const methods = {
   },
   'prune.preview': { params: PruneSettingsSchema.strict(), result: PrunePreviewSchema },
   'experiment.start': { params: ExperimentConfigSchema.strict(), result: z.object({ job: JobInfoSchema }) },
+  /** Continues an interrupted experiment (its runs' completed epochs kept), queued like a new one. */
+  'experiment.resume': {
+    params: z.object({ runId: RunId }).strict(),
+    result: z.object({ job: JobInfoSchema }),
+  },
   'jobs.list': { params: NoParams, result: z.object({ jobs: z.array(JobInfoSchema) }) },
   'job.cancel': {
     params: z.object({ jobId: z.string().min(1) }).strict(),
     result: z.object({ cancelled: z.boolean() }),
   },
+  'settings.get': { params: NoParams, result: EngineSettingsSchema },
+  /** Changes the given settings only; answers all of them. */
+  'settings.set': { params: EngineSettingsSchema.partial().strict(), result: EngineSettingsSchema },
   'runs.list': { params: NoParams, result: z.object({ runs: z.array(RunSummarySchema) }) },
   'runs.get': { params: z.object({ id: RunId }).strict(), result: RunDetailSchema },
   'runs.compare': {

@@ -16,6 +16,8 @@ export const RunSummarySchema = z.object({
   /** Final metrics, e.g. { 'val dice': 0.71, loss: 0.3 }. */
   metrics: MetricRecordSchema,
   resources: ResourceTotalsSchema.optional(),
+  /** Place of the run's job in the engine's queue (1 starts next); only while it waits. */
+  queuePosition: z.number().int().positive().optional(),
 });
 
 export const CurveSchema = z.object({

@@ -27,6 +27,7 @@ import {
   type Curve,
   type EpochRecord,
   type JsonObject,
+  type JsonValue,
   type MetricComparison,
   type MetricRow,
   type MetricSummary,
@@ -59,7 +60,7 @@ const APP_VERSION: string = (createRequire(import.meta.url)('../../package.json'
 
 /** Which status may follow which; anything else is a bug in the caller. */
 const NEXT_STATUSES: Record<RunStatus, readonly RunStatus[]> = {
-  queued: ['running', 'cancelled', 'failed'],
+  queued: ['running', 'cancelled', 'failed', 'interrupted'],
   running: ['completed', 'failed', 'cancelled', 'interrupted'],
   interrupted: ['running', 'cancelled', 'failed'],
   completed: [],
@@ -210,6 +211,7 @@ export class Store implements Disposable {
     const status = input.status ?? 'queued';
     const now = Date.now();
     const running = status === 'running';
+    const owned = running || input.queuedHere === true;
     const id = this.db
       .transaction(() => {
         const projectId = this.projectId(input.project ?? 'default');
@@ -240,9 +242,9 @@ export class Store implements Disposable {
             status,
             now,
             running ? now : null,
-            running ? process.pid : null,
-            running ? this.host : null,
-            running ? now : null,
+            owned ? process.pid : null,
+            owned ? this.host : null,
+            owned ? now : null,
             input.notes ?? null,
           );
         return Number(result.lastInsertRowid);
@@ -875,18 +877,50 @@ export class Store implements Disposable {
       .all({ run: runId });
   }
 
+  // ---- settings ------------------------------------------------------------------------------
+
+  /** A stored user setting, or undefined when never set. */
+  getSetting(key: string): JsonValue | undefined {
+    const row = this.db
+      .prepare<[string], { value_json: string }>(`SELECT value_json FROM settings WHERE key = ?`)
+      .get(key);
+    return row ? (JSON.parse(row.value_json) as JsonValue) : undefined;
+  }
+
+  setSetting(key: string, value: JsonValue): void {
+    if (!key) throw new StoreError('setSetting: key must not be empty');
+    this.db
+      .prepare(
+        `INSERT INTO settings (key, value_json, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json, updated_at = excluded.updated_at`,
+      )
+      .run(key, JSON.stringify(value), Date.now());
+  }
+
   /**
    * Runs left 'running' by a process that no longer exists (same host: pid gone or last heartbeat
    * before the last boot; other host: heartbeat older than staleHeartbeatMs — long epochs on a
-   * shared data folder should call heartbeat()) become 'interrupted' and so resumable.
+   * shared data folder should call heartbeat()) become 'interrupted' and so resumable. So do runs
+   * queued by a host process of this machine that died before starting them (a queue may wait for
+   * hours without a heartbeat, so another machine's queued runs are left alone).
    */
   private markDeadRunsInterrupted(staleHeartbeatMs: number): void {
     const now = Date.now();
     this.db
       .transaction(() => {
         const running = this.db
-          .prepare<[], { id: number; pid: number | null; host: string | null; heartbeat_at: number | null }>(
-            `SELECT id, pid, host, heartbeat_at FROM runs WHERE status = 'running'`,
+          .prepare<
+            [],
+            {
+              id: number;
+              status: string;
+              pid: number | null;
+              host: string | null;
+              heartbeat_at: number | null;
+            }
+          >(
+            `SELECT id, status, pid, host, heartbeat_at FROM runs
+             WHERE status = 'running' OR (status = 'queued' AND pid IS NOT NULL)`,
           )
           .all();
         const mark = this.db.prepare(
@@ -897,12 +931,13 @@ export class Store implements Disposable {
         const bootedAt = now - os.uptime() * 1000;
         for (const run of running) {
           const sameHost = run.host === this.host;
+          if (run.status === 'queued' && !sameHost) continue;
           const dead = sameHost
             ? run.pid === null || !isProcessAlive(run.pid) || (run.heartbeat_at ?? 0) < bootedAt
             : run.heartbeat_at === null || now - run.heartbeat_at > staleHeartbeatMs;
           if (dead) {
             const why = sameHost
-              ? `process ${run.pid} on ${run.host} ended without finishing the run`
+              ? `process ${run.pid} on ${run.host} ended without ${run.status === 'queued' ? 'starting' : 'finishing'} the run`
               : `no heartbeat from ${run.host} since ${new Date(run.heartbeat_at ?? 0).toISOString()}`;
             mark.run(why, now, run.id);
           }

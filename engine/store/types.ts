@@ -37,6 +37,11 @@ export interface CreateRunInput {
   appVersion?: string;
   /** Default 'queued'; 'running' also claims the run for this process. */
   status?: 'queued' | 'running';
+  /**
+   * A queued run held in this process's job queue: pid and host are recorded as for a running run,
+   * so if the process dies before starting it, the next open marks it 'interrupted' (not stuck queued).
+   */
+  queuedHere?: boolean;
   notes?: string;
   /**
    * Default a new random UUID. Given when the caller must know the identity before the row exists

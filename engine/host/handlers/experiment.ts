@@ -1,13 +1,88 @@
-import { runExperiment } from '../../experiment/index.js';
+import path from 'node:path';
+import {
+  ConfigError,
+  queueExperimentRuns,
+  resolveConfig,
+  runExperiment,
+  type NetRole,
+} from '../../experiment/index.js';
+import type { ExperimentConfig } from '../../experiment/index.js';
+import type { JobInfo } from '../../protocol/jobs.js';
 import { ProtocolError } from '../../protocol/errors.js';
-import type { Handler } from '../context.js';
+import { RunNotFoundError, type Store } from '../../store/index.js';
+import type { RunRecord } from '../../store/types.js';
+import type { Handler, HostContext } from '../context.js';
 
-/** Prune, then train the unpruned and pruned nets, as a background job recorded in the store. */
+/** Where an experiment's checkpoints and run links live, named after its first run (found again on resume). */
+function experimentWorkDir(store: Store, firstRun: RunRecord): string {
+  return path.join(store.paths.checkpoints, `experiment-${firstRun.uuid}`);
+}
+
+/**
+ * When the job has ended, its runs that never started are settled like the job: cancelled (also
+ * after a cancel while queued), failed, or interrupted (resumable later).
+ */
+function settleWaitingRuns(store: Store, runIds: number[]): (job: JobInfo) => void {
+  return (job) => {
+    const status =
+      job.state === 'failed' ? 'failed' : job.state === 'interrupted' ? 'interrupted' : 'cancelled';
+    for (const id of runIds)
+      if (store.getRun(id).status === 'queued')
+        store.updateRunStatus(id, status, status === 'failed' ? { error: job.error } : {});
+  };
+}
+
+/** Queues the experiment's job: it runs after the jobs before it, continuing the runs created now. */
+function queueExperiment(
+  ctx: HostContext,
+  title: string,
+  config: ExperimentConfig,
+  runs: RunRecord[],
+  resume: boolean,
+): JobInfo {
+  const store = ctx.store();
+  const waitingRuns: Partial<Record<NetRole, number>> = Object.fromEntries(
+    runs.map((r) => [r.role as NetRole, r.id]),
+  );
+  const workDir = experimentWorkDir(store, runs[0]);
+  return ctx.jobs.start(
+    title,
+    async (control) => {
+      await runExperiment(config, {
+        store,
+        workDir,
+        resume,
+        waitingRuns,
+        signal: control.signal,
+        onProgress: control.onProgress,
+        onLog: control.log,
+        onRun: (id) => control.addRun(String(id)),
+      });
+    },
+    {
+      runIds: runs.map((r) => String(r.id)),
+      ended: settleWaitingRuns(
+        store,
+        runs.map((r) => r.id),
+      ),
+    },
+  );
+}
+
+/** The experiment config resolved now, so a request the queue could never run is refused at once. */
+function checkedConfig(raw: unknown): ExperimentConfig {
+  try {
+    return resolveConfig(raw, 'experiment.start');
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ProtocolError('invalid-params', error.message);
+    throw error;
+  }
+}
+
+/** Prune, then train the unpruned and pruned nets, as a queued background job recorded in the store. */
 export const startExperiment: Handler<'experiment.start'> = async (params, ctx) => {
-  const running = ctx.jobs.running;
-  if (running) throw new ProtocolError('busy', `'${running.title}' is still running`);
   const data = ctx.folders.check(params.dataset);
-  const config = {
+  const config = checkedConfig({
     name: params.name,
     task: params.task,
     data,
@@ -29,17 +104,37 @@ export const startExperiment: Handler<'experiment.start'> = async (params, ctx) 
       // Merged into the task's default schedule (same kind), so only the rate changes.
       ...(params.learningRate !== undefined ? { schedule: { lr: params.learningRate } } : {}),
     },
-  };
-  const store = ctx.store();
-  const title = params.name ?? `${params.net} · ${params.method} ${Math.round(params.sparsity * 100)}%`;
-  const job = ctx.jobs.start(title, async (control) => {
-    await runExperiment(config, {
-      store,
-      signal: control.signal,
-      onProgress: control.onProgress,
-      onLog: control.log,
-      onRun: (id) => control.addRun(String(id)),
-    });
   });
-  return { job };
+  const store = ctx.store();
+  const ids = queueExperimentRuns(store, config);
+  const runs = [ids.unpruned, ids.pruned].filter((id) => id !== undefined).map((id) => store.getRun(id));
+  const title = params.name ?? `${params.net} · ${params.method} ${Math.round(params.sparsity * 100)}%`;
+  return { job: queueExperiment(ctx, title, config, runs, false) };
+};
+
+/** Queues the interrupted experiment that `runId` belongs to; its completed epochs are kept. */
+export const resumeExperiment: Handler<'experiment.resume'> = async ({ runId }, ctx) => {
+  const store = ctx.store();
+  const find = (id: number): RunRecord => {
+    try {
+      return store.getRun(id);
+    } catch (error) {
+      if (error instanceof RunNotFoundError) throw new ProtocolError('not-found', error.message);
+      throw error;
+    }
+  };
+  const asked = find(Number(runId) || 0);
+  const first = asked.parentRunId !== null && asked.role === 'pruned' ? find(asked.parentRunId) : asked;
+  const runs = [first, ...store.listRuns({ role: 'pruned' }).filter((r) => r.parentRunId === first.id)];
+  const busy = ctx.jobs.active.find((j) => runs.some((r) => j.runIds.includes(String(r.id))));
+  if (busy) throw new ProtocolError('busy', `run ${runId} belongs to '${busy.title}', which has not ended`);
+  if (!runs.some((r) => r.status === 'interrupted'))
+    throw new ProtocolError(
+      'invalid-params',
+      `run ${runId}: only an interrupted experiment can be resumed; its runs are ${runs
+        .map((r) => `${r.id} ${r.status}`)
+        .join(', ')}`,
+    );
+  const config = resolveConfig(first.config);
+  return { job: queueExperiment(ctx, `${first.name ?? first.net} (resumed)`, config, runs, true) };
 };

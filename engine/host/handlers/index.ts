@@ -1,10 +1,11 @@
 import type { HandlerTable } from '../context.js';
 import { checkDataset, listSamples } from './datasets.js';
 import { cancelJob, listJobs } from './jobs.js';
-import { startExperiment } from './experiment.js';
+import { resumeExperiment, startExperiment } from './experiment.js';
 import { netInfo, listNets } from './nets.js';
 import { previewPrune } from './prune.js';
 import { compareRuns, deleteRun, exportRun, getRun, listRuns } from './runs.js';
+import { getSettings, setSettings } from './settings.js';
 import { engineStatus } from './status.js';
 import { getVolume } from './volume.js';
 
@@ -17,8 +18,11 @@ export const handlers: HandlerTable = {
   'nets.info': netInfo,
   'prune.preview': previewPrune,
   'experiment.start': startExperiment,
+  'experiment.resume': resumeExperiment,
   'jobs.list': listJobs,
   'job.cancel': cancelJob,
+  'settings.get': getSettings,
+  'settings.set': setSettings,
   'runs.list': listRuns,
   'runs.get': getRun,
   'runs.compare': compareRuns,

@@ -44,7 +44,15 @@ function curvesOf(store: Store, ids: number[]): Curve[] {
 
 export const listRuns: Handler<'runs.list'> = async (_params, ctx) => {
   const store = ctx.store();
-  return { runs: store.listRuns({ sort: 'createdAt', descending: true }).map((r) => runSummary(store, r)) };
+  const queuePositions = new Map(
+    ctx.jobs.active.flatMap((j) => (j.queuePosition ? j.runIds.map((id) => [id, j.queuePosition]) : [])),
+  );
+  return {
+    runs: store.listRuns({ sort: 'createdAt', descending: true }).map((r) => {
+      const queuePosition = queuePositions.get(String(r.id));
+      return { ...runSummary(store, r), ...(queuePosition ? { queuePosition } : {}) };
+    }),
+  };
 };
 
 export const getRun: Handler<'runs.get'> = async ({ id }, ctx) => {
@@ -105,8 +113,12 @@ export const exportRun: Handler<'runs.export'> = async ({ id, format }, ctx) => 
 export const deleteRun: Handler<'runs.delete'> = async ({ id }, ctx) => {
   const store = ctx.store();
   const numeric = runId(id);
-  if (ctx.jobs.running?.runIds.includes(id))
-    throw new ProtocolError('busy', `run ${id} belongs to the running experiment; cancel it first`);
+  const owner = ctx.jobs.active.find((j) => j.runIds.includes(id));
+  if (owner)
+    throw new ProtocolError(
+      'busy',
+      `run ${id} belongs to the ${owner.state} experiment '${owner.title}'; cancel it first`,
+    );
   lookup(() => store.deleteRun(numeric));
   return { deleted: true };
 };

@@ -3,9 +3,10 @@ import { SchemaVersionError } from '../errors.js';
 import type { Migration } from './migration.js';
 import { initialSchema } from './001-initial.js';
 import { systemMetricsAndVerification } from './002-system-metrics.js';
+import { settingsTable } from './003-settings.js';
 
 /** Every schema step, in order. */
-export const migrations: readonly Migration[] = [initialSchema, systemMetricsAndVerification];
+export const migrations: readonly Migration[] = [initialSchema, systemMetricsAndVerification, settingsTable];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;
 

@@ -78,7 +78,7 @@ describe('schema migrations', () => {
 
     const store = openStore({ dataDir: dir });
     try {
-      expect(schemaVersion(store.db)).toBe(2);
+      expect(schemaVersion(store.db)).toBe(LATEST_SCHEMA_VERSION);
       expect(tables(store.db)).toContain('system_metrics');
       expect(columns(store.db, 'artifacts')).toEqual(
         expect.arrayContaining(['hash_algorithm', 'verified_at']),
