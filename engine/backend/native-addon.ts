@@ -24,7 +24,10 @@ export interface NativeAddonInfo {
   isa: string;
 }
 
-/** The C++ addon in native/ (package @ranp/native). Every call writes its result into the third argument. */
+/** Element-wise binary operations the addon runs, named by their tfjs kernel names. */
+export type NativeBinaryOp = 'Add' | 'Sub' | 'Multiply' | 'RealDiv' | 'Maximum' | 'SquaredDifference';
+
+/** The C++ addon in native/ (package @ranp/native). Every call writes its result into its `out`-like argument. */
 export interface NativeAddon {
   info(): NativeAddonInfo;
   conv3dForward(x: Float32Array, filter: Float32Array, y: Float32Array, geometry: NativeConvGeometry): void;
@@ -40,6 +43,26 @@ export interface NativeAddon {
     dFilter: Float32Array,
     geometry: NativeConvGeometry,
   ): void;
+  /**
+   * out[i] = op(a[⌊i / aRun⌋ mod a.length], b[⌊i / bRun⌋ mod b.length]); one operand must be
+   * full-size (length out.length, run 1), the other full, one value, or tiling the output.
+   */
+  elementwiseBinary(
+    op: NativeBinaryOp,
+    a: Float32Array,
+    b: Float32Array,
+    out: Float32Array,
+    aRun: number,
+    bRun: number,
+  ): void;
+  /** x viewed as [outer, reduce, inner]: out[o·inner + c] = Σ_r x[(o·reduce + r)·inner + c], accumulated in double. */
+  sumBlock(x: Float32Array, out: Float32Array, outer: number, inner: number): void;
+  /**
+   * Process-wide: freed tensor buffers stay in the heap for reuse instead of going back to the OS
+   * (glibc mallopt); false where unsupported. Fresh buffers otherwise page-fault on first write,
+   * which cost more than the element-wise kernels themselves.
+   */
+  retainFreedMemory(): boolean;
 }
 
 export type NativeLoadResult =
@@ -49,7 +72,15 @@ export type NativeLoadResult =
 export const NATIVE_FAST_PATH_HINT =
   'install oneDNN (Debian/Ubuntu: sudo apt-get install libdnnl-dev), then run `npm rebuild @ranp/native`';
 
-const ADDON_FUNCTIONS = ['info', 'conv3dForward', 'conv3dBackwardInput', 'conv3dBackwardFilter'] as const;
+const ADDON_FUNCTIONS = [
+  'info',
+  'conv3dForward',
+  'conv3dBackwardInput',
+  'conv3dBackwardFilter',
+  'elementwiseBinary',
+  'sumBlock',
+  'retainFreedMemory',
+] as const;
 
 let cached: NativeLoadResult | undefined;
 
@@ -78,6 +109,8 @@ export function loadNativeAddon(env: NodeJS.ProcessEnv = process.env): NativeLoa
         why: `@ranp/native is outdated: it lacks one of ${ADDON_FUNCTIONS.join(', ')}`,
       };
     } else {
+      // The native backend's kernels allocate a tensor per call: reuse freed buffers (see retainFreedMemory).
+      addon.retainFreedMemory();
       cached = { loaded: true, addon, info: addon.info() };
     }
   } catch (error) {

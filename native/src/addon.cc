@@ -4,6 +4,8 @@
 
 #include "context.h"
 #include "conv3d.h"
+#include "elementwise.h"
+#include "memory.h"
 
 namespace ranp {
 
@@ -52,6 +54,9 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("conv3dForward", Napi::Function::New(env, ranp::Conv3dForward));
   exports.Set("conv3dBackwardInput", Napi::Function::New(env, ranp::Conv3dBackwardInput));
   exports.Set("conv3dBackwardFilter", Napi::Function::New(env, ranp::Conv3dBackwardFilter));
+  exports.Set("elementwiseBinary", Napi::Function::New(env, ranp::ElementwiseBinary));
+  exports.Set("sumBlock", Napi::Function::New(env, ranp::SumBlock));
+  exports.Set("retainFreedMemory", Napi::Function::New(env, ranp::RetainFreedMemory));
   return exports;
 }
 

@@ -1,3 +1,4 @@
+import { add } from './add.js';
 import { avgPool3d } from './avg-pool3d.js';
 import { avgPool3dGrad } from './avg-pool3d-grad.js';
 import { concat } from './concat.js';
@@ -7,10 +8,16 @@ import { conv3dBackpropInput } from './conv3d-backprop-input.js';
 import { gatherV2 } from './gather-v2.js';
 import { maxPool3d } from './max-pool3d.js';
 import { maxPool3dGrad } from './max-pool3d-grad.js';
+import { maximum } from './maximum.js';
+import { multiply } from './multiply.js';
 import type { NativeKernel } from './native-kernel.js';
 import { padV2 } from './pad-v2.js';
+import { realDiv } from './real-div.js';
 import { slice } from './slice.js';
 import { splitV } from './split-v.js';
+import { squaredDifference } from './squared-difference.js';
+import { sub } from './sub.js';
+import { sum } from './sum.js';
 import { transpose } from './transpose.js';
 import { unsortedSegmentSum } from './unsorted-segment-sum.js';
 
@@ -20,6 +27,13 @@ export const nativeKernels: readonly NativeKernel[] = [
   conv3dBackpropInput,
   conv3dBackpropFilter,
   unsortedSegmentSum,
+  add,
+  sub,
+  multiply,
+  realDiv,
+  maximum,
+  squaredDifference,
+  sum,
   slice,
   splitV,
   concat,

@@ -1,0 +1,3 @@
+import { elementwiseBinaryKernel } from './elementwise-binary.js';
+
+export const sub = elementwiseBinaryKernel('Sub');
