@@ -1,5 +1,6 @@
 import type {
   DatasetReport,
+  EngineSettings,
   EngineStatus,
   JobInfo,
   ProtocolClient,
@@ -19,6 +20,8 @@ export class AppState {
   runsLoaded = $state(false);
   runsError = $state<string | null>(null);
   compareIds = $state<string[]>([]);
+  /** The engine's own settings (kept in its store); null until loaded. */
+  settings = $state<EngineSettings | null>(null);
 
   constructor(readonly client: ProtocolClient) {
     // The engine is a separate process: if it dies, say so instead of failing request by request.
@@ -46,6 +49,7 @@ export class AppState {
     try {
       this.status = await this.client.request('engine.status', {});
       this.jobs = (await this.client.request('jobs.list', {})).jobs;
+      this.settings = await this.client.request('settings.get', {});
     } catch (error) {
       this.connectionError ??= error instanceof Error ? error.message : String(error);
       return;
@@ -62,6 +66,10 @@ export class AppState {
     } finally {
       this.runsLoaded = true;
     }
+  }
+
+  async changeSettings(change: Partial<EngineSettings>): Promise<void> {
+    this.settings = await this.client.request('settings.set', change);
   }
 
   upsertJob(job: JobInfo): void {
