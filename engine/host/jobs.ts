@@ -120,9 +120,10 @@ export class JobManager implements Disposable {
     while (this.current || this.queue.length) await new Promise((r) => setTimeout(r, 50));
   }
 
+  /** The engine is stopping: what runs stops resumably, as in interruptAll; queued jobs never start. */
   dispose(): void {
     this.queue.length = 0;
-    this.current?.abort.abort();
+    this.current?.abort.abort(new InterruptRequest('the engine stopped'));
   }
 
   private snapshot(entry: Entry): JobInfo {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
   ConfigError,
@@ -134,6 +135,13 @@ export const resumeExperiment: Handler<'experiment.resume'> = async ({ runId }, 
       `run ${runId}: only an interrupted experiment can be resumed; its runs are ${runs
         .map((r) => `${r.id} ${r.status}`)
         .join(', ')}`,
+    );
+  const workDir = experimentWorkDir(store, first);
+  // Runs started elsewhere (the CLI's own work folder) have their checkpoints where this engine cannot tell.
+  if (runs.some((r) => r.startedAt !== null) && !existsSync(workDir))
+    throw new ProtocolError(
+      'invalid-params',
+      `run ${runId} was not started by this engine's queue (no ${workDir}); resume it with 'ranp experiment --resume' and its work folder`,
     );
   const config = resolveConfig(first.config);
   return { job: queueExperiment(ctx, `${first.name ?? first.net} (resumed)`, config, runs, true) };

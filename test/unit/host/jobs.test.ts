@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { InterruptRequest } from '../../../engine/experiment/interrupt.js';
+import { JobManager, type JobControl } from '../../../engine/host/jobs.js';
+import type { JobInfo } from '../../../engine/protocol/jobs.js';
+
+/** Work that runs until the test releases it (or its signal aborts), recording what it saw. */
+function controllable() {
+  let release!: (outcome?: Error) => void;
+  const seen: { signal?: AbortSignal } = {};
+  const work = (control: JobControl) =>
+    new Promise<void>((resolve, reject) => {
+      seen.signal = control.signal;
+      release = (outcome) => (outcome ? reject(outcome) : resolve());
+      control.signal.addEventListener('abort', () => resolve());
+    });
+  return { work, release: (outcome?: Error) => release(outcome), seen };
+}
+
+function newManager() {
+  const changes: JobInfo[] = [];
+  const ended: JobInfo[] = [];
+  const jobs = new JobManager({ progress: () => {}, changed: (j) => changes.push(j), log: () => {} });
+  const endedHook = { ended: (j: JobInfo) => void ended.push(j) };
+  return { jobs, changes, ended, endedHook };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe('JobManager queue', { timeout: 10_000 }, () => {
+  it('runs jobs one at a time in submission order; a failure or a cancel moves the queue on', async () => {
+    const { jobs, ended, endedHook } = newManager();
+    const [a, b, c, d] = [controllable(), controllable(), controllable(), controllable()];
+    const ja = jobs.start('a', a.work, endedHook);
+    const jb = jobs.start('b', b.work, { runIds: ['7'], ...endedHook });
+    const jc = jobs.start('c', c.work, endedHook);
+    const jd = jobs.start('d', d.work, endedHook);
+    expect([ja.state, jb.state, jb.queuePosition, jc.queuePosition, jd.queuePosition]).toEqual([
+      'running',
+      'queued',
+      1,
+      2,
+      3,
+    ]);
+    expect(jb.runIds).toEqual(['7']);
+    expect(jobs.cancel(jc.id)).toBe(true);
+    expect(jobs.list().find((j) => j.id === jd.id)?.queuePosition).toBe(2);
+    expect(c.seen.signal).toBeUndefined();
+
+    await tick();
+    a.release(new Error('out of memory'));
+    await tick();
+    await tick();
+    expect(jobs.running?.id).toBe(jb.id);
+    expect(jobs.list().find((j) => j.id === jd.id)?.queuePosition).toBe(1);
+    b.release();
+    await tick();
+    await tick();
+    expect(jobs.running?.id).toBe(jd.id);
+    d.release();
+    await jobs.idle();
+    expect(ended.map((j) => `${j.title} ${j.state}`)).toEqual([
+      'c cancelled',
+      'a failed',
+      'b finished',
+      'd finished',
+    ]);
+    expect(ended[1].error).toBe('out of memory');
+    expect(ended[0].startedAt).toBeUndefined();
+    expect(c.seen.signal).toBeUndefined();
+  });
+
+  it('interruptAll stops the running job with an InterruptRequest and ends the queued ones interrupted', async () => {
+    const { jobs, ended, endedHook } = newManager();
+    const [a, b] = [controllable(), controllable()];
+    jobs.start('a', a.work, endedHook);
+    jobs.start('b', b.work, endedHook);
+    await tick();
+    jobs.interruptAll('window closed');
+    await jobs.idle();
+    expect(a.seen.signal?.reason).toBeInstanceOf(InterruptRequest);
+    expect(b.seen.signal).toBeUndefined();
+    expect(ended.map((j) => `${j.title} ${j.state}`)).toEqual(['b interrupted', 'a interrupted']);
+    expect(jobs.active).toEqual([]);
+  });
+
+  it('a failing end hook is reported on its job and does not stop the queue', async () => {
+    const { jobs, changes } = newManager();
+    const [a, b] = [controllable(), controllable()];
+    const ja = jobs.start('a', a.work, {
+      ended: () => {
+        throw new Error('database is closed');
+      },
+    });
+    jobs.start('b', b.work);
+    await tick();
+    a.release();
+    await tick();
+    await tick();
+    expect(changes.filter((j) => j.id === ja.id).at(-1)).toMatchObject({
+      state: 'finished',
+      error: 'database is closed',
+    });
+    expect(jobs.running?.title).toBe('b');
+    b.release();
+    await jobs.idle();
+  });
+});
