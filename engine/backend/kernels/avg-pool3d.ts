@@ -15,15 +15,13 @@ export const avgPool3d: NativeKernel = {
     if (!backend || !geometry || !values) return fallback(args);
     const channels = geometry.channels;
     const out = new Float32Array(pool3dOutputSize(geometry));
-    const sums = new Float64Array(channels);
     forEachPoolWindow(geometry, (outOffset, window, windowSize) => {
-      sums.fill(0);
-      for (let k = 0; k < windowSize; k++) {
-        const base = window[k];
-        for (let c = 0; c < channels; c++) sums[c] += values[base + c];
-      }
       const count = Math.max(windowSize, 1);
-      for (let c = 0; c < channels; c++) out[outOffset + c] = sums[c] / count;
+      for (let c = 0; c < channels; c++) {
+        let sum = 0;
+        for (let k = 0; k < windowSize; k++) sum += values[window[k] + c];
+        out[outOffset + c] = sum / count;
+      }
     });
     return backend.makeTensorInfo(geometry.info.outShape, 'float32', out);
   },

@@ -27,23 +27,20 @@ export const maxPool3dGrad: NativeKernel = {
     const dyValues = float32Values(backend, dy, 'MaxPool3DGrad', 'dy');
     if (!inputValues || !dyValues) return fallback(args);
     const channels = geometry.channels;
-    const best = new Float32Array(channels);
-    const argmax = new Int32Array(channels);
     const sums = new Float64Array(inputValues.length);
     forEachPoolWindow(geometry, (outOffset, window, windowSize) => {
-      best.fill(-Infinity);
-      argmax.fill(-1);
-      for (let k = 0; k < windowSize; k++) {
-        const base = window[k];
-        for (let c = 0; c < channels; c++) {
-          const pixel = inputValues[base + c];
-          if (pixel >= best[c]) {
-            best[c] = pixel;
-            argmax[c] = base + c;
+      for (let c = 0; c < channels; c++) {
+        let best = -Infinity;
+        let argmax = -1;
+        for (let k = 0; k < windowSize; k++) {
+          const at = window[k] + c;
+          if (inputValues[at] >= best) {
+            best = inputValues[at];
+            argmax = at;
           }
         }
+        if (argmax >= 0) sums[argmax] += dyValues[outOffset + c];
       }
-      for (let c = 0; c < channels; c++) if (argmax[c] >= 0) sums[argmax[c]] += dyValues[outOffset + c];
     });
     return backend.makeTensorInfo(input.shape, 'float32', new Float32Array(sums));
   },

@@ -2,8 +2,8 @@ import { cpuBackendOf, float32Values, kernelInput, type NativeKernel } from './n
 import { forEachPoolWindow, pool3dGeometry, pool3dOutputSize, type Pool3dAttrs } from './pool3d-geometry.js';
 
 /**
- * MaxPool3D (NDHWC float32) with channels innermost: each window position is read as one
- * contiguous channel vector. Same comparisons as tfjs (strict >, from -Infinity; NaN never wins).
+ * MaxPool3D (NDHWC float32) over window offsets precomputed per output position (tfjs recomputes
+ * the clipping per channel). Same comparisons as tfjs (strict >, from -Infinity; NaN never wins).
  */
 export const maxPool3d: NativeKernel = {
   kernelName: 'MaxPool3D',
@@ -14,14 +14,15 @@ export const maxPool3d: NativeKernel = {
     const values = backend && geometry && float32Values(backend, x, 'MaxPool3D', 'x');
     if (!backend || !geometry || !values) return fallback(args);
     const channels = geometry.channels;
-    const out = new Float32Array(pool3dOutputSize(geometry)).fill(-Infinity);
+    const out = new Float32Array(pool3dOutputSize(geometry));
     forEachPoolWindow(geometry, (outOffset, window, windowSize) => {
-      for (let k = 0; k < windowSize; k++) {
-        const base = window[k];
-        for (let c = 0; c < channels; c++) {
-          const pixel = values[base + c];
-          if (pixel > out[outOffset + c]) out[outOffset + c] = pixel;
+      for (let c = 0; c < channels; c++) {
+        let max = -Infinity;
+        for (let k = 0; k < windowSize; k++) {
+          const pixel = values[window[k] + c];
+          if (pixel > max) max = pixel;
         }
+        out[outOffset + c] = max;
       }
     });
     return backend.makeTensorInfo(geometry.info.outShape, 'float32', out);
