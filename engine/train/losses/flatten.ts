@@ -13,6 +13,14 @@ export interface FlatTargets {
 }
 
 /**
+ * Label tensors already checked, with the `classes/ignoreLabel` they were checked against. Tensors are
+ * immutable, so one check per tensor suffices, and it matters on WebGPU in Node: a second read
+ * after the labels were uploaded to the GPU needs a synchronous readback that Dawn cannot do
+ * (the BraTS loss flattens the same labels for cross-entropy and for Dice).
+ */
+const checkedLabels = new WeakMap<tf.Tensor, string>();
+
+/**
  * Checks logits (N, …, C) against labels (N, …) up front and flattens both (call inside tf.tidy). Labels must be
  * class indices in [0, C) or the ignore label.
  */
@@ -30,14 +38,18 @@ export function flattenTargets(
     );
   }
   if (labels.dtype !== 'int32') throw new Error(`${loss}: labels must be int32, got ${labels.dtype}`);
-  const values = labels.dataSync();
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v !== ignoreLabel && (v < 0 || v >= classes)) {
-      throw new Error(
-        `${loss}: label ${v} at index ${i} is outside [0, ${classes}) and not the ignore label ${ignoreLabel}`,
-      );
+  const checkedAgainst = `${classes}/${ignoreLabel}`;
+  if (checkedLabels.get(labels) !== checkedAgainst) {
+    const values = labels.dataSync();
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v !== ignoreLabel && (v < 0 || v >= classes)) {
+        throw new Error(
+          `${loss}: label ${v} at index ${i} is outside [0, ${classes}) and not the ignore label ${ignoreLabel}`,
+        );
+      }
     }
+    checkedLabels.set(labels, checkedAgainst);
   }
   const flatLabels = labels.reshape([-1]) as tf.Tensor1D;
   const validBool = flatLabels.notEqual(ignoreLabel);
