@@ -27,6 +27,9 @@ export interface NativeAddonInfo {
 /** Element-wise binary operations the addon runs, named by their tfjs kernel names. */
 export type NativeBinaryOp = 'Add' | 'Sub' | 'Multiply' | 'RealDiv' | 'Maximum' | 'SquaredDifference';
 
+/** Element-wise unary operations the addon runs, named by their tfjs kernel names. */
+export type NativeUnaryOp = 'Relu' | 'Step' | 'Neg' | 'Square' | 'Sqrt' | 'Rsqrt' | 'Exp';
+
 /** The C++ addon in native/ (package @ranp/native). Every call writes its result into its `out`-like argument. */
 export interface NativeAddon {
   info(): NativeAddonInfo;
@@ -55,6 +58,8 @@ export interface NativeAddon {
     aRun: number,
     bRun: number,
   ): void;
+  /** out[i] = op(x[i]); `parameter` is Step's alpha and unused by the others. */
+  elementwiseUnary(op: NativeUnaryOp, x: Float32Array, out: Float32Array, parameter: number): void;
   /** x viewed as [outer, reduce, inner]: out[o·inner + c] = Σ_r x[(o·reduce + r)·inner + c], accumulated in double. */
   sumBlock(x: Float32Array, out: Float32Array, outer: number, inner: number): void;
   /**
@@ -78,6 +83,7 @@ const ADDON_FUNCTIONS = [
   'conv3dBackwardInput',
   'conv3dBackwardFilter',
   'elementwiseBinary',
+  'elementwiseUnary',
   'sumBlock',
   'retainFreedMemory',
 ] as const;

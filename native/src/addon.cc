@@ -55,6 +55,7 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("conv3dBackwardInput", Napi::Function::New(env, ranp::Conv3dBackwardInput));
   exports.Set("conv3dBackwardFilter", Napi::Function::New(env, ranp::Conv3dBackwardFilter));
   exports.Set("elementwiseBinary", Napi::Function::New(env, ranp::ElementwiseBinary));
+  exports.Set("elementwiseUnary", Napi::Function::New(env, ranp::ElementwiseUnary));
   exports.Set("sumBlock", Napi::Function::New(env, ranp::SumBlock));
   exports.Set("retainFreedMemory", Napi::Function::New(env, ranp::RetainFreedMemory));
   return exports;

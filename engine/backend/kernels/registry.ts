@@ -5,17 +5,24 @@ import { concat } from './concat.js';
 import { conv3d } from './conv3d.js';
 import { conv3dBackpropFilter } from './conv3d-backprop-filter.js';
 import { conv3dBackpropInput } from './conv3d-backprop-input.js';
+import { exp } from './exp.js';
 import { gatherV2 } from './gather-v2.js';
 import { maxPool3d } from './max-pool3d.js';
 import { maxPool3dGrad } from './max-pool3d-grad.js';
 import { maximum } from './maximum.js';
 import { multiply } from './multiply.js';
+import { neg } from './neg.js';
 import type { NativeKernel } from './native-kernel.js';
 import { padV2 } from './pad-v2.js';
 import { realDiv } from './real-div.js';
+import { relu } from './relu.js';
+import { rsqrt } from './rsqrt.js';
 import { slice } from './slice.js';
 import { splitV } from './split-v.js';
+import { sqrt } from './sqrt.js';
+import { square } from './square.js';
 import { squaredDifference } from './squared-difference.js';
+import { step } from './step.js';
 import { sub } from './sub.js';
 import { sum } from './sum.js';
 import { transpose } from './transpose.js';
@@ -34,6 +41,13 @@ export const nativeKernels: readonly NativeKernel[] = [
   maximum,
   squaredDifference,
   sum,
+  relu,
+  step,
+  neg,
+  square,
+  sqrt,
+  rsqrt,
+  exp,
   slice,
   splitV,
   concat,

@@ -1,0 +1,3 @@
+import { elementwiseUnaryKernel } from './elementwise-unary.js';
+
+export const rsqrt = elementwiseUnaryKernel('Rsqrt');

@@ -1,0 +1,3 @@
+import { elementwiseUnaryKernel } from './elementwise-unary.js';
+
+export const square = elementwiseUnaryKernel('Square');
