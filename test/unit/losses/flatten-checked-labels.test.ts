@@ -12,11 +12,11 @@ describe('flattenTargets label check', () => {
     const first = tf.tidy(() => flattenTargets('test', logits4, labels).labels.arraySync());
     // Ignored entries become 0, others are kept: [0, 3, 0].
     expect(first).toEqual([0, 3, 0]);
-    expect(() => tf.tidy(() => flattenTargets('test', logits4, labels))).not.toThrow();
-    expect(() => tf.tidy(() => flattenTargets('test', logits3, labels))).toThrow(
+    expect(() => tf.tidy(() => flattenTargets('test', logits4, labels).labels)).not.toThrow();
+    expect(() => tf.tidy(() => flattenTargets('test', logits3, labels).labels)).toThrow(
       'test: label 3 at index 1 is outside [0, 3) and not the ignore label 255',
     );
-    expect(() => tf.tidy(() => flattenTargets('test', logits4, labels, 3))).toThrow(
+    expect(() => tf.tidy(() => flattenTargets('test', logits4, labels, 3).labels)).toThrow(
       'test: label 255 at index 2 is outside [0, 4) and not the ignore label 3',
     );
     tf.dispose([labels, logits4, logits3]);
