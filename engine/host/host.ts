@@ -41,6 +41,7 @@ export class EngineHost implements Disposable {
   private readonly resources = new DisposableStore();
   private readonly uiCloseGraceMs: number;
   private uiClosedTimer: NodeJS.Timeout | undefined;
+  private disposed = false;
 
   constructor(options: HostOptions) {
     mkdirSync(options.dataDir, { recursive: true });
@@ -93,6 +94,7 @@ export class EngineHost implements Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     clearTimeout(this.uiClosedTimer);
     this.clients.clear();
     this.resources.dispose();
@@ -101,19 +103,23 @@ export class EngineHost implements Disposable {
   /** With no client back within the grace period, applies the user's 'whenUiCloses' setting. */
   private whenLastClientLeft(): void {
     clearTimeout(this.uiClosedTimer);
-    this.uiClosedTimer = setTimeout(() => {
-      if (this.clients.size > 0 || this.context.jobs.active.length === 0) return;
-      try {
-        if (readSettings(this.context.store()).whenUiCloses === 'interrupt')
-          this.context.jobs.interruptAll(
-            `the last window closed and the setting 'when the UI closes' is 'interrupt'`,
-          );
-      } catch (error) {
-        // No client is left to tell; the runs go on, which is the safe side.
-        console.error(`engine host: could not apply the 'when the UI closes' setting: ${String(error)}`);
-      }
-    }, this.uiCloseGraceMs);
+    // Training steps block the event loop: a reconnect that arrived during one waits in the poll
+    // phase, which runs after timers; setImmediate lets it connect before the decision.
+    this.uiClosedTimer = setTimeout(() => setImmediate(() => this.applyWhenUiCloses()), this.uiCloseGraceMs);
     this.uiClosedTimer.unref();
+  }
+
+  private applyWhenUiCloses(): void {
+    if (this.disposed || this.clients.size > 0 || this.context.jobs.active.length === 0) return;
+    try {
+      if (readSettings(this.context.store()).whenUiCloses === 'interrupt')
+        this.context.jobs.interruptAll(
+          `the last window closed and the setting 'when the UI closes' is 'interrupt'`,
+        );
+    } catch (error) {
+      // No client is left to tell; the runs go on, which is the safe side.
+      console.error(`engine host: could not apply the 'when the UI closes' setting: ${String(error)}`);
+    }
   }
 
   private broadcast(text: string): void {
