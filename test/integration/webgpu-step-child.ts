@@ -34,6 +34,8 @@ export interface StepChildResult {
   /** The SGD step applied: p ← p − lr·(1 + momentum)·(g + weightDecay·p) on the first (Nesterov) step. */
   sgd: { lr: number; momentum: number; weightDecay: number };
   entries: StepTensorEntry[];
+  /** What dataSync() of a GPU-computed tensor did: 'ok', or the error message. */
+  syncRead: string;
 }
 
 interface StepCase {
@@ -212,6 +214,16 @@ for (const { name, net, x, labels } of cases) {
   model.dispose();
 }
 
+// Above tfjs-webgpu's CPU hand-off size, so the result is computed on (and lives on) the GPU.
+const gpuResident = tf.tidy(() => tf.fill([4096], 2).square());
+let syncRead = 'ok';
+try {
+  gpuResident.dataSync();
+} catch (error) {
+  syncRead = error instanceof Error ? error.message : String(error);
+}
+gpuResident.dispose();
+
 const bytes = new Uint8Array(offset * 4);
 let at = 0;
 for (const chunk of chunks) {
@@ -226,6 +238,7 @@ const result: StepChildResult = {
   losses,
   sgd: SGD,
   entries,
+  syncRead,
 };
 writeFileSync(`${out}.json`, JSON.stringify(result));
 // Dawn's device keeps the event loop alive.

@@ -135,6 +135,9 @@ describe('WebGPU backend (Dawn on Mesa lavapipe) against the cpu backend', () =>
     expect(gpuRun.result.chosenWhy).toMatch(/^chosen: WebGPU adapter \S/);
     expect(cpuRun.result.chosen).toBe('cpu');
     expect(cpuRun.result.tfBackend).toBe('cpu');
+    // Node has no synchronous GPU readback: the engine says so instead of "OffscreenCanvas is not defined".
+    expect(cpuRun.result.syncRead).toBe('ok');
+    expect(gpuRun.result.syncRead).toMatch(/^webgpu backend in Node: dataSync\(\).*await tensor\.data\(\)/);
     const layout = (r: StepChildResult) => r.entries.map((e) => `${e.kind} ${e.key} ${e.shape.join('x')}`);
     expect(layout(gpuRun.result)).toEqual(layout(cpuRun.result));
 

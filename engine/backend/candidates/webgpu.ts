@@ -20,6 +20,29 @@ function isDawnModule(value: unknown): value is DawnModule {
   return typeof m?.create === 'function' && typeof m.globals === 'object';
 }
 
+interface SyncReader {
+  readSync(dataId: object): unknown;
+}
+
+/**
+ * tfjs-webgpu reads GPU data synchronously (dataSync, arraySync) through OffscreenCanvas, which
+ * Node lacks: it fails with "OffscreenCanvas is not defined". Say what happened and what works.
+ */
+function explainSyncReadFailure(backend: SyncReader): void {
+  const readSync = backend.readSync.bind(backend);
+  backend.readSync = (dataId) => {
+    try {
+      return readSync(dataId);
+    } catch (error) {
+      if (error instanceof ReferenceError && error.message.includes('OffscreenCanvas'))
+        throw new Error(
+          'webgpu backend in Node: dataSync()/arraySync() of a tensor that lives on the GPU is not possible (no synchronous GPU readback without OffscreenCanvas); read it with await tensor.data(), or use another backend',
+        );
+      throw error;
+    }
+  };
+}
+
 /**
  * WebGPU in plain Node through Dawn (the `webgpu` package): the cross-vendor GPU path. The
  * globals must exist before tfjs-backend-webgpu loads; the full @tensorflow/tfjs supplies gradients.
@@ -75,6 +98,7 @@ export const webgpu: BackendCandidate = {
     } catch (error) {
       return { ok: false, why: `tfjs webgpu backend failed: ${errorMessage(error)}` };
     }
+    explainSyncReadFailure(tf.backend() as SyncReader);
     const kind = info?.isFallbackAdapter ? ' (software fallback adapter)' : '';
     return { ok: true, tfBackend: 'webgpu', native: false, detail: `WebGPU adapter ${name}${kind}` };
   },
