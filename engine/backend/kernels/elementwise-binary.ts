@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NativeBinaryOp } from '../native-addon.js';
 import { binaryBroadcast } from './binary-broadcast.js';
+import { float32Output } from './output-buffer.js';
 import { cpuBackendOf, float32Values, kernelInput, type NativeKernel } from './native-kernel.js';
 
 /**
@@ -20,7 +21,7 @@ export function elementwiseBinaryKernel(kernelName: NativeBinaryOp): NativeKerne
       const aValues = float32Values(backend, a, kernelName, 'a');
       const bValues = float32Values(backend, b, kernelName, 'b');
       if (!aValues || !bValues) return fallback(args);
-      const out = new Float32Array(tf.util.sizeFromShape(layout.outShape));
+      const out = float32Output(tf.util.sizeFromShape(layout.outShape));
       addon.elementwiseBinary(kernelName, aValues, bValues, out, layout.aRun, layout.bRun);
       return backend.makeTensorInfo(layout.outShape, 'float32', out);
     },

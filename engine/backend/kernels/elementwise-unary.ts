@@ -1,4 +1,5 @@
 import type { NativeUnaryOp } from '../native-addon.js';
+import { float32Output } from './output-buffer.js';
 import { cpuBackendOf, float32Values, kernelInput, type NativeKernel } from './native-kernel.js';
 
 /**
@@ -17,7 +18,7 @@ export function elementwiseUnaryKernel(
       if (!backend || x.dtype !== 'float32') return fallback(args);
       const values = float32Values(backend, x, kernelName, 'x');
       if (!values) return fallback(args);
-      const out = new Float32Array(values.length);
+      const out = float32Output(values.length);
       addon.elementwiseUnary(kernelName, values, out, parameter(args.attrs ?? {}));
       return backend.makeTensorInfo(x.shape, 'float32', out);
     },

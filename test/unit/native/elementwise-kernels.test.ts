@@ -7,6 +7,7 @@ import { maximum } from '../../../engine/backend/kernels/maximum.js';
 import { multiply } from '../../../engine/backend/kernels/multiply.js';
 import type { NativeKernel } from '../../../engine/backend/kernels/native-kernel.js';
 import { neg } from '../../../engine/backend/kernels/neg.js';
+import { float32Output } from '../../../engine/backend/kernels/output-buffer.js';
 import { realDiv } from '../../../engine/backend/kernels/real-div.js';
 import { relu } from '../../../engine/backend/kernels/relu.js';
 import { rsqrt } from '../../../engine/backend/kernels/rsqrt.js';
@@ -141,6 +142,18 @@ describe('binaryBroadcast: operand runs for the native loop (value index = ⌊i 
 
   it('shapes that do not broadcast raise tfjs’s error', () => {
     expect(() => binaryBroadcast([3, 4], [5])).toThrow(/broadcast/i);
+  });
+});
+
+describe('float32Output', () => {
+  it('large outputs own an ArrayBuffer of exactly their size; small ones are zeroed', () => {
+    const large = float32Output(100_003);
+    expect(large.length).toBe(100_003);
+    expect(large.byteOffset).toBe(0);
+    expect(large.buffer.byteLength).toBe(100_003 * 4);
+    const small = float32Output(5);
+    expect(Array.from(small)).toEqual([0, 0, 0, 0, 0]);
+    expect(small.buffer.byteLength).toBe(20);
   });
 });
 
