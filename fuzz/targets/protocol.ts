@@ -33,6 +33,10 @@ const VALID_REQUESTS: unknown[] = [
     method: 'volume.get',
     params: { runId: '1', sample: 'subject', which: 'truth' },
   },
+  // The scratch store has no runs, so a resume is answered with an error and never starts work.
+  { kind: 'request', id: 12, method: 'experiment.resume', params: { runId: '1' } },
+  { kind: 'request', id: 13, method: 'settings.get', params: {} },
+  { kind: 'request', id: 14, method: 'settings.set', params: { whenUiCloses: 'interrupt' } },
 ];
 
 /** Messages of JavaScript's own errors: a handler crashed instead of rejecting the input. */
