@@ -59,7 +59,7 @@ try {
   report = await selectBackend();
 } catch (error) {
   if (!(error instanceof BackendUnavailableError)) throw error;
-  process.stdout.write(`${error.message}\n`);
+  process.stdout.write(`unavailable: ${error.message}\n`);
   process.exit(3);
 }
 

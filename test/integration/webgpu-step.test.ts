@@ -56,7 +56,10 @@ function runStep(backend: 'cpu' | 'webgpu'): Promise<ChildOutcome> {
       if (code !== 0) return resolve({ ok: false, code, output: output.trim() });
       const result = JSON.parse(readFileSync(`${prefix}.json`, 'utf8')) as StepChildResult;
       const bytes = readFileSync(`${prefix}.bin`);
-      const values = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+      // A copy: a Buffer's byteOffset need not be a multiple of 4.
+      const values = new Float32Array(
+        bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+      );
       resolve({ ok: true, run: { result, values } });
     });
   });
@@ -123,7 +126,7 @@ describe('WebGPU backend (Dawn on Mesa lavapipe) against the cpu backend', () =>
   it('training steps (3D-UNet, layer coverage, classifier): same losses, every gradient and updated weight', async (ctx) => {
     const [webgpu, cpu] = await Promise.all([runStep('webgpu'), runStep('cpu')]);
     if (!webgpu.ok && webgpu.code === UNAVAILABLE)
-      requireAdapter(ctx, webgpu.output.split('\n').at(-1) ?? '');
+      requireAdapter(ctx, /^unavailable: (.*)$/m.exec(webgpu.output)?.[1] ?? webgpu.output);
     if (!webgpu.ok) throw new Error(`webgpu child exited ${webgpu.code}:\n${webgpu.output}`);
     if (!cpu.ok) throw new Error(`cpu child exited ${cpu.code}:\n${cpu.output}`);
     const gpuRun = webgpu.run;
