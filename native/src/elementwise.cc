@@ -207,8 +207,8 @@ void addRows(const float* x, int64_t rows, int64_t cols, double* acc) {
 void sumBlock(const float* x, float* out, int64_t outer, int64_t reduce, int64_t inner) {
   const int threads = outer * reduce * inner >= kParallelMin ? omp_get_max_threads() : 1;
   if (outer >= threads) {
-    // Enough independent outputs blocks: one thread per block, each summed in order.
-#pragma omp parallel for schedule(static) num_threads(threads)
+    // Enough independent output blocks: whole blocks per thread, each summed in order.
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
     for (int64_t o = 0; o < outer; ++o) {
       const float* block = x + o * reduce * inner;
       if (inner == 1) {
@@ -227,7 +227,7 @@ void sumBlock(const float* x, float* out, int64_t outer, int64_t reduce, int64_t
   for (int64_t o = 0; o < outer; ++o) {
     const float* block = x + o * reduce * inner;
     std::fill(partial.begin(), partial.end(), 0.0);
-#pragma omp parallel num_threads(threads)
+#pragma omp parallel num_threads(threads) if (threads > 1)
     {
       const int64_t t = omp_get_thread_num();
       const int64_t nt = omp_get_num_threads();
