@@ -87,7 +87,7 @@ export async function scoreWeights(
         );
       }
       inputSize ??= [d, h, w];
-      tf.tidy(() => {
+      const lossValue = tf.tidy(() => {
         const x = tf.tensor5d(sample.input, [1, d, h, w, c]);
         const labels = tf.tensor(sample.label, [1, ...sample.labelShape], 'int32');
         const lossOf = (...current: tf.Tensor[]): tf.Scalar => {
@@ -108,10 +108,14 @@ export async function scoreWeights(
           return loss(logits, labels.reshape(labelShape));
         };
         const { value, grads } = tf.valueAndGrads(lossOf)(weights);
-        if (!Number.isFinite(value.dataSync()[0]))
-          throw new Error(`sample '${sample.id}': the loss is not finite`);
         grads.forEach((g, i) => sums[i].assign(sums[i].add(g.mul(weights[i]).abs())));
+        return value;
       });
+      // Read asynchronously: WebGPU in Node cannot read GPU data synchronously. A non-finite loss
+      // has spoilt the sums, but they are never used: scoring stops here.
+      const finite = Number.isFinite((await lossValue.data())[0]);
+      lossValue.dispose();
+      if (!finite) throw new Error(`sample '${sample.id}': the loss is not finite`);
       count += 1;
       options.onProgress?.({
         phase: 'scoring',

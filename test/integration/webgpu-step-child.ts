@@ -6,18 +6,23 @@
 import * as tf from '@tensorflow/tfjs';
 import { writeFileSync } from 'node:fs';
 import { BackendUnavailableError, selectBackend } from '../../engine/backend/index.js';
+import type { Sample } from '../../engine/data/dataset.js';
 import { seededRandom, type Random } from '../../engine/data/random.js';
 import type { NetDescription } from '../../engine/nn/description.js';
 import { buildModel } from '../../engine/nn/model.js';
+import { scoreWeights } from '../../engine/prune/score.js';
 import { NetBuilder, cube, padAll } from '../../engine/nn/zoo/builder.js';
 import { buildNet } from '../../engine/nn/zoo/registry.js';
 import { lossFor } from '../../engine/train/losses/registry.js';
 import { createOptimizer } from '../../engine/train/optimizers/registry.js';
 
 export interface StepTensorEntry {
-  /** Every variable 'before' and 'after' the step (running statistics included), and each 'grad'. */
-  kind: 'before' | 'grad' | 'after';
-  /** `${case}/${layer}.${param}` */
+  /**
+   * Every variable 'before' and 'after' the step (running statistics included), each 'grad', and
+   * the RANP weight 'score' |∂L/∂w ⊙ w| of each prunable layer.
+   */
+  kind: 'before' | 'grad' | 'after' | 'score';
+  /** `${case}/${layer}.${param}`, or `${case}/${layer}` for scores */
   key: string;
   shape: number[];
   offset: number;
@@ -63,16 +68,21 @@ try {
   process.exit(3);
 }
 
-/** Inputs in [0, 1); labels in [0, classes), about a quarter ignored (255) when `ignore`. */
+/** Labels in [0, classes), about a quarter ignored (255) when `ignore`. */
+function randomLabels(random: Random, count: number, classes: number, ignore: boolean): Int32Array {
+  return Int32Array.from({ length: count }, () =>
+    ignore && random() < 0.25 ? IGNORE : Math.floor(random() * classes),
+  );
+}
+
+/** A batch of inputs in [0, 1) with random labels. */
 function segmentationData(random: Random, size: number, channels: number, classes: number, ignore: boolean) {
   const voxels = BATCH * size ** 3;
   const x = tf.tensor5d(
     Float32Array.from({ length: voxels * channels }, () => random()),
     [BATCH, size, size, size, channels],
   );
-  const label = Int32Array.from({ length: voxels }, () =>
-    ignore && random() < 0.25 ? IGNORE : Math.floor(random() * classes),
-  );
+  const label = randomLabels(random, voxels, classes, ignore);
   return { x, labels: tf.tensor4d(label, [BATCH, size, size, size], 'int32') };
 }
 
@@ -213,6 +223,26 @@ for (const { name, net, x, labels } of cases) {
   optimizer.dispose();
   model.dispose();
 }
+
+// RANP's weight scores (step 2 of the method) of the same 3D-UNet on one sample of its batch.
+const scoredNet = buildNet('unet3d-shapenet', { width: 0.125, inputSize: cube(16) });
+const scoredModel = buildModel(scoredNet, { seed: SEED });
+const scoreRandom = seededRandom(SEED + 1);
+const scoreSample: Sample = {
+  id: 'webgpu-score',
+  input: Float32Array.from({ length: 16 ** 3 }, () => scoreRandom()),
+  inputShape: [16, 16, 16, 1],
+  label: randomLabels(scoreRandom, 16 ** 3, 50, true),
+  labelShape: [16, 16, 16],
+  meta: {},
+};
+const scores = await scoreWeights(scoredModel, [scoreSample], { seed: SEED });
+for (const [layer, { shape, values }] of scores.layers) {
+  const t = tf.tensor(values, shape);
+  await record('score', `scores/${layer}`, t);
+  t.dispose();
+}
+scoredModel.dispose();
 
 // Above tfjs-webgpu's CPU hand-off size, so the result is computed on (and lives on) the GPU.
 const gpuResident = tf.tidy(() => tf.fill([4096], 2).square());

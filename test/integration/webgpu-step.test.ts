@@ -123,7 +123,7 @@ describe('WebGPU backend (Dawn on Mesa lavapipe) against the cpu backend', () =>
     }
   });
 
-  it('training steps (3D-UNet, layer coverage, classifier): same losses, every gradient and updated weight', async (ctx) => {
+  it('training steps (3D-UNet, layer coverage, classifier) and RANP scores: same losses, gradients, updated weights, scores', async (ctx) => {
     const [webgpu, cpu] = await Promise.all([runStep('webgpu'), runStep('cpu')]);
     if (!webgpu.ok && webgpu.code === UNAVAILABLE)
       requireAdapter(ctx, /^unavailable: (.*)$/m.exec(webgpu.output)?.[1] ?? webgpu.output);
@@ -183,6 +183,8 @@ describe('WebGPU backend (Dawn on Mesa lavapipe) against the cpu backend', () =>
     expect(grads.length).toBeGreaterThan(40);
     for (const g of grads) expect(maxAbs(tensorOf(cpuRun, 'grad', g.key)), g.key).toBeGreaterThan(0);
     for (const c of cases) expect(lossRel[c], c).toBeLessThan(LOSS_TOLERANCE);
+    // RANP's weight scores of the 3D-UNet's 15 prunable convs are compared like the gradients.
+    expect(cpuRun.result.entries.filter((e) => e.kind === 'score')).toHaveLength(15);
     for (const r of rows) expect(r.rel, r.tensor).toBeLessThan(TENSOR_TOLERANCE);
 
     // The update on WebGPU is the SGD step computed by hand from its own weights and gradients:
