@@ -13,6 +13,10 @@ const CPU = 'cpu';
 export function installNativeKernels(addon: NativeAddon): Disposable {
   const originals = nativeKernels.map((kernel) => {
     const original = tf.getKernel(kernel.kernelName, CPU);
+    if (kernel.addsKernel) {
+      if (original) throw new Error(`native ${kernel.kernelName} is already registered on the cpu backend`);
+      return undefined;
+    }
     if (!original)
       throw new Error(`cannot install native ${kernel.kernelName}: the tfjs cpu backend has no such kernel`);
     if (installedFuncs.has(original.kernelFunc))
@@ -21,22 +25,29 @@ export function installNativeKernels(addon: NativeAddon): Disposable {
   });
   nativeKernels.forEach((kernel, i) => {
     const original = originals[i];
-    const kernelFunc = kernel.create(addon, original.kernelFunc);
+    const kernelFunc = kernel.create(addon, original?.kernelFunc ?? noJsKernel(kernel.kernelName));
     installedFuncs.add(kernelFunc);
     // unregister first: registering over an existing name logs a warning.
-    tf.unregisterKernel(kernel.kernelName, CPU);
-    tf.registerKernel({ ...original, kernelFunc });
+    if (original) tf.unregisterKernel(kernel.kernelName, CPU);
+    tf.registerKernel({ kernelName: kernel.kernelName, backendName: CPU, ...original, kernelFunc });
   });
   return toDisposable(() => {
-    for (const original of originals) {
-      const current = tf.getKernel(original.kernelName, CPU);
+    nativeKernels.forEach((kernel, i) => {
+      const current = tf.getKernel(kernel.kernelName, CPU);
       if (current) {
         installedFuncs.delete(current.kernelFunc);
-        tf.unregisterKernel(original.kernelName, CPU);
+        tf.unregisterKernel(kernel.kernelName, CPU);
       }
-      tf.registerKernel(original);
-    }
+      const original = originals[i];
+      if (original) tf.registerKernel(original);
+    });
   });
+}
+
+function noJsKernel(kernelName: string): tf.KernelFunc {
+  return () => {
+    throw new Error(`${kernelName}: this input is not supported and tfjs has no kernel to fall back to`);
+  };
 }
 
 /** Whether tf.conv3d on the cpu backend currently runs the native kernel. */

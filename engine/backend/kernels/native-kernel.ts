@@ -7,9 +7,14 @@ export interface CpuBackendLike {
   makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
 }
 
-/** A kernel that replaces a tfjs cpu kernel of the same name; `fallback` is the original JS kernel. */
+/**
+ * A kernel that replaces a tfjs cpu kernel of the same name; `fallback` is the original JS kernel.
+ * With `addsKernel`, it is a kernel tfjs does not have (a fused optimizer update): it is registered
+ * fresh, removed again on uninstall, and its `fallback` throws.
+ */
 export interface NativeKernel {
   kernelName: string;
+  addsKernel?: true;
   create(addon: NativeAddon, fallback: tf.KernelFunc): tf.KernelFunc;
 }
 

@@ -1,3 +1,4 @@
+import { adamUpdate } from './adam-update.js';
 import { add } from './add.js';
 import { avgPool3d } from './avg-pool3d.js';
 import { avgPool3dGrad } from './avg-pool3d-grad.js';
@@ -17,6 +18,7 @@ import { padV2 } from './pad-v2.js';
 import { realDiv } from './real-div.js';
 import { relu } from './relu.js';
 import { rsqrt } from './rsqrt.js';
+import { sgdUpdate } from './sgd-update.js';
 import { slice } from './slice.js';
 import { splitV } from './split-v.js';
 import { sqrt } from './sqrt.js';
@@ -28,7 +30,7 @@ import { sum } from './sum.js';
 import { transpose } from './transpose.js';
 import { unsortedSegmentSum } from './unsorted-segment-sum.js';
 
-/** Every tfjs cpu kernel the addon replaces. A new one: one file in kernels/ and one line here. */
+/** Every tfjs cpu kernel the addon replaces or adds. A new one: one file in kernels/ and one line here. */
 export const nativeKernels: readonly NativeKernel[] = [
   conv3d,
   conv3dBackpropInput,
@@ -58,4 +60,6 @@ export const nativeKernels: readonly NativeKernel[] = [
   maxPool3dGrad,
   avgPool3d,
   avgPool3dGrad,
+  sgdUpdate,
+  adamUpdate,
 ];

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { ADAM_UPDATE, fusedUpdate } from '../../backend/fused-updates.js';
 import { checkGradShape, type Optimizer, type OptimizerState } from './optimizer.js';
 
 export interface AdamOptions {
@@ -37,6 +38,21 @@ export function createAdam(options: Partial<AdamOptions> = {}): Optimizer {
         const variable = variables.get(name);
         if (!variable) throw new Error(`adam: gradient for unknown variable '${name}'`);
         checkGradShape('adam', name, variable, grad);
+        const [m0, v0] = [firstMoments.get(name), secondMoments.get(name)];
+        const fused = fusedUpdate(
+          ADAM_UPDATE,
+          { variable, grad, m: m0, v: v0 },
+          { ...o, stepSize, secondCorrection },
+        );
+        if (fused) {
+          const [updated, m, v] = fused;
+          variable.assign(updated);
+          updated.dispose();
+          tf.dispose([m0, v0]);
+          firstMoments.set(name, m);
+          secondMoments.set(name, v);
+          continue;
+        }
         tf.tidy(() => {
           const g = o.weightDecay !== 0 ? tf.add(grad, tf.mul(variable, o.weightDecay)) : grad;
           const m0 = firstMoments.get(name) ?? tf.zerosLike(variable);

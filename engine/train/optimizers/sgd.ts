@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fusedUpdate, SGD_UPDATE } from '../../backend/fused-updates.js';
 import { checkGradShape, type Optimizer, type OptimizerState } from './optimizer.js';
 
 export interface SgdOptions {
@@ -29,10 +30,21 @@ export function createSgd(options: Partial<SgdOptions> = {}): Optimizer {
         const variable = variables.get(name);
         if (!variable) throw new Error(`sgd: gradient for unknown variable '${name}'`);
         checkGradShape('sgd', name, variable, grad);
+        const previous = momentumBuffers.get(name);
+        const fused = fusedUpdate(SGD_UPDATE, { variable, grad, buffer: previous }, { lr, ...o });
+        if (fused) {
+          const [updated, buffer] = fused;
+          variable.assign(updated);
+          updated.dispose();
+          if (buffer) {
+            previous?.dispose();
+            momentumBuffers.set(name, buffer);
+          }
+          continue;
+        }
         tf.tidy(() => {
           let d: tf.Tensor = o.weightDecay !== 0 ? tf.add(grad, tf.mul(variable, o.weightDecay)) : grad;
           if (o.momentum !== 0) {
-            const previous = momentumBuffers.get(name);
             const buffer = previous
               ? tf.add(tf.mul(previous, o.momentum), tf.mul(d, 1 - o.dampening))
               : tf.clone(d);
