@@ -16,6 +16,18 @@ export interface NativeConvGeometry {
   padAfter: [number, number, number];
 }
 
+/** A batch of row-major matrix products: op(A) is [m, k], op(B) is [k, n]; a/bBatches are batch or 1. */
+export interface NativeMatMulGeometry {
+  batch: number;
+  m: number;
+  n: number;
+  k: number;
+  transposeA: boolean;
+  transposeB: boolean;
+  aBatches: number;
+  bBatches: number;
+}
+
 export interface NativeAddonInfo {
   oneDnnVersion: string;
   /** OpenMP threads oneDNN uses (OMP_NUM_THREADS, read once at process start). */
@@ -62,6 +74,8 @@ export interface NativeAddon {
   elementwiseUnary(op: NativeUnaryOp, x: Float32Array, out: Float32Array, parameter: number): void;
   /** x viewed as [outer, reduce, inner]: out[o·inner + c] = Σ_r x[(o·reduce + r)·inner + c], accumulated in double. */
   sumBlock(x: Float32Array, out: Float32Array, outer: number, inner: number): void;
+  /** out[i] = op(a[i mod aBatches]) · op(b[i mod bBatches]) for each of `batch` [m, n] products (oneDNN sgemm). */
+  batchMatMul(a: Float32Array, b: Float32Array, out: Float32Array, geometry: NativeMatMulGeometry): void;
   /**
    * Process-wide: freed tensor buffers stay in the heap for reuse instead of going back to the OS
    * (glibc mallopt); false where unsupported. Fresh buffers otherwise page-fault on first write,
@@ -85,6 +99,7 @@ const ADDON_FUNCTIONS = [
   'elementwiseBinary',
   'elementwiseUnary',
   'sumBlock',
+  'batchMatMul',
   'retainFreedMemory',
 ] as const;
 

@@ -5,6 +5,7 @@
 #include "context.h"
 #include "conv3d.h"
 #include "elementwise.h"
+#include "matmul.h"
 #include "memory.h"
 
 namespace ranp {
@@ -57,6 +58,7 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("elementwiseBinary", Napi::Function::New(env, ranp::ElementwiseBinary));
   exports.Set("elementwiseUnary", Napi::Function::New(env, ranp::ElementwiseUnary));
   exports.Set("sumBlock", Napi::Function::New(env, ranp::SumBlock));
+  exports.Set("batchMatMul", Napi::Function::New(env, ranp::BatchMatMul));
   exports.Set("retainFreedMemory", Napi::Function::New(env, ranp::RetainFreedMemory));
   return exports;
 }

@@ -2,6 +2,7 @@ import { adamUpdate } from './adam-update.js';
 import { add } from './add.js';
 import { avgPool3d } from './avg-pool3d.js';
 import { avgPool3dGrad } from './avg-pool3d-grad.js';
+import { batchMatMul } from './batch-mat-mul.js';
 import { concat } from './concat.js';
 import { conv3d } from './conv3d.js';
 import { conv3dBackpropFilter } from './conv3d-backprop-filter.js';
@@ -60,6 +61,7 @@ export const nativeKernels: readonly NativeKernel[] = [
   maxPool3dGrad,
   avgPool3d,
   avgPool3dGrad,
+  batchMatMul,
   sgdUpdate,
   adamUpdate,
 ];
