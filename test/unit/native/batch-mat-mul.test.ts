@@ -76,6 +76,13 @@ const CASES: { a: number[]; b: number[]; ta: boolean; tb: boolean; why: string }
   { a: [2, 9, 7], b: [2, 4, 9], ta: true, tb: true, why: 'both transposed' },
   { a: [2, 3, 7, 9], b: [9, 4], ta: false, tb: false, why: 'b one matrix over a rank-4 batch' },
   { a: [5, 9], b: [4, 5, 6], ta: true, tb: false, why: 'a one matrix over a batch' },
+  {
+    a: [200, 300],
+    b: [300, 160],
+    ta: false,
+    tb: false,
+    why: 'above the serial size (9.6M multiply-adds): sgemm',
+  },
 ];
 
 describe(`native BatchMatMul (oneDNN sgemm) vs products in double${suffix}`, () => {
