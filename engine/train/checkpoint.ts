@@ -9,6 +9,8 @@ import { FileWriteError, describeFileSystemError, writeFileAtomic } from '../uti
  * caller's JSON metadata and, per tensor, name, dtype, shape and byte offset.
  * Written to `<path>.tmp`, fsynced, then renamed over `<path>` (atomic on POSIX filesystems), so a
  * full disk or a kill mid-write leaves the previous checkpoint valid.
+ * Tensors are read with `await data()` (a GPU backend in Node has no synchronous readback), all of
+ * them before the first byte is written, so the write itself stays one synchronous atomic step.
  */
 
 const MAGIC = 'RANPCKP1';
@@ -45,19 +47,29 @@ export class CheckpointError extends Error {
   }
 }
 
-export function writeCheckpoint<M>(path: string, meta: M, tensors: ReadonlyMap<string, tf.Tensor>): void {
-  const entries: TensorEntry[] = [];
-  const payloads: Uint8Array[] = [];
-  let offset = 0;
-  for (const [name, t] of tensors) {
+/**
+ * The caller must not change or dispose `tensors` until the returned promise settles; `meta` is
+ * serialized after the tensors are read.
+ */
+export async function writeCheckpoint<M>(
+  path: string,
+  meta: M,
+  tensors: ReadonlyMap<string, tf.Tensor>,
+): Promise<void> {
+  for (const [name, t] of tensors)
     if (t.dtype !== 'float32' && t.dtype !== 'int32')
       throw new CheckpointError(
         path,
         `tensor '${name}' has dtype ${t.dtype}; only float32 and int32 are stored`,
       );
-    const data = t.dataSync() as Float32Array | Int32Array;
+  const values = await Promise.all([...tensors.values()].map((t) => t.data<'float32' | 'int32'>()));
+  const entries: TensorEntry[] = [];
+  const payloads: Uint8Array[] = [];
+  let offset = 0;
+  for (const [i, [name, t]] of [...tensors].entries()) {
+    const data = values[i];
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    entries.push({ name, dtype: t.dtype, shape: t.shape, offset, bytes: bytes.byteLength });
+    entries.push({ name, dtype: t.dtype as StoredDtype, shape: t.shape, offset, bytes: bytes.byteLength });
     payloads.push(bytes);
     offset += bytes.byteLength;
   }

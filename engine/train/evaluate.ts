@@ -6,7 +6,7 @@ import { writeLabelMap } from '../data/nifti/write.js';
 import { categoryPartIds, SHAPENET_CATEGORIES } from '../data/shapenet/categories.js';
 import type { Triple } from '../nn/description.js';
 import type { Progress } from '../util/progress.js';
-import { argmaxLabels, slidingWindowLogits } from './inference.js';
+import { argmaxLabels, readLogits, slidingWindowLogits } from './inference.js';
 import type { Validation } from './loop.js';
 import { bratsDice, regionMasks, type BratsRegion } from './metrics/brats-dice.js';
 import { addToConfusion } from './metrics/confusion.js';
@@ -69,8 +69,8 @@ export async function evaluateModel(
     // A fixed seed: evaluation samples are deterministic crops (readers ignore it for val/test).
     const sample = await data.get(i, 0);
     if (data.task === 'ucf101') {
-      const logits = tf.tidy(
-        () => predict(tf.tensor5d(sample.input, [1, ...sample.inputShape])).dataSync() as Float32Array,
+      const logits = await readLogits(
+        tf.tidy(() => predict(tf.tensor5d(sample.input, [1, ...sample.inputShape]))),
       );
       clips.push({ video: videoOf(sample), logits, label: sample.label[0] });
       addToConfusion(confusion, data.classes, [argmaxLabels(logits, data.classes)[0]], [sample.label[0]]);
@@ -79,7 +79,7 @@ export async function evaluateModel(
         metrics: { correct: argmaxLabels(logits, data.classes)[0] === sample.label[0] ? 1 : 0 },
       });
     } else {
-      const logits = slidingWindowLogits(predict, sample.input, sample.inputShape, data.classes, {
+      const logits = await slidingWindowLogits(predict, sample.input, sample.inputShape, data.classes, {
         patch: options.patch ?? data.sampleSize,
         overlap: options.overlap ?? 0.5,
       });

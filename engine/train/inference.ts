@@ -29,13 +29,13 @@ export function windowStarts(size: number, patch: number, overlap: number): numb
  * it. Axes shorter than the patch are zero-padded to the patch (the U-Net needs its training size)
  * and the padding is cut off again. Returns (D, H, W, K) logits.
  */
-export function slidingWindowLogits(
+export async function slidingWindowLogits(
   predict: (patch: tf.Tensor5D) => tf.Tensor,
   input: Float32Array,
   shape: readonly [number, number, number, number],
   classes: number,
   options: SlidingWindowOptions,
-): Float32Array {
+): Promise<Float32Array> {
   const [d, h, w, c] = shape;
   if (input.length !== d * h * w * c)
     throw new Error(
@@ -58,15 +58,15 @@ export function slidingWindowLogits(
             const from = (((z0 + z) * h + y0 + y) * w + x0) * c;
             patchInput.set(input.subarray(from, from + window[2] * c), (z * patch[1] + y) * patch[2] * c);
           }
-        const logits = tf.tidy(() => {
-          const out = predict(tf.tensor5d(patchInput, [1, ...patch, c]));
-          const expected = [1, ...patch, classes].join('x');
-          if (out.shape.join('x') !== expected)
-            throw new Error(
-              `sliding window: the net returned [${out.shape.join('x')}] for a patch, expected [${expected}]`,
-            );
-          return out.dataSync() as Float32Array;
-        });
+        const out = tf.tidy(() => predict(tf.tensor5d(patchInput, [1, ...patch, c])));
+        const expected = [1, ...patch, classes].join('x');
+        if (out.shape.join('x') !== expected) {
+          out.dispose();
+          throw new Error(
+            `sliding window: the net returned [${out.shape.join('x')}] for a patch, expected [${expected}]`,
+          );
+        }
+        const logits = await readLogits(out);
         for (let z = 0; z < window[0]; z++)
           for (let y = 0; y < window[1]; y++)
             for (let x = 0; x < window[2]; x++) {
@@ -78,6 +78,19 @@ export function slidingWindowLogits(
       }
   for (let v = 0; v < count.length; v++) for (let k = 0; k < classes; k++) sum[v * classes + k] /= count[v];
   return sum;
+}
+
+/**
+ * A logits tensor's values as float32, read asynchronously (a GPU backend in Node has no synchronous
+ * readback); disposes the tensor. Integer logits (a one-hot stand-in net) are converted.
+ */
+export async function readLogits(t: tf.Tensor): Promise<Float32Array> {
+  try {
+    const values = await t.data();
+    return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
+  } finally {
+    t.dispose();
+  }
 }
 
 /**

@@ -147,7 +147,7 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainResult>
     );
   }
 
-  const save = () => {
+  const save = async () => {
     if (!lastPath) return;
     state.schedule = schedule.getState();
     const opt = optimizer.getState();
@@ -155,8 +155,11 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainResult>
     const tensors = new Map<string, tf.Tensor>();
     for (const [k, v] of o.model.variables) tensors.set(WEIGHT_PREFIX + k, v);
     for (const [k, v] of opt.slots) tensors.set(OPTIMIZER_PREFIX + k, v);
-    writeCheckpoint(lastPath, state, tensors);
-    for (const t of opt.slots.values()) t.dispose();
+    try {
+      await writeCheckpoint(lastPath, state, tensors);
+    } finally {
+      for (const t of opt.slots.values()) t.dispose();
+    }
   };
 
   const trainable = o.model.trainableKeys.map((k) => o.model.variables.get(k) as tf.Variable);
@@ -176,7 +179,7 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainResult>
       for (let step = state.stepInEpoch; step < stepsPerEpoch; step++) {
         if (o.signal?.aborted) {
           state.finished = null;
-          save();
+          await save();
           return finish('cancelled');
         }
         const started = performance.now();
@@ -236,7 +239,7 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainResult>
           state.stepInEpoch % o.checkpointEverySteps === 0 &&
           state.stepInEpoch < stepsPerEpoch
         )
-          save();
+          await save();
       }
 
       const record: EpochRecord = {
@@ -267,7 +270,7 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainResult>
           state.best = { epoch: epoch + 1, value, metrics: v.metrics };
           state.validationsWithoutImprovement = 0;
           if (bestPath)
-            writeCheckpoint(bestPath, { epoch: epoch + 1, metrics: v.metrics }, weightTensors(o.model));
+            await writeCheckpoint(bestPath, { epoch: epoch + 1, metrics: v.metrics }, weightTensors(o.model));
         } else state.validationsWithoutImprovement++;
         schedule.observe(value);
       } else if (!o.validate) schedule.observe(record.loss);
@@ -283,7 +286,7 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainResult>
           `early stop after epoch ${epoch + 1}: no improvement in ${o.earlyStopPatience} validations`,
         );
       }
-      save();
+      await save();
       o.onEpoch?.(record);
     }
     return finish(state.finished ?? 'completed');

@@ -34,10 +34,10 @@ function weights(values: number[], step: number): Map<string, tf.Tensor> {
   ]);
 }
 
-function writeWeights(file: string, epoch: number, values: number[]): void {
+async function writeWeights(file: string, epoch: number, values: number[]): Promise<void> {
   const tensors = weights(values, epoch);
   try {
-    writeCheckpoint(file, { epoch }, tensors);
+    await writeCheckpoint(file, { epoch }, tensors);
   } finally {
     tf.dispose([...tensors.values()]);
   }
@@ -57,19 +57,14 @@ function readBack(file: string): { epoch: number; kernel: number[]; step: number
 }
 
 describe('writeCheckpoint when the disk is full', () => {
-  it('rejects naming the file and the full disk, keeps the previous checkpoint byte-identical, leaves no temporary file', () => {
+  it('rejects naming the file and the full disk, keeps the previous checkpoint byte-identical, leaves no temporary file', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'last.ckpt');
-    writeWeights(file, 1, [0.5, -1, 2, 4]);
+    await writeWeights(file, 1, [0.5, -1, 2, 4]);
     const before = fs.readFileSync(file);
     fs.symlinkSync('/dev/full', `${file}.tmp`);
 
-    let error: unknown;
-    try {
-      writeWeights(file, 2, [9, 9, 9, 9]);
-    } catch (e) {
-      error = e;
-    }
+    const error = await writeWeights(file, 2, [9, 9, 9, 9]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CheckpointError);
     expect((error as CheckpointError).file).toBe(file);
     expect((error as Error).message).toContain(`checkpoint ${file}: not written: the disk is full`);
@@ -81,41 +76,41 @@ describe('writeCheckpoint when the disk is full', () => {
     expect(fs.readdirSync(dir)).toEqual(['last.ckpt']);
 
     // Once there is room again the next write goes through.
-    writeWeights(file, 2, [9, 8, 7, 6]);
+    await writeWeights(file, 2, [9, 8, 7, 6]);
     expect(readBack(file)).toEqual({ epoch: 2, kernel: [9, 8, 7, 6], step: [2] });
   });
 
-  it('leaves no file at all when the very first checkpoint cannot be written', () => {
+  it('leaves no file at all when the very first checkpoint cannot be written', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'best.ckpt');
     fs.symlinkSync('/dev/full', `${file}.tmp`);
-    expect(() => writeWeights(file, 1, [1, 2, 3, 4])).toThrow(/the disk is full/);
+    await expect(writeWeights(file, 1, [1, 2, 3, 4])).rejects.toThrow(/the disk is full/);
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
-  it('reports a folder that cannot hold files (its path runs through a regular file: ENOTDIR)', () => {
+  it('reports a folder that cannot hold files (its path runs through a regular file: ENOTDIR)', async () => {
     const dir = tempDir();
     const notAFolder = path.join(dir, 'run');
     fs.writeFileSync(notAFolder, 'a file where the run folder should be');
     const file = path.join(notAFolder, 'last.ckpt');
-    expect(() => writeWeights(file, 1, [1, 2, 3, 4])).toThrow(
+    await expect(writeWeights(file, 1, [1, 2, 3, 4])).rejects.toThrow(
       `checkpoint ${file}: not written: a folder in the path is a file (ENOTDIR`,
     );
     expect(fs.readFileSync(notAFolder, 'utf8')).toBe('a file where the run folder should be');
   });
 
-  it('on a real tmpfs that fills up mid-write: previous checkpoint intact, partial temp file removed, space freed (needs mount privilege; skipped without it)', (ctx) => {
+  it('on a real tmpfs that fills up mid-write: previous checkpoint intact, partial temp file removed, space freed (needs mount privilege; skipped without it)', async (ctx) => {
     const disk = mountTinyDisk(64);
     if (!disk) return ctx.skip();
     try {
       const file = path.join(disk.dir, 'last.ckpt');
-      writeWeights(file, 1, [1, 2, 3, 4]);
+      await writeWeights(file, 1, [1, 2, 3, 4]);
       const before = fs.readFileSync(file);
       const free = fs.statfsSync(disk.dir).bavail;
       // 32,768 floats = 128 KiB of payload: twice the disk, so the kernel accepts part of it first.
       const big = tf.zeros([32768], 'float32');
       try {
-        expect(() => writeCheckpoint(file, { epoch: 2 }, new Map([['big', big]]))).toThrow(
+        await expect(writeCheckpoint(file, { epoch: 2 }, new Map([['big', big]]))).rejects.toThrow(
           /checkpoint .*last\.ckpt: not written: the disk is full \(ENOSPC/,
         );
       } finally {
@@ -177,13 +172,13 @@ describe('writing into a data folder on a read-only file system (EROFS; needs mo
     try {
       const checkpoint = path.join(disk.dir, 'last.ckpt');
       const prediction = path.join(disk.dir, 'case-1.nii.gz');
-      writeWeights(checkpoint, 1, [1, 2, 3, 4]);
+      await writeWeights(checkpoint, 1, [1, 2, 3, 4]);
       await writeLabelMap(prediction, new Uint8Array([0, 1, 2, 3, 3, 2, 1, 0]), grid);
       const checkpointBefore = fs.readFileSync(checkpoint);
       const predictionBefore = fs.readFileSync(prediction);
       setReadOnly(disk);
 
-      expect(() => writeWeights(checkpoint, 2, [9, 9, 9, 9])).toThrow(
+      await expect(writeWeights(checkpoint, 2, [9, 9, 9, 9])).rejects.toThrow(
         `checkpoint ${checkpoint}: not written: the file system is read-only (EROFS`,
       );
       const error = await writeLabelMap(prediction, new Uint8Array(8).fill(4), grid).catch((e: unknown) => e);
@@ -200,7 +195,7 @@ describe('writing into a data folder on a read-only file system (EROFS; needs mo
 
       // Writable again: the next checkpoint goes through.
       setReadOnly(disk, false);
-      writeWeights(checkpoint, 2, [9, 8, 7, 6]);
+      await writeWeights(checkpoint, 2, [9, 8, 7, 6]);
       expect(readBack(checkpoint)).toEqual({ epoch: 2, kernel: [9, 8, 7, 6], step: [2] });
     } finally {
       disk.dispose();

@@ -109,12 +109,12 @@ describe('recordCheckpointedEpochs', () => {
     val: { 'dice wt': n / 10 },
   });
 
-  it('records the epochs the checkpoint finished and the store lacks, leaving the others', () => {
+  it('records the epochs the checkpoint finished and the store lacks, leaving the others', async () => {
     const store = newStore();
     const run = store.createRun(input);
     store.recordEpoch(run.id, { epoch: 1, metrics: [{ name: 'loss', value: 9 }] });
     const file = join(tempDir(), 'last.ckpt');
-    writeCheckpoint(file, { history: [epoch(1, 3), epoch(2, 2), epoch(3, 1)] }, new Map());
+    await writeCheckpoint(file, { history: [epoch(1, 3), epoch(2, 2), epoch(3, 1)] }, new Map());
 
     expect(recordCheckpointedEpochs(store, run.id, file)).toEqual([2, 3]);
     expect(store.metrics(run.id).map((m) => [m.epoch, m.name, m.value])).toEqual([

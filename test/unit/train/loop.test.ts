@@ -26,11 +26,11 @@ function options(overrides: Partial<TrainLoopOptions>): TrainLoopOptions {
 }
 
 describe('checkpoint file', () => {
-  it('round-trips metadata and float32/int32 tensors exactly, and rejects other files', () => {
+  it('round-trips metadata and float32/int32 tensors exactly, and rejects other files', async () => {
     const path = join(dir, 'a.ckpt');
     const f = tf.tensor([1.5, -2.25, 3e-8, 7], [2, 2]);
     const i = tf.tensor([1, -2, 3], [3], 'int32');
-    writeCheckpoint(
+    await writeCheckpoint(
       path,
       { epoch: 3, note: 'x' },
       new Map([
