@@ -45,7 +45,9 @@ function runExperimentOn(backend: 'cpu' | 'webgpu'): Promise<ChildOutcome> {
   const work = join(dir, backend);
   mkdirSync(work);
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, data, work], {
+    // The cpu backend's resume is checked by train-resume.test.ts; here only WebGPU's.
+    const args = backend === 'webgpu' ? [child, data, work, '--resume'] : [child, data, work];
+    const proc = spawn(process.execPath, ['--import', 'tsx', ...args], {
       env: { ...process.env, RANP_BACKEND: backend },
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: CHILD_TIMEOUT_MS,
@@ -84,7 +86,7 @@ function checkpointLayout(file: string): { history: number[]; layout: string[]; 
 }
 
 describe('a whole experiment on the WebGPU backend against the cpu backend', () => {
-  it('scores, prunes, trains both nets, checkpoints, evaluates and writes predictions; same pruned net, same loss curves', async (ctx) => {
+  it('scores, prunes, trains both nets, checkpoints, evaluates and writes predictions; same pruned net, same loss curves; resumes after a cancel', async (ctx) => {
     const [webgpu, cpu] = await Promise.all([runExperimentOn('webgpu'), runExperimentOn('cpu')]);
     if (!webgpu.ok && webgpu.code === UNAVAILABLE)
       requireAdapter(ctx, /^unavailable: (.*)$/m.exec(webgpu.output)?.[1] ?? webgpu.output);
@@ -134,6 +136,14 @@ describe('a whole experiment on the WebGPU backend against the cpu backend', () 
       }
       for (const key of ['dice et', 'dice tc', 'dice wt']) expect(g.metrics[key]).toBeGreaterThanOrEqual(0);
     }
+    // Cancelled mid-epoch and resumed from its checkpoints on the same backend: the same run. Exact,
+    // as on the cpu backend (train-resume.test.ts): the same kernels on the same device repeat bit
+    // for bit (observed here).
+    if (!gpu.resumed) throw new Error('webgpu child: no resume result');
+    // It continued inside epoch 2 (a restart from scratch would give the same curves).
+    expect(gpu.resumed.log).toEqual([expect.stringMatching(/unpruned.last\.ckpt: epoch 2, step [1-3]\/4$/)]);
+    expect(gpu.resumed.unpruned).toEqual(gpu.unpruned.losses);
+    expect(gpu.resumed.pruned).toEqual(gpu.pruned.losses);
     console.log(`webgpu vs cpu experiment losses:\n  ${lines.join('\n  ')}`);
   });
 });
