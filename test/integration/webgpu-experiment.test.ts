@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNifti } from '../../engine/data/nifti/read.js';
 import { readCheckpoint } from '../../engine/train/checkpoint.js';
 import type { ExperimentChildResult } from './webgpu-experiment-child.js';
+import { requireAdapter, runOnBackend, UNAVAILABLE } from './webgpu-child.js';
 import { TINY_BRATS_AFFINE, TINY_BRATS_SIZE, writeTinyBrats } from './train-fixtures.js';
 
 // A whole experiment on WebGPU (Dawn on Mesa's software Vulkan here) against the same experiment on
@@ -20,12 +20,6 @@ const dir = mkdtempSync(join(tmpdir(), 'ranp-webgpu-experiment-'));
 const data = join(dir, 'brats');
 beforeAll(() => writeTinyBrats(data, 5));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const SETUP_HINT =
-  'run scripts/setup-system.sh as root (on Debian 12 it installs Mesa 25 lavapipe from bookworm-backports; Dawn rejects Mesa 22), or set RANP_SKIP_WEBGPU=1 to skip this check';
-/** The child's exit code for "the forced backend is not available here". */
-const UNAVAILABLE = 3;
-const CHILD_TIMEOUT_MS = 150_000;
 
 /**
  * Relative tolerance of each epoch's mean loss. The first step's loss agrees to float32 rounding
@@ -41,33 +35,17 @@ const LOSS_TOLERANCE = 1e-3;
 type ChildOutcome =
   { ok: true; result: ExperimentChildResult } | { ok: false; code: number | null; output: string };
 
-function runExperimentOn(backend: 'cpu' | 'webgpu'): Promise<ChildOutcome> {
+async function runExperimentOn(backend: 'cpu' | 'webgpu'): Promise<ChildOutcome> {
   const work = join(dir, backend);
   mkdirSync(work);
-  return new Promise((resolve, reject) => {
-    // The cpu backend's resume is checked by train-resume.test.ts; here only WebGPU's.
-    const args = backend === 'webgpu' ? [child, data, work, '--resume'] : [child, data, work];
-    const proc = spawn(process.execPath, ['--import', 'tsx', ...args], {
-      env: { ...process.env, RANP_BACKEND: backend },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: CHILD_TIMEOUT_MS,
-    });
-    let output = '';
-    proc.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    proc.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    proc.on('error', reject);
-    proc.on('exit', (code) => {
-      if (code !== 0) return resolve({ ok: false, code, output: output.trim() });
-      resolve({ ok: true, result: JSON.parse(readFileSync(join(work, 'result.json'), 'utf8')) });
-    });
-  });
-}
-
-/** Fails (or, with RANP_SKIP_WEBGPU=1, skips) naming the fix when Dawn gets no adapter here. */
-function requireAdapter(ctx: { skip: (note: string) => never }, reason: string): never {
-  if (process.env.RANP_SKIP_WEBGPU === '1')
-    ctx.skip(`WebGPU unavailable (RANP_SKIP_WEBGPU=1): ${reason}; ${SETUP_HINT}`);
-  throw new Error(`WebGPU backend unavailable: ${reason}\nTo fix: ${SETUP_HINT}`);
+  // The cpu backend's resume is checked by train-resume.test.ts; here only WebGPU's.
+  const args = backend === 'webgpu' ? [child, data, work, '--resume'] : [child, data, work];
+  const exit = await runOnBackend(backend, args);
+  if (!exit.ok) return exit;
+  return {
+    ok: true,
+    result: JSON.parse(readFileSync(join(work, 'result.json'), 'utf8')) as ExperimentChildResult,
+  };
 }
 
 /** Checkpoint tensor layout (name and shape) and whether every value is finite. */

@@ -1,10 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../engine/backend/doctor.js';
 import type { StepChildResult, StepTensorEntry } from './webgpu-step-child.js';
+import { requireAdapter, runOnBackend, UNAVAILABLE } from './webgpu-child.js';
 
 // The WebGPU path on every commit, without a GPU: Dawn on Mesa's software Vulkan (lavapipe) runs
 // the same training steps as tfjs's cpu kernels, and every number of each step must agree.
@@ -12,12 +13,6 @@ import type { StepChildResult, StepTensorEntry } from './webgpu-step-child.js';
 const child = join(import.meta.dirname, 'webgpu-step-child.ts');
 const dir = mkdtempSync(join(tmpdir(), 'ranp-webgpu-step-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const SETUP_HINT =
-  'run scripts/setup-system.sh as root (on Debian 12 it installs Mesa 25 lavapipe from bookworm-backports; Dawn rejects Mesa 22), or set RANP_SKIP_WEBGPU=1 to skip this check';
-/** The child's exit code for "the forced backend is not available here". */
-const UNAVAILABLE = 3;
-const CHILD_TIMEOUT_MS = 150_000;
 
 /**
  * Tolerances. float32 rounds each operation to u = 6e-8 relative; the backends sum in different
@@ -40,29 +35,15 @@ interface StepRun {
 
 type ChildOutcome = { ok: true; run: StepRun } | { ok: false; code: number | null; output: string };
 
-function runStep(backend: 'cpu' | 'webgpu'): Promise<ChildOutcome> {
+async function runStep(backend: 'cpu' | 'webgpu'): Promise<ChildOutcome> {
   const prefix = join(dir, backend);
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, prefix], {
-      env: { ...process.env, RANP_BACKEND: backend },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: CHILD_TIMEOUT_MS,
-    });
-    let output = '';
-    proc.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    proc.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    proc.on('error', reject);
-    proc.on('exit', (code) => {
-      if (code !== 0) return resolve({ ok: false, code, output: output.trim() });
-      const result = JSON.parse(readFileSync(`${prefix}.json`, 'utf8')) as StepChildResult;
-      const bytes = readFileSync(`${prefix}.bin`);
-      // A copy: a Buffer's byteOffset need not be a multiple of 4.
-      const values = new Float32Array(
-        bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
-      );
-      resolve({ ok: true, run: { result, values } });
-    });
-  });
+  const exit = await runOnBackend(backend, [child, prefix]);
+  if (!exit.ok) return exit;
+  const result = JSON.parse(readFileSync(`${prefix}.json`, 'utf8')) as StepChildResult;
+  const bytes = readFileSync(`${prefix}.bin`);
+  // A copy: a Buffer's byteOffset need not be a multiple of 4.
+  const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  return { ok: true, run: { result, values } };
 }
 
 function tensorOf(run: StepRun, kind: StepTensorEntry['kind'], key: string): Float32Array {
@@ -89,13 +70,6 @@ function compare(reference: Float32Array, other: Float32Array): { abs: number; r
   }
   const scale = maxAbs(reference);
   return { abs, rel: scale > 0 ? abs / scale : abs };
-}
-
-/** Fails (or, with RANP_SKIP_WEBGPU=1, skips) naming the fix when Dawn gets no adapter here. */
-function requireAdapter(ctx: { skip: (note: string) => never }, reason: string): never {
-  if (process.env.RANP_SKIP_WEBGPU === '1')
-    ctx.skip(`WebGPU unavailable (RANP_SKIP_WEBGPU=1): ${reason}; ${SETUP_HINT}`);
-  throw new Error(`WebGPU backend unavailable: ${reason}\nTo fix: ${SETUP_HINT}`);
 }
 
 describe('WebGPU backend (Dawn on Mesa lavapipe) against the cpu backend', () => {
