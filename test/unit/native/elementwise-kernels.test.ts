@@ -18,6 +18,7 @@ import { step } from '../../../engine/backend/kernels/step.js';
 import { sub } from '../../../engine/backend/kernels/sub.js';
 import { contiguousReduction, sum } from '../../../engine/backend/kernels/sum.js';
 import { loadNativeAddon, type NativeAddon } from '../../../engine/backend/native-addon.js';
+import { withJsKernels, withKernels, type Outcome } from './js-kernel-harness.js';
 
 const loaded = loadNativeAddon();
 const suffix = loaded.loaded ? '' : ` — SKIPPED, addon absent: ${loaded.why}`;
@@ -41,48 +42,9 @@ const UNARY: { kernel: NativeKernel; op: (x: tf.Tensor) => tf.Tensor }[] = [
 ];
 const ELEMENTWISE_KERNELS = [...BINARY.map((b) => b.kernel), ...UNARY.map((u) => u.kernel), sum];
 
-interface Outcome {
-  values: Float32Array[] | Int32Array[];
-  shapes: number[][];
-  /** Calls the installed kernels handed to tfjs's JS kernel. */
-  fallbacks: number;
-}
-
-function snapshot(result: tf.Tensor | tf.Tensor[]): Pick<Outcome, 'values' | 'shapes'> {
-  const tensors = Array.isArray(result) ? result : [result];
-  const out = {
-    values: tensors.map((t) => (t.dataSync() as Float32Array).slice()),
-    shapes: tensors.map((t) => t.shape),
-  };
-  tf.dispose(tensors);
-  return out;
-}
-
 /** `compute` on the cpu backend with our kernels over tfjs's (restored afterwards), counting fallbacks. */
 function withNative(addon: NativeAddon, compute: () => tf.Tensor | tf.Tensor[]): Outcome {
-  let fallbacks = 0;
-  const originals = ELEMENTWISE_KERNELS.map((kernel) => {
-    const original = tf.getKernel(kernel.kernelName, 'cpu');
-    if (!original) throw new Error(`tfjs cpu has no kernel ${kernel.kernelName}`);
-    return original;
-  });
-  ELEMENTWISE_KERNELS.forEach((kernel, i) => {
-    const jsKernel = originals[i].kernelFunc;
-    const counted: tf.KernelFunc = (args) => {
-      fallbacks++;
-      return jsKernel(args);
-    };
-    tf.unregisterKernel(kernel.kernelName, 'cpu');
-    tf.registerKernel({ ...originals[i], kernelFunc: kernel.create(addon, counted) });
-  });
-  try {
-    return { ...snapshot(tf.tidy(compute)), fallbacks };
-  } finally {
-    for (const original of originals) {
-      tf.unregisterKernel(original.kernelName, 'cpu');
-      tf.registerKernel(original);
-    }
-  }
+  return withKernels(ELEMENTWISE_KERNELS, compute, addon);
 }
 
 /** Deterministic values in [-2, 2) with sign changes and non-integers (int32: integers in [-1000, 1000)). */
@@ -178,7 +140,7 @@ describe.skipIf(!loaded.loaded)(`native element-wise binary kernels and Sum${suf
 
   /** Runs `compute` with tfjs's JS kernels and with ours; returns both. */
   function bothWays(compute: () => tf.Tensor | tf.Tensor[]) {
-    const reference = snapshot(tf.tidy(compute));
+    const reference = withJsKernels(compute);
     const ours = withNative(addon, compute);
     expect(ours.shapes).toEqual(reference.shapes);
     return { reference, ours };

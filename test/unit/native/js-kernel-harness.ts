@@ -34,10 +34,14 @@ function snapshot(result: tf.Tensor | tf.Tensor[]): Pick<Outcome, 'values' | 'sh
   return out;
 }
 
-/** Runs `compute` on the cpu backend with `kernels` registered over tfjs's, then restores tfjs's. */
+/**
+ * Runs `compute` on the cpu backend with `kernels` registered over tfjs's, then restores tfjs's.
+ * `addon` is the real addon for native kernels; plain-JS kernels get the stand-in.
+ */
 export function withKernels(
   kernels: readonly NativeKernel[],
   compute: () => tf.Tensor | tf.Tensor[],
+  addon: NativeAddon = addonNeverCalled,
 ): Outcome {
   let fallbacks = 0;
   const originals = kernels.map((kernel) => {
@@ -52,7 +56,7 @@ export function withKernels(
       return jsKernel(args);
     };
     tf.unregisterKernel(kernel.kernelName, 'cpu');
-    tf.registerKernel({ ...originals[i], kernelFunc: kernel.create(addonNeverCalled, counted) });
+    tf.registerKernel({ ...originals[i], kernelFunc: kernel.create(addon, counted) });
   });
   try {
     return { ...snapshot(tf.tidy(compute)), fallbacks };
