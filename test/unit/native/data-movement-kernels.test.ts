@@ -126,48 +126,36 @@ describe('data-movement kernels equal tfjs JS kernels bit for bit', () => {
 
   it('PadV2: as padSpatial pads (rank 4 and 3), asymmetric, constant 0 and 1.5, int32', () => {
     const padded = (x: tf.Tensor, paddings: [number, number][], value: number) => tf.pad(x, paddings, value);
-    for (const value of [0, 1.5]) {
-      expect(
-        expectSameAsJs([padV2], () =>
-          padded(
-            pattern([3, 4, 5, 2]),
-            [
-              [0, 0],
-              [1, 2],
-              [2, 0],
-              [0, 0],
-            ],
-            value,
-          ),
-        ),
-      ).toBe(0);
-      expect(
-        expectSameAsJs([padV2], () =>
-          padded(
-            pattern([2, 5, 6]),
-            [
-              [0, 0],
-              [1, 1],
-              [0, 0],
-            ],
-            value,
-          ),
-        ),
-      ).toBe(0);
-      expect(
-        expectSameAsJs([padV2], () =>
-          padded(
-            pattern([3, 4, 5]),
-            [
-              [1, 0],
-              [0, 3],
-              [2, 1],
-            ],
-            value,
-          ),
-        ),
-      ).toBe(0);
-    }
+    const cases: { shape: number[]; paddings: [number, number][] }[] = [
+      {
+        shape: [3, 4, 5, 2],
+        paddings: [
+          [0, 0],
+          [1, 2],
+          [2, 0],
+          [0, 0],
+        ],
+      },
+      {
+        shape: [2, 5, 6],
+        paddings: [
+          [0, 0],
+          [1, 1],
+          [0, 0],
+        ],
+      },
+      {
+        shape: [3, 4, 5],
+        paddings: [
+          [1, 0],
+          [0, 3],
+          [2, 1],
+        ],
+      },
+    ];
+    for (const value of [0, 1.5])
+      for (const { shape, paddings } of cases)
+        expect(expectSameAsJs([padV2], () => padded(pattern(shape), paddings, value))).toBe(0);
     expect(
       expectSameAsJs([padV2], () =>
         padded(
