@@ -1,4 +1,5 @@
 import { DataError } from '../dataset.js';
+import { describeNonFinite } from '../nifti/finite.js';
 import { readNifti } from '../nifti/read.js';
 import { countShapes, emptyReport, type DatasetReport } from '../reader.js';
 import { BRATS_MODALITIES, findBratsSubjects } from './layout.js';
@@ -30,6 +31,11 @@ export async function checkBratsFolder(root: string): Promise<DatasetReport> {
           });
         }
         grid ??= image.dims;
+        const nonFinite = describeNonFinite(image.nonFinite, image.dims);
+        if (nonFinite) {
+          ok = false;
+          report.problems.push({ file: image.file, problem: `${kind}: ${nonFinite}` });
+        }
         if (kind === 'seg') {
           const found = new Set(image.data);
           for (const value of found) labels.add(value);

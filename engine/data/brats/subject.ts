@@ -1,6 +1,7 @@
 import type { Triple } from '../../nn/description.js';
 import { DataError } from '../dataset.js';
 import type { Affine } from '../nifti/affine.js';
+import { describeNonFinite } from '../nifti/finite.js';
 import { readNifti, type NiftiImage } from '../nifti/read.js';
 import { BRATS_MODALITIES, type BratsSubject } from './layout.js';
 import { brainMask, normalizeModality } from './preprocess.js';
@@ -39,6 +40,8 @@ export async function loadBratsSubject(subject: BratsSubject): Promise<LoadedBra
   const images = await Promise.all(BRATS_MODALITIES.map((m) => readNifti(subject.files[m])));
   const seg = await readNifti(subject.files.seg);
   for (const image of [...images, seg]) {
+    const nonFinite = describeNonFinite(image.nonFinite, image.dims);
+    if (nonFinite) throw new DataError(image.file, `${nonFinite} (subject ${subject.id})`);
     if (!sameGrid(image, seg)) {
       throw new DataError(
         image.file,

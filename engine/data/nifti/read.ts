@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
+import { readFile, stat } from 'node:fs/promises';
 import * as nifti from 'nifti-reader-js';
 import { DataError } from '../dataset.js';
 import { identityAffine, quaternionToAffine, type Affine, type QuaternionForm } from './affine.js';
 import { niftiDatatypes, type VoxelArray } from './datatypes.js';
+import { countNonFinite, type NonFiniteVoxels } from './finite.js';
+import { gunzipBounded, gunzipPrefix, isGzip, MAX_NIFTI_BYTES } from './gunzip.js';
 
 /** The header fields the app uses, for NIfTI-1 and NIfTI-2 alike. */
 export interface NiftiHeader {
@@ -41,35 +42,35 @@ export interface NiftiImage {
   data: VoxelArray;
   /** True when scl_slope/scl_inter changed the stored values. */
   scaled: boolean;
+  /** NaN/Inf voxels (after scaling); readers that train on the data refuse them, `data check` reports them. */
+  nonFinite: NonFiniteVoxels;
 }
-
-const GZIP_MAGIC = [0x1f, 0x8b];
 
 export async function readNifti(file: string): Promise<NiftiImage> {
   let bytes: Uint8Array;
   try {
+    const { size } = await stat(file);
+    if (size > MAX_NIFTI_BYTES) throw tooLarge(file, size, 'the file holds');
     bytes = await readFile(file);
   } catch (error) {
+    if (error instanceof DataError) throw error;
     throw new DataError(file, `cannot read the file (${(error as Error).message})`);
   }
   return parseNifti(bytes, file);
 }
 
-/** Decodes .nii or .nii.gz bytes; every problem is a DataError naming `file`. */
+/**
+ * Decodes .nii or .nii.gz bytes; every problem is a DataError naming `file`. A gzip stream is
+ * inflated only up to the size its header promises (engine/data/nifti/gunzip.ts).
+ */
 export function parseNifti(bytes: Uint8Array, file: string): NiftiImage {
-  const raw = decompressIfGzip(bytes, file);
+  const gzip = isGzip(bytes);
+  const start = gzip ? gunzipPrefix(bytes, 540, file) : bytes;
+  const promised = voxelLayout(parseHeader(start, file), file).needed;
+  if (promised > MAX_NIFTI_BYTES) throw tooLarge(file, promised, 'its header promises');
+  const raw = gzip ? gunzipBounded(bytes, promised, file) : bytes;
   const header = parseHeader(raw, file);
-  const type = niftiDatatypes.get(header.datatypeCode);
-  if (!type)
-    throw new DataError(file, `unsupported NIfTI datatype ${header.datatypeCode} (${header.datatype})`);
-  if (header.bitpix !== type.bytes * 8) {
-    throw new DataError(
-      file,
-      `bitpix ${header.bitpix} does not match datatype ${type.name} (${type.bytes * 8} bits)`,
-    );
-  }
-  const count = header.dims.reduce((a, b) => a * b, 1);
-  const needed = header.voxOffset + count * type.bytes;
+  const { type, count, needed } = voxelLayout(header, file);
   if (raw.length < needed) {
     throw new DataError(
       file,
@@ -83,7 +84,57 @@ export function parseNifti(bytes: Uint8Array, file: string): NiftiImage {
     Number.isFinite(header.sclSlope) &&
     (header.sclSlope !== 1 || header.sclInter !== 0);
   const data = scaling ? applyScaling(stored, header.sclSlope, header.sclInter) : stored;
-  return { file, header, dims: header.dims, affine: headerAffine(header), data, scaled: scaling };
+  const affine = headerAffine(header);
+  checkAffine(affine, header, file);
+  return {
+    file,
+    header,
+    dims: header.dims,
+    affine,
+    data,
+    scaled: scaling,
+    nonFinite: countNonFinite(data),
+  };
+}
+
+/** The datatype, voxel count and bytes (header included) the header describes. */
+function voxelLayout(header: NiftiHeader, file: string) {
+  const type = niftiDatatypes.get(header.datatypeCode);
+  if (!type)
+    throw new DataError(file, `unsupported NIfTI datatype ${header.datatypeCode} (${header.datatype})`);
+  if (header.bitpix !== type.bytes * 8) {
+    throw new DataError(
+      file,
+      `bitpix ${header.bitpix} does not match datatype ${type.name} (${type.bytes * 8} bits)`,
+    );
+  }
+  const count = header.dims.reduce((a, b) => a * b, 1);
+  return { type, count, needed: header.voxOffset + count * type.bytes };
+}
+
+function tooLarge(file: string, bytes: number, what: string): DataError {
+  return new DataError(
+    file,
+    `${what} ${bytes} bytes, more than the ${MAX_NIFTI_BYTES} bytes (1 GiB) a NIfTI file may hold here; ` +
+      'crop or resample the volume, or split a 4D series into 3D files',
+  );
+}
+
+/** The transform used must be finite: NaN/Inf there would put every voxel nowhere. */
+function checkAffine(affine: number[], header: NiftiHeader, file: string): void {
+  if (affine.every(Number.isFinite)) return;
+  const source =
+    header.sformCode > 0
+      ? `the sform (srow_x/y/z: ${header.srow.join(', ')})`
+      : header.qformCode > 0
+        ? `the qform (quatern_b/c/d ${[header.quaternion.b, header.quaternion.c, header.quaternion.d].join(', ')}, ` +
+          `qoffset ${header.quaternion.offset.join(', ')}, pixdim ${header.quaternion.pixdim.join(', ')})`
+        : `pixdim (${header.pixdim.join(', ')})`;
+  throw new DataError(
+    file,
+    `${source} has values that are not finite numbers (sform_code ${header.sformCode}, qform_code ${header.qformCode}); ` +
+      'the voxel-to-world transform must be finite',
+  );
 }
 
 function applyScaling(stored: VoxelArray, slope: number, inter: number): Float32Array | Float64Array {
@@ -99,18 +150,6 @@ export function headerAffine(header: NiftiHeader): Affine {
   const out = identityAffine();
   for (let axis = 0; axis < 3; axis++) out[5 * axis] = header.pixdim[axis] ?? 1;
   return out;
-}
-
-function decompressIfGzip(bytes: Uint8Array, file: string): Uint8Array {
-  if (bytes[0] !== GZIP_MAGIC[0] || bytes[1] !== GZIP_MAGIC[1]) return bytes;
-  try {
-    return gunzipSync(bytes);
-  } catch (error) {
-    throw new DataError(
-      file,
-      `damaged gzip stream (${(error as Error).message}); the download may be incomplete`,
-    );
-  }
 }
 
 function parseHeader(raw: Uint8Array, file: string): NiftiHeader {
@@ -155,14 +194,27 @@ function parseHeader(raw: Uint8Array, file: string): NiftiHeader {
       ? view.getFloat32(srowAt + 4 * n, parsed.littleEndian)
       : view.getFloat64(srowAt + 8 * n, parsed.littleEndian),
   );
+  if (!Number.isFinite(parsed.vox_offset))
+    throw new DataError(
+      file,
+      `vox_offset is ${parsed.vox_offset} (expected the byte offset of the voxels, e.g. 352)`,
+    );
   const voxOffset = Math.round(parsed.vox_offset);
   if (voxOffset < sizeofHdr)
     throw new DataError(file, `vox_offset ${voxOffset} lies inside the ${sizeofHdr}-byte header`);
+  const pixdim = parsed.pixDims.slice(1, ndim + 1).map(Math.abs);
+  const badPixdim = pixdim.findIndex((p, n) => n < 3 && !Number.isFinite(p));
+  if (badPixdim >= 0)
+    throw new DataError(
+      file,
+      `pixdim[${badPixdim + 1}] is ${pixdim[badPixdim]} (voxel sizes must be finite, in mm)`,
+    );
+  checkScaling(parsed.scl_slope, parsed.scl_inter, file);
   return {
     version,
     littleEndian: parsed.littleEndian,
     dims,
-    pixdim: parsed.pixDims.slice(1, ndim + 1).map(Math.abs),
+    pixdim,
     datatypeCode: parsed.datatypeCode,
     datatype: niftiDatatypes.get(parsed.datatypeCode)?.name ?? `code ${parsed.datatypeCode}`,
     bitpix: parsed.numBitsPerVoxel,
@@ -184,4 +236,21 @@ function parseHeader(raw: Uint8Array, file: string): NiftiHeader {
     intentCode: parsed.intent_code,
     description: parsed.description,
   };
+}
+
+/**
+ * scl_slope 0 or NaN means "not scaled" (NaN is what nibabel writes for an unscaled image, and how
+ * nibabel and FSL read it); ±Inf cannot be meant. A slope that applies needs a finite intercept.
+ */
+function checkScaling(slope: number, inter: number, file: string): void {
+  if (slope === Infinity || slope === -Infinity)
+    throw new DataError(
+      file,
+      `scl_slope is ${slope} (expected a finite number, or 0/NaN for unscaled voxels)`,
+    );
+  if (slope !== 0 && Number.isFinite(slope) && !Number.isFinite(inter))
+    throw new DataError(
+      file,
+      `scl_inter is ${inter} while scl_slope is ${slope} (a scaled file needs a finite scl_inter, e.g. 0)`,
+    );
 }
