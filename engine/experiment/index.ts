@@ -334,6 +334,7 @@ async function trainAndEvaluate(
         signal: options.signal,
       });
     const result = await trainLoop({
+      name: `${role} net (${net.name})`,
       model: trainable,
       data: train,
       loss: lossFor(config.task),

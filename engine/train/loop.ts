@@ -54,6 +54,27 @@ export interface TrainLoopOptions {
   /** After every finished epoch (store.recordEpoch hooks in here). */
   onEpoch?: (record: EpochRecord) => void;
   onLog?: (message: string) => void;
+  /** Which net this is, for messages (e.g. 'pruned net (unet3d-brats)'). */
+  name?: string;
+}
+
+/** Training met a NaN or ±Inf loss, gradient or weight and stopped before recording anything from it. */
+export class NonFiniteTrainingError extends Error {
+  override name = 'NonFiniteTrainingError';
+  constructor(
+    readonly net: string,
+    /** 1-based. */
+    readonly epoch: number,
+    /** 1-based step of the epoch. */
+    readonly step: number,
+    /** 'loss', "gradient of 'layer.param'" or "weight 'layer.param'". */
+    readonly what: string,
+  ) {
+    super(
+      `train: ${net} stopped at epoch ${epoch}, step ${step}: the ${what} is not finite (NaN or ±Inf); ` +
+        'lower the learning rate, or look for NaN/Inf input with ranp data check',
+    );
+  }
 }
 
 export type TrainOutcome = 'completed' | 'early-stopped' | 'cancelled';
@@ -115,6 +136,7 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainResult>
   const missing = o.model.trainableKeys.filter((k) => !o.model.variables.has(k));
   if (missing.length) throw new Error(`train: trainable keys without a variable: ${missing.join(', ')}`);
 
+  const netName = o.name ?? 'the net';
   const optimizer = createOptimizer(o.optimizer);
   const schedule = createSchedule(o.schedule);
   const lastPath = o.checkpointDir ? join(o.checkpointDir, 'last.ckpt') : undefined;
@@ -199,12 +221,18 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainResult>
         }, trainable);
         peakTensorBytes = Math.max(peakTensorBytes, tf.memory().numBytes);
         const lossValue = (await value.data())[0];
-        if (!Number.isFinite(lossValue))
-          throw new Error(
-            `train: loss became ${lossValue} at epoch ${epoch + 1}, step ${step + 1} (lower the learning rate?)`,
-          );
         const namedGrads = new Map<string, tf.Tensor>();
         for (const [name, g] of Object.entries(grads)) namedGrads.set(keyOfVariableName.get(name) ?? name, g);
+        const badGradient = Number.isFinite(lossValue) ? await firstNonFinite(namedGrads) : undefined;
+        if (!Number.isFinite(lossValue) || badGradient !== undefined) {
+          tf.dispose([value, batch.x, batch.labels, ...Object.values(grads), ...statUpdates.values()]);
+          throw new NonFiniteTrainingError(
+            netName,
+            epoch + 1,
+            step + 1,
+            badGradient === undefined ? `loss (${lossValue})` : `gradient of '${badGradient}'`,
+          );
+        }
         optimizer.apply(o.model.variables, namedGrads, lr);
         for (const [key, t] of statUpdates) {
           const variable = o.model.variables.get(key);
@@ -242,6 +270,10 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainResult>
           await save();
       }
 
+      // A finite but huge last update can still overflow a weight; nothing is validated or recorded from it.
+      const badWeight = await firstNonFinite(new Map(o.model.trainableKeys.map((k, i) => [k, trainable[i]])));
+      if (badWeight !== undefined)
+        throw new NonFiniteTrainingError(netName, epoch + 1, stepsPerEpoch, `weight '${badWeight}'`);
       const record: EpochRecord = {
         epoch: epoch + 1,
         loss: state.epochLossSum / samplesPerEpoch,
@@ -307,6 +339,19 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainResult>
       bestCheckpoint: bestPath && state.best ? bestPath : undefined,
     };
   }
+}
+
+/**
+ * The key of the first tensor holding NaN or ±Inf, from one read of every tensor's sum (NaN and
+ * Inf survive a sum; a finite sum can only overflow for values near float32's limit, a blow-up too).
+ */
+async function firstNonFinite(tensors: ReadonlyMap<string, tf.Tensor>): Promise<string | undefined> {
+  if (tensors.size === 0) return undefined;
+  const sums = tf.tidy(() => tf.stack([...tensors.values()].map((t) => tf.sum(t))));
+  const values = await sums.data();
+  sums.dispose();
+  const at = values.findIndex((v) => !Number.isFinite(v));
+  return at < 0 ? undefined : [...tensors.keys()][at];
 }
 
 function weightTensors(model: TrainableModel): Map<string, tf.Tensor> {
