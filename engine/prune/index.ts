@@ -30,6 +30,7 @@ export { materialize, type MaterializeOptions, type Materialized } from './mater
 export { searchMaxSparsity, sparsityForBudget, SPARSITY_TOLERANCE, type BudgetSearch } from './search.js';
 export { saveScores, loadScores, encodeScores, decodeScores, ScoresFileError } from './scores-file.js';
 export { validateScores } from './validate-scores.js';
+export { AllZeroScoresError } from './all-zero-scores.js';
 export { parseBudget } from './budget.js';
 export { CRITERIA, criterionFor } from './criteria/registry.js';
 export { DEFAULT_LAMBDA } from './criteria/criterion.js';

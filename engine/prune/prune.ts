@@ -1,4 +1,5 @@
 import type { NetDescription, Triple } from '../nn/description.js';
+import { rejectAllZeroScores } from './all-zero-scores.js';
 import { buildChannelGraph, type ChannelGraph } from './channels.js';
 import { cleanChannels, type CleanedChannels } from './cleaning.js';
 import type { CriterionContext, CriterionSelection, PruneCriterion } from './criteria/criterion.js';
@@ -75,6 +76,7 @@ export function createPruner(
     throw new Error(`method '${criterion.name}' needs weight scores (score with data or load a score file)`);
   }
   if (scores) validateScores(net, scores);
+  if (scores && criterion.needsScores) rejectAllZeroScores(scores, criterion.name);
   const graph = buildChannelGraph(net);
   const settings = {
     method: criterion.name,
