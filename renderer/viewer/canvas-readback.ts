@@ -1,4 +1,4 @@
-import type { Rect } from './comparison-viewer.js';
+import type { Rect } from './rect.js';
 
 /**
  * RGBA bytes of a CSS-pixel rectangle of a (WebGL) canvas, rows top to bottom: copied through a 2D

@@ -23,6 +23,7 @@ import { LAYERS, ViewerPanel, type WorldBounds } from './viewer-panel.js';
 import type { ViewerVolume } from './volume-data.js';
 import { VolumeTexture } from './volume-texture.js';
 import { readCanvasRegion } from './canvas-readback.js';
+import type { Rect } from './rect.js';
 
 export type ViewName = SliceViewName | '3d';
 export const ALL_VIEWS: readonly ViewName[] = ['axial', 'coronal', 'sagittal', '3d'];
@@ -33,13 +34,7 @@ export interface PanelSpec {
   table: ColourTable | null;
 }
 
-/** CSS pixels relative to the canvas' top-left corner. */
-export interface Rect {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+export type { Rect } from './rect.js';
 
 export interface ComparisonViewerOptions {
   views?: readonly ViewName[];
