@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseCsv } from './csv.js';
-import { hashFile, putContent, verifyContent } from './content-store.js';
+import { hashFile, verifyContent } from './content-store.js';
 import { ArtifactIntegrityError, BundleError, StoreError } from './errors.js';
 import { metricsToCsv, METRIC_CSV_HEADER } from './export.js';
 import { assertPlainFileName, resolveInside, unsafePathReason } from './safe-path.js';
-import type { Store } from './store.js';
+import type { StoreApi } from './store-api.js';
 import {
   ARTIFACT_KINDS,
   RUN_STATUSES,
@@ -111,7 +111,7 @@ function isEmptyOrAbsent(dir: string): boolean {
 }
 
 /** Writes the run as a bundle into `outDir` (which must not exist or be empty). Returns the manifest. */
-export function exportBundle(store: Store, runId: number, outDir: string): BundleManifest {
+export function exportBundle(store: StoreApi, runId: number, outDir: string): BundleManifest {
   const run = store.getRun(runId);
   if (!isEmptyOrAbsent(outDir))
     throw new StoreError(`bundle folder ${outDir} already exists and is not empty`);
@@ -257,7 +257,7 @@ function parseMetricsCsv(root: string, text: string) {
  * is written; files land only in the store's content-addressed folders, never at names taken from
  * the bundle. A run exported while 'running' arrives as 'interrupted'.
  */
-export function importBundle(store: Store, bundleDir: string): RunRecord {
+export function importBundle(store: StoreApi, bundleDir: string): RunRecord {
   const root = fs.realpathSync(bundleDir);
   const manifest = readManifest(root);
   const members = new Map(manifest.files.map((entry) => [entry.path, verifiedMember(root, entry)]));
@@ -296,80 +296,22 @@ export function importBundle(store: Store, bundleDir: string): RunRecord {
         fs.readFileSync(member('system-metrics.json'), 'utf8'),
       )
     : [];
-  const contents = manifest.artifacts.map((a) => ({
-    ...a,
-    content: putContent(store.paths, a.kind, { file: member(a.file) }),
-  }));
-
   const { run } = manifest;
-  const parentId = run.parentUuid ? (store.findRunByUuid(run.parentUuid)?.id ?? null) : null;
-  const db = store.db;
-  const runId = db
-    .transaction(() => {
-      db.prepare(`INSERT OR IGNORE INTO projects (name, created_at) VALUES (?, ?)`).run(
-        run.project,
-        Date.now(),
-      );
-      const projectId = db
-        .prepare<[string], { id: number }>(`SELECT id FROM projects WHERE name = ?`)
-        .get(run.project)!.id;
-      const id = Number(
-        db
-          .prepare(
-            `INSERT INTO runs (uuid, project_id, name, task, dataset, net, method, sparsity, lambda, seed, role, parent_run_id,
-             config_json, backend, device, app_version, status, error, created_at, started_at, ended_at, notes,
-             pid, host, heartbeat_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            run.uuid,
-            projectId,
-            run.name,
-            run.task,
-            run.dataset,
-            run.net,
-            run.method,
-            run.sparsity,
-            run.lambda,
-            run.seed,
-            run.role,
-            parentId,
-            JSON.stringify(config),
-            run.backend,
-            run.device,
-            run.appVersion,
-            run.status === 'running' ? 'interrupted' : run.status,
-            run.error,
-            run.createdAt,
-            run.startedAt,
-            run.endedAt,
-            run.notes,
-            run.pid,
-            run.host,
-            run.heartbeatAt,
-          ).lastInsertRowid,
-      );
-      const insertMetric = db.prepare(
-        `INSERT INTO metrics (run_id, step, epoch, name, value, wall_time) VALUES (?, ?, ?, ?, ?, ?)`,
-      );
-      for (const m of metrics) insertMetric.run(id, m.step, m.epoch, m.name, m.value, m.wallTime);
-      const insertSystem = db.prepare(
-        `INSERT INTO system_metrics (run_id, epoch, wall_time, samples_per_second, peak_memory_bytes, extra_json) VALUES (?, ?, ?, ?, ?, ?)`,
-      );
-      for (const s of system) {
-        insertSystem.run(
-          id,
-          s.epoch,
-          s.wallTime,
-          s.samplesPerSecond ?? null,
-          s.peakMemoryBytes ?? null,
-          s.extra ? JSON.stringify(s.extra) : null,
-        );
-      }
-      if (report) store.recordPruneReport(id, report);
-      for (const a of contents) store.insertArtifactRow(id, a.kind, a.name, a.epoch, a.content, Date.now());
-      return id;
-    })
-    .immediate();
-  return store.getRun(runId);
+  const { parentUuid, ...columns } = run;
+  return store.importRun({
+    run: {
+      ...columns,
+      parentRunId: parentUuid ? (store.findRunByUuid(parentUuid)?.id ?? null) : null,
+      config,
+    },
+    metrics,
+    system,
+    pruneReport: report,
+    artifacts: manifest.artifacts.map((a) => ({
+      kind: a.kind,
+      name: a.name,
+      epoch: a.epoch,
+      file: member(a.file),
+    })),
+  });
 }

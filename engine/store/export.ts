@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { toCsv } from './csv.js';
-import type { Store } from './store.js';
+import type { StoreApi } from './store-api.js';
 import type { JsonObject, MetricRow, RunRecord, StoredPruneReport, SystemMetricsRow } from './types.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -82,7 +82,7 @@ export interface RunExportJson {
   artifacts: { kind: string; name: string; epoch: number | null; sha256: string; size: number }[];
 }
 
-export function runToJson(store: Store, runId: number): RunExportJson {
+export function runToJson(store: StoreApi, runId: number): RunExportJson {
   return {
     format: 'ranp-run-export',
     version: 1,
@@ -100,7 +100,7 @@ export function runToJson(store: Store, runId: number): RunExportJson {
  * Writes a folder of CSV tables for the runs: runs.csv, metrics.csv, and, where present,
  * prune_layers.csv and system_metrics.csv. Returns the files written.
  */
-export function exportRunsCsv(store: Store, runIds: readonly number[], outDir: string): string[] {
+export function exportRunsCsv(store: StoreApi, runIds: readonly number[], outDir: string): string[] {
   const runs = runIds.map((id) => store.getRun(id));
   fs.mkdirSync(outDir, { recursive: true });
   const tables: [string, string][] = [

@@ -34,7 +34,7 @@
  *   store.resumableRuns()                                         → { run, lastEpoch, checkpoint }[]
  *   store.exportRun(runId, 'csv'|'json'|'bundle', out)            → files written
  *   exportRunsCsv(store, runIds, outDir) / runToJson(store, runId) → several runs' tables / one run as a value
- *   store.importBundle(dir)                                       → RunRecord
+ *   store.importBundle(dir)                                       → RunRecord (through store.importRun)
  *   store.deleteRun(runId)
  *   store.paths                                                   → { dataDir, database, checkpoints, predictions, … }
  *
@@ -48,6 +48,7 @@ export function openStore(options: OpenStoreOptions = {}): Store {
 }
 
 export { Store, type ExportFormat, type OpenStoreOptions } from './store.js';
+export type { StoreApi, ImportedRun } from './store-api.js';
 export { defaultDataDir, resolveDataPaths, type DataPaths, type DataDirOptions } from './paths.js';
 export {
   ArtifactIntegrityError,

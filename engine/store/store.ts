@@ -10,18 +10,23 @@ import { betterDirection, canonicalJson, differingParams, meanAndStd, withoutSee
 import { absoluteContentPath, putContent, removeAbandonedStaging, verifyContent } from './content-store.js';
 import { openDatabase } from './database.js';
 import { downsampleLttb } from './downsample.js';
-import { ArtifactIntegrityError, RunNotFoundError, StoreError } from './errors.js';
-import { isProcessAlive } from './liveness.js';
+import { ArtifactIntegrityError, StoreError } from './errors.js';
 import { exportRunsCsv, runToJson } from './export.js';
 import { migrate } from './migrations/index.js';
 import { resolveDataPaths, type DataDirOptions, type DataPaths } from './paths.js';
 import { assertPlainFileName } from './safe-path.js';
+import type { ExportFormat, ImportedRun, StoreApi } from './store-api.js';
+import { ArtifactsTable } from './tables/artifacts.js';
+import { markDeadRunsInterrupted } from './tables/liveness.js';
+import { MetricsTable } from './tables/metrics.js';
+import { PruneReportsTable } from './tables/prune-reports.js';
+import { RunsTable } from './tables/runs.js';
+import { SettingsTable } from './tables/settings.js';
 import {
   ARTIFACT_KINDS,
   RUN_STATUSES,
   RUN_TASKS,
   type AddArtifactInput,
-  type ArtifactKind,
   type ArtifactRecord,
   type CreateRunInput,
   type Curve,
@@ -30,20 +35,18 @@ import {
   type JsonValue,
   type MetricComparison,
   type MetricRow,
-  type MetricSummary,
-  type PruneLayerRow,
   type PruneReportInput,
   type ResumableRun,
   type RunComparison,
   type RunFilter,
   type RunRecord,
-  type RunSortKey,
   type RunStatus,
-  type RunTask,
   type SeedGroup,
   type StoredPruneReport,
   type SystemMetricsRow,
 } from './types.js';
+
+export type { ExportFormat } from './store-api.js';
 
 export interface OpenStoreOptions extends DataDirOptions {
   /**
@@ -52,8 +55,6 @@ export interface OpenStoreOptions extends DataDirOptions {
    */
   staleHeartbeatMs?: number;
 }
-
-export type ExportFormat = 'csv' | 'json' | 'bundle';
 
 const APP_VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string })
   .version;
@@ -68,91 +69,6 @@ const NEXT_STATUSES: Record<RunStatus, readonly RunStatus[]> = {
   cancelled: [],
 };
 
-const SORT_COLUMNS: Record<RunSortKey, string> = {
-  id: 'r.id',
-  createdAt: 'r.created_at',
-  net: 'r.net',
-  method: 'r.method',
-  sparsity: 'r.sparsity',
-  status: 'r.status',
-  task: 'r.task',
-};
-
-interface RunRow {
-  id: number;
-  uuid: string;
-  project: string;
-  name: string | null;
-  task: string;
-  dataset: string | null;
-  net: string;
-  method: string | null;
-  sparsity: number | null;
-  lambda: number | null;
-  seed: number | null;
-  role: string | null;
-  parent_run_id: number | null;
-  config_json: string;
-  backend: string | null;
-  device: string | null;
-  app_version: string;
-  status: string;
-  error: string | null;
-  created_at: number;
-  started_at: number | null;
-  ended_at: number | null;
-  pid: number | null;
-  host: string | null;
-  heartbeat_at: number | null;
-  notes: string | null;
-}
-
-interface ArtifactRow {
-  id: number;
-  run_id: number;
-  kind: string;
-  name: string;
-  epoch: number | null;
-  hash: string;
-  size: number;
-  rel_path: string;
-  created_at: number;
-  verified_at: number | null;
-}
-
-const RUN_SELECT = `SELECT r.*, p.name AS project FROM runs r JOIN projects p ON p.id = r.project_id`;
-
-function toRunRecord(row: RunRow): RunRecord {
-  return {
-    id: row.id,
-    uuid: row.uuid,
-    project: row.project,
-    name: row.name,
-    task: row.task as RunTask,
-    dataset: row.dataset,
-    net: row.net,
-    method: row.method,
-    sparsity: row.sparsity,
-    lambda: row.lambda,
-    seed: row.seed,
-    role: row.role,
-    parentRunId: row.parent_run_id,
-    config: JSON.parse(row.config_json) as JsonObject,
-    backend: row.backend,
-    device: row.device,
-    appVersion: row.app_version,
-    status: row.status as RunStatus,
-    error: row.error,
-    createdAt: row.created_at,
-    startedAt: row.started_at,
-    endedAt: row.ended_at,
-    pid: row.pid,
-    host: row.host,
-    heartbeatAt: row.heartbeat_at,
-    notes: row.notes,
-  };
-}
-
 function assertFiniteNumber(value: number, what: string): void {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new StoreError(`${what} must be a finite number, got ${String(value)}`);
@@ -163,22 +79,50 @@ function assertInteger(value: number, what: string): void {
   if (!Number.isSafeInteger(value)) throw new StoreError(`${what} must be an integer, got ${String(value)}`);
 }
 
+function checkPruneReport(runId: number, report: PruneReportInput): void {
+  if (!Array.isArray(report.layers))
+    throw new StoreError(`recordPruneReport(run ${runId}): report.layers must be an array`);
+  for (const [i, row] of report.layers.entries()) {
+    if (typeof row.layer !== 'string' || !row.layer)
+      throw new StoreError(`recordPruneReport(run ${runId}): layers[${i}].layer must be a name`);
+    assertInteger(row.kept, `recordPruneReport(run ${runId}): layer '${row.layer}' kept`);
+    assertInteger(row.total, `recordPruneReport(run ${runId}): layer '${row.layer}' total`);
+    if (row.kept < 0 || row.kept > row.total) {
+      throw new StoreError(
+        `recordPruneReport(run ${runId}): layer '${row.layer}' keeps ${row.kept} of ${row.total}`,
+      );
+    }
+  }
+}
+
 /**
  * The experiment store: one SQLite database plus content-addressed artifact files in the data
- * directory. Open with openStore(); dispose() closes the database.
+ * directory. Open with openStore(); dispose() closes the database. This façade validates input,
+ * owns the transactions and joins the tables; each table's SQL lives in tables/*.ts, the schema in
+ * migrations/.
  */
-export class Store implements Disposable {
+export class Store implements StoreApi, Disposable {
   readonly paths: DataPaths;
-  /** The raw connection, for the bundle/export modules of this folder and for tests. */
+  /** The raw connection, for tests that check the database's integrity. */
   readonly db: Database.Database;
   private readonly host = os.hostname();
+  private readonly runs: RunsTable;
+  private readonly metricRows: MetricsTable;
+  private readonly artifacts: ArtifactsTable;
+  private readonly pruneReports: PruneReportsTable;
+  private readonly settings: SettingsTable;
 
   constructor(options: OpenStoreOptions = {}) {
     this.paths = resolveDataPaths(options);
     this.db = openDatabase(this.paths.database);
+    this.runs = new RunsTable(this.db);
+    this.metricRows = new MetricsTable(this.db);
+    this.artifacts = new ArtifactsTable(this.db, this.paths);
+    this.pruneReports = new PruneReportsTable(this.db);
+    this.settings = new SettingsTable(this.db);
     try {
       migrate(this.db);
-      this.markDeadRunsInterrupted(options.staleHeartbeatMs ?? 30 * 60_000);
+      markDeadRunsInterrupted(this.db, this.host, options.staleHeartbeatMs ?? 30 * 60_000);
       removeAbandonedStaging(this.paths);
     } catch (error) {
       this.db.close();
@@ -213,93 +157,49 @@ export class Store implements Disposable {
     const running = status === 'running';
     const owned = running || input.queuedHere === true;
     const id = this.db
-      .transaction(() => {
-        const projectId = this.projectId(input.project ?? 'default');
-        const result = this.db
-          .prepare(
-            `INSERT INTO runs (uuid, project_id, name, task, dataset, net, method, sparsity, lambda, seed, role,
-             parent_run_id, config_json, backend, device, app_version, status, created_at, started_at, pid, host,
-             heartbeat_at, notes)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            input.uuid ?? crypto.randomUUID(),
-            projectId,
-            input.name ?? null,
-            input.task,
-            input.dataset ?? null,
-            input.net,
-            input.method ?? null,
-            input.sparsity ?? null,
-            input.lambda ?? null,
-            input.seed ?? null,
-            input.role ?? null,
-            input.parentRunId ?? null,
-            JSON.stringify(input.config),
-            input.backend ?? null,
-            input.device ?? null,
-            input.appVersion ?? APP_VERSION,
-            status,
-            now,
-            running ? now : null,
-            owned ? process.pid : null,
-            owned ? this.host : null,
-            owned ? now : null,
-            input.notes ?? null,
-          );
-        return Number(result.lastInsertRowid);
-      })
+      .transaction(() =>
+        this.runs.insert({
+          uuid: input.uuid ?? crypto.randomUUID(),
+          project: input.project ?? 'default',
+          name: input.name ?? null,
+          task: input.task,
+          dataset: input.dataset ?? null,
+          net: input.net,
+          method: input.method ?? null,
+          sparsity: input.sparsity ?? null,
+          lambda: input.lambda ?? null,
+          seed: input.seed ?? null,
+          role: input.role ?? null,
+          parentRunId: input.parentRunId ?? null,
+          config: input.config,
+          backend: input.backend ?? null,
+          device: input.device ?? null,
+          appVersion: input.appVersion ?? APP_VERSION,
+          status,
+          error: null,
+          createdAt: now,
+          startedAt: running ? now : null,
+          endedAt: null,
+          pid: owned ? process.pid : null,
+          host: owned ? this.host : null,
+          heartbeatAt: owned ? now : null,
+          notes: input.notes ?? null,
+        }),
+      )
       .immediate();
     return this.getRun(id);
   }
 
   getRun(runId: number): RunRecord {
-    const row = this.db.prepare<[number], RunRow>(`${RUN_SELECT} WHERE r.id = ?`).get(runId);
-    if (!row) throw new RunNotFoundError(runId);
-    return toRunRecord(row);
+    return this.runs.get(runId);
   }
 
   findRunByUuid(uuid: string): RunRecord | undefined {
-    const row = this.db.prepare<[string], RunRow>(`${RUN_SELECT} WHERE r.uuid = ?`).get(uuid);
-    return row ? toRunRecord(row) : undefined;
+    return this.runs.findByUuid(uuid);
   }
 
   listRuns(filter: RunFilter = {}): RunRecord[] {
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    const equal = (column: string, value: string | undefined) => {
-      if (value === undefined) return;
-      where.push(`${column} = ?`);
-      params.push(value);
-    };
-    equal('p.name', filter.project);
-    equal('r.task', filter.task);
-    equal('r.net', filter.net);
-    equal('r.method', filter.method);
-    equal('r.role', filter.role);
-    if (filter.status !== undefined) {
-      const statuses = Array.isArray(filter.status) ? filter.status : [filter.status];
-      for (const s of statuses)
-        if (!RUN_STATUSES.includes(s)) throw new StoreError(`listRuns: unknown status '${s}'`);
-      where.push(`r.status IN (${statuses.map(() => '?').join(',')})`);
-      params.push(...statuses);
-    }
-    if (filter.text) {
-      const like = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      const columns = ['r.name', 'r.net', 'r.method', 'r.dataset', 'r.notes', 'r.config_json', 'r.role'];
-      where.push(`(${columns.map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ')})`);
-      params.push(...columns.map(() => like));
-    }
-    const sort = SORT_COLUMNS[filter.sort ?? 'id'];
-    if (!sort) throw new StoreError(`listRuns: cannot sort by '${filter.sort}'`);
-    const order = `${sort} ${filter.descending ? 'DESC' : 'ASC'}, r.id ${filter.descending ? 'DESC' : 'ASC'}`;
-    const limit = filter.limit ?? -1;
-    const offset = filter.offset ?? 0;
-    const sql = `${RUN_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ? OFFSET ?`;
-    return this.db
-      .prepare<(string | number)[], RunRow>(sql)
-      .all(...params, limit, offset)
-      .map(toRunRecord);
+    return this.runs.list(filter);
   }
 
   /**
@@ -315,47 +215,11 @@ export class Store implements Disposable {
           throw new StoreError(`run ${runId}: cannot change status from ${run.status} to ${status}`);
         }
         const now = Date.now();
-        if (status === 'running') {
-          this.db
-            .prepare(
-              `UPDATE runs SET status = 'running', error = NULL, ended_at = NULL, started_at = COALESCE(started_at, ?),
-               pid = ?, host = ?, heartbeat_at = ? WHERE id = ?`,
-            )
-            .run(now, process.pid, this.host, now, runId);
-        } else {
-          this.db
-            .prepare(`UPDATE runs SET status = ?, error = ?, ended_at = ? WHERE id = ?`)
-            .run(status, details.error ?? null, now, runId);
-        }
+        if (status === 'running') this.runs.markRunning(runId, now, this.host);
+        else this.runs.markEnded(runId, status, details.error ?? null, now);
       })
       .immediate();
     return this.getRun(runId);
-  }
-
-  /** Tells other processes this run's owner is alive (recordEpoch does this too). */
-  heartbeat(runId: number): void {
-    this.db.prepare(`UPDATE runs SET heartbeat_at = ? WHERE id = ?`).run(Date.now(), runId);
-  }
-
-  /** Runs interrupted by a crash or kill, with where to resume from. */
-  resumableRuns(): ResumableRun[] {
-    return this.listRuns({ status: 'interrupted' }).map((run) => {
-      const last = this.db
-        .prepare<[number], { epoch: number | null }>(
-          `SELECT MAX(epoch) AS epoch FROM metrics WHERE run_id = ?`,
-        )
-        .get(run.id);
-      const checkpoint = this.db
-        .prepare<[number], ArtifactRow>(
-          `SELECT * FROM artifacts WHERE run_id = ? AND kind = 'checkpoint' ORDER BY epoch DESC, id DESC LIMIT 1`,
-        )
-        .get(run.id);
-      return {
-        run,
-        lastEpoch: last?.epoch ?? null,
-        checkpoint: checkpoint ? this.toArtifact(checkpoint) : null,
-      };
-    });
   }
 
   /**
@@ -371,20 +235,58 @@ export class Store implements Disposable {
             `run ${runId} is running (pid ${run.pid} on ${run.host}); cancel it before deleting`,
           );
         }
-        const paths = this.db
-          .prepare<[number], { rel_path: string }>(`SELECT DISTINCT rel_path FROM artifacts WHERE run_id = ?`)
-          .all(runId)
-          .map((r) => r.rel_path);
-        this.db.prepare(`DELETE FROM runs WHERE id = ?`).run(runId);
-        return paths.filter(
-          (p) =>
-            !this.db
-              .prepare<[string], { n: number }>(`SELECT 1 AS n FROM artifacts WHERE rel_path = ? LIMIT 1`)
-              .get(p),
-        );
+        const paths = this.artifacts.relPathsOf(runId);
+        this.runs.delete(runId);
+        return paths.filter((p) => !this.artifacts.isReferenced(p));
       })
       .immediate();
     for (const relPath of relPaths) fs.rmSync(absoluteContentPath(this.paths, relPath), { force: true });
+  }
+
+  /**
+   * Stores a whole run from elsewhere as a new local run (same uuid): artifact files are copied
+   * into the content store first, then every row in one transaction. A run that was 'running'
+   * there arrives as 'interrupted'.
+   */
+  importRun(input: ImportedRun): RunRecord {
+    const contents = input.artifacts.map((a) => ({
+      ...a,
+      content: putContent(this.paths, a.kind, { file: a.file }),
+    }));
+    const runId = this.db
+      .transaction(() => {
+        if (this.runs.findByUuid(input.run.uuid))
+          throw new StoreError(`importRun: a run with uuid ${input.run.uuid} already exists`);
+        const status = input.run.status === 'running' ? 'interrupted' : input.run.status;
+        const id = this.runs.insert({ ...input.run, status });
+        this.metricRows.insert(id, input.metrics);
+        for (const s of input.system) this.metricRows.putSystem(id, s.epoch, s.wallTime, s);
+        if (input.pruneReport) {
+          checkPruneReport(id, input.pruneReport);
+          this.pruneReports.put(id, input.pruneReport);
+        }
+        const now = Date.now();
+        for (const a of contents) this.artifacts.put(id, a.kind, a.name, a.epoch, a.content, now);
+        return id;
+      })
+      .immediate();
+    return this.getRun(runId);
+  }
+
+  // ---- liveness -------------------------------------------------------------------------------
+
+  /** Tells other processes this run's owner is alive (recordEpoch does this too). */
+  heartbeat(runId: number): void {
+    this.runs.heartbeat(runId, Date.now());
+  }
+
+  /** Runs interrupted by a crash or kill, with where to resume from. */
+  resumableRuns(): ResumableRun[] {
+    return this.listRuns({ status: 'interrupted' }).map((run) => ({
+      run,
+      lastEpoch: this.metricRows.lastEpoch(run.id),
+      checkpoint: this.artifacts.latestCheckpoint(run.id),
+    }));
   }
 
   // ---- per-epoch records ----------------------------------------------------------------------
@@ -411,156 +313,54 @@ export class Store implements Disposable {
     this.db
       .transaction(() => {
         this.assertRunning(runId, 'record an epoch');
-        this.db.prepare(`DELETE FROM metrics WHERE run_id = ? AND epoch = ?`).run(runId, record.epoch);
-        const insert = this.db.prepare(
-          `INSERT INTO metrics (run_id, step, epoch, name, value, wall_time) VALUES (?, ?, ?, ?, ?, ?)`,
+        this.metricRows.replaceEpoch(
+          runId,
+          record.epoch,
+          record.metrics.map((m) => ({
+            step: m.step ?? record.epoch,
+            name: m.name,
+            value: m.value,
+            wallTime: now,
+          })),
         );
-        for (const m of record.metrics)
-          insert.run(runId, m.step ?? record.epoch, record.epoch, m.name, m.value, now);
-        if (record.system) {
-          this.db
-            .prepare(
-              `INSERT OR REPLACE INTO system_metrics (run_id, epoch, wall_time, samples_per_second, peak_memory_bytes, extra_json)
-             VALUES (?, ?, ?, ?, ?, ?)`,
-            )
-            .run(
-              runId,
-              record.epoch,
-              now,
-              record.system.samplesPerSecond ?? null,
-              record.system.peakMemoryBytes ?? null,
-              record.system.extra ? JSON.stringify(record.system.extra) : null,
-            );
-        }
-        if (content) this.insertArtifactRow(runId, 'checkpoint', checkpointName, record.epoch, content, now);
-        this.db.prepare(`UPDATE runs SET heartbeat_at = ? WHERE id = ?`).run(now, runId);
+        if (record.system) this.metricRows.putSystem(runId, record.epoch, now, record.system);
+        if (content) this.artifacts.put(runId, 'checkpoint', checkpointName, record.epoch, content, now);
+        this.runs.heartbeat(runId, now);
       })
       .immediate();
   }
 
   metrics(runId: number, names?: readonly string[]): MetricRow[] {
     this.getRun(runId);
-    const filter = names?.length ? `AND name IN (${names.map(() => '?').join(',')})` : '';
-    return this.db
-      .prepare<
-        (string | number)[],
-        { run_id: number; step: number; epoch: number | null; name: string; value: number; wall_time: number }
-      >(`SELECT * FROM metrics WHERE run_id = ? ${filter} ORDER BY step, name, rowid`)
-      .all(runId, ...(names ?? []))
-      .map((r) => ({
-        runId: r.run_id,
-        step: r.step,
-        epoch: r.epoch,
-        name: r.name,
-        value: r.value,
-        wallTime: r.wall_time,
-      }));
+    return this.metricRows.list(runId, names);
   }
 
   systemMetrics(runId: number): SystemMetricsRow[] {
     this.getRun(runId);
-    return this.db
-      .prepare<
-        [number],
-        {
-          run_id: number;
-          epoch: number;
-          wall_time: number;
-          samples_per_second: number | null;
-          peak_memory_bytes: number | null;
-          extra_json: string | null;
-        }
-      >(`SELECT * FROM system_metrics WHERE run_id = ? ORDER BY epoch`)
-      .all(runId)
-      .map((r) => ({
-        runId: r.run_id,
-        epoch: r.epoch,
-        wallTime: r.wall_time,
-        ...(r.samples_per_second !== null && { samplesPerSecond: r.samples_per_second }),
-        ...(r.peak_memory_bytes !== null && { peakMemoryBytes: r.peak_memory_bytes }),
-        ...(r.extra_json !== null && { extra: JSON.parse(r.extra_json) as JsonObject }),
-      }));
+    return this.metricRows.system(runId);
+  }
+
+  /** Each metric's value at its largest step. */
+  lastMetrics(runId: number): { name: string; step: number; value: number }[] {
+    return this.metricRows.last(runId);
   }
 
   // ---- prune reports --------------------------------------------------------------------------
 
   /** Stores the whole report and one row per layer (replacing an earlier report of this run). */
   recordPruneReport(runId: number, report: PruneReportInput): void {
-    if (!Array.isArray(report.layers))
-      throw new StoreError(`recordPruneReport(run ${runId}): report.layers must be an array`);
-    for (const [i, row] of report.layers.entries()) {
-      if (typeof row.layer !== 'string' || !row.layer)
-        throw new StoreError(`recordPruneReport(run ${runId}): layers[${i}].layer must be a name`);
-      assertInteger(row.kept, `recordPruneReport(run ${runId}): layer '${row.layer}' kept`);
-      assertInteger(row.total, `recordPruneReport(run ${runId}): layer '${row.layer}' total`);
-      if (row.kept < 0 || row.kept > row.total) {
-        throw new StoreError(
-          `recordPruneReport(run ${runId}): layer '${row.layer}' keeps ${row.kept} of ${row.total}`,
-        );
-      }
-    }
+    checkPruneReport(runId, report);
     this.db
       .transaction(() => {
         this.getRun(runId);
-        this.db
-          .prepare(`INSERT OR REPLACE INTO prune_reports (run_id, report_json) VALUES (?, ?)`)
-          .run(runId, JSON.stringify(report));
-        this.db.prepare(`DELETE FROM prune_layers WHERE run_id = ?`).run(runId);
-        const insert = this.db.prepare(
-          `INSERT INTO prune_layers (run_id, position, layer, kept, total, flops_before, flops_after, params_before, params_after, extra_json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        );
-        report.layers.forEach((row, position) => {
-          const { layer, kept, total, flopsBefore, flopsAfter, paramsBefore, paramsAfter, ...extra } = row;
-          insert.run(
-            runId,
-            position,
-            layer,
-            kept,
-            total,
-            flopsBefore ?? null,
-            flopsAfter ?? null,
-            paramsBefore ?? null,
-            paramsAfter ?? null,
-            Object.keys(extra).length ? JSON.stringify(extra) : null,
-          );
-        });
+        this.pruneReports.put(runId, report);
       })
       .immediate();
   }
 
   getPruneReport(runId: number): StoredPruneReport | null {
     this.getRun(runId);
-    const report = this.db
-      .prepare<[number], { report_json: string }>(`SELECT report_json FROM prune_reports WHERE run_id = ?`)
-      .get(runId);
-    if (!report) return null;
-    const layers = this.db
-      .prepare<
-        [number],
-        {
-          layer: string;
-          kept: number;
-          total: number;
-          flops_before: number | null;
-          flops_after: number | null;
-          params_before: number | null;
-          params_after: number | null;
-          extra_json: string | null;
-        }
-      >(`SELECT * FROM prune_layers WHERE run_id = ? ORDER BY position`)
-      .all(runId)
-      .map((r): PruneLayerRow => ({
-        layer: r.layer,
-        kept: r.kept,
-        total: r.total,
-        ...(r.flops_before !== null && { flopsBefore: r.flops_before }),
-        ...(r.flops_after !== null && { flopsAfter: r.flops_after }),
-        ...(r.params_before !== null && { paramsBefore: r.params_before }),
-        ...(r.params_after !== null && { paramsAfter: r.params_after }),
-        ...(r.extra_json !== null && (JSON.parse(r.extra_json) as JsonObject)),
-      }));
-    return { report: JSON.parse(report.report_json) as JsonObject, layers };
+    return this.pruneReports.get(runId);
   }
 
   // ---- artifacts ------------------------------------------------------------------------------
@@ -576,37 +376,24 @@ export class Store implements Disposable {
     const id = this.db
       .transaction(() => {
         this.getRun(runId);
-        return this.insertArtifactRow(
-          runId,
-          input.kind,
-          input.name,
-          input.epoch ?? null,
-          content,
-          Date.now(),
-        );
+        return this.artifacts.put(runId, input.kind, input.name, input.epoch ?? null, content, Date.now());
       })
       .immediate();
-    return this.artifactById(id);
+    return this.artifacts.byId(id);
   }
 
   listArtifacts(runId: number): ArtifactRecord[] {
     this.getRun(runId);
-    return this.db
-      .prepare<[number], ArtifactRow>(`SELECT * FROM artifacts WHERE run_id = ? ORDER BY id`)
-      .all(runId)
-      .map((r) => this.toArtifact(r));
+    return this.artifacts.list(runId);
   }
 
   /** Checks the artifact's file (exists, size, sha256) without loading it whole; throws ArtifactIntegrityError. */
   verifyArtifact(runId: number, name: string): ArtifactRecord {
-    const row = this.db
-      .prepare<[number, string], ArtifactRow>(`SELECT * FROM artifacts WHERE run_id = ? AND name = ?`)
-      .get(runId, name);
-    if (!row) {
+    const artifact = this.artifacts.byName(runId, name);
+    if (!artifact) {
       this.getRun(runId);
       throw new StoreError(`run ${runId} has no artifact named '${name}'`);
     }
-    const artifact = this.toArtifact(row);
     try {
       verifyContent(artifact.path, artifact.hash, artifact.size);
     } catch (error) {
@@ -620,7 +407,7 @@ export class Store implements Disposable {
       throw error;
     }
     const now = Date.now();
-    this.db.prepare(`UPDATE artifacts SET verified_at = ? WHERE id = ?`).run(now, artifact.id);
+    this.artifacts.markVerified(artifact.id, now);
     return { ...artifact, verifiedAt: now };
   }
 
@@ -637,6 +424,18 @@ export class Store implements Disposable {
       );
     }
     return bytes;
+  }
+
+  // ---- settings ------------------------------------------------------------------------------
+
+  /** A stored user setting, or undefined when never set. */
+  getSetting(key: string): JsonValue | undefined {
+    return this.settings.get(key);
+  }
+
+  setSetting(key: string, value: JsonValue): void {
+    if (!key) throw new StoreError('setSetting: key must not be empty');
+    this.settings.set(key, value);
   }
 
   // ---- queries for the UI and CLI ---------------------------------------------------------------
@@ -660,66 +459,31 @@ export class Store implements Disposable {
       config: r.config,
     });
     const differences = differingParams(runs.map(fieldsOf));
-    const names = this.db
-      .prepare<number[], { name: string }>(
-        `SELECT DISTINCT name FROM metrics WHERE run_id IN (${runIds.map(() => '?').join(',')}) ORDER BY name`,
-      )
-      .all(...runIds)
-      .map((r) => r.name);
-    const metrics = names.map((name): MetricComparison => {
+    const metrics = this.metricRows.namesOf(runIds).map((name): MetricComparison => {
       const better = betterDirection(name);
       return {
         name,
         better,
-        best: runIds.map((id) => this.metricAt(id, name, better === 'min' ? 'value ASC' : 'value DESC')),
-        last: runIds.map((id) => this.metricAt(id, name, 'step DESC')),
+        best: runIds.map((id) =>
+          this.metricRows.firstBy(id, name, better === 'min' ? 'value ASC' : 'value DESC'),
+        ),
+        last: runIds.map((id) => this.metricRows.firstBy(id, name, 'step DESC')),
       };
     });
     return { runs, differences, metrics };
   }
 
-  /**
-   * Each run's curve of each named metric, at most maxPoints points. Long curves are first cut
-   * down inside SQLite to the min and max of 2·maxPoints step buckets (moving 100,000 rows into
-   * JS costs several times more than the scan), then LTTB picks maxPoints among those.
-   */
+  /** Each run's curve of each named metric, at most maxPoints points (LTTB after a cut in SQLite). */
   curves(runIds: readonly number[], names: readonly string[], maxPoints = 1000): Curve[] {
     if (!Number.isInteger(maxPoints) || maxPoints < 3)
       throw new StoreError(`curves: maxPoints must be an integer >= 3, got ${maxPoints}`);
-    const extent = this.db.prepare<
-      [number, string],
-      { n: number; first: number | null; last: number | null }
-    >(
-      `SELECT COUNT(*) AS n, MIN(step) AS first, MAX(step) AS last FROM metrics WHERE run_id = ? AND name = ?`,
-    );
-    const all = this.db.prepare<[number, string], [number, number]>(
-      `SELECT step, value FROM metrics WHERE run_id = ? AND name = ? ORDER BY step`,
-    );
-    // Bucket index floor((step − first) · buckets / (span + 1)) (bound numbers arrive as REAL, hence
-    // the CAST); with a single min()/max() aggregate SQLite takes the bare 'step' from that row.
-    const extreme = (aggregate: 'MIN' | 'MAX') =>
-      this.db.prepare<[number, string, number, number, number], [number, number]>(
-        `SELECT step, ${aggregate}(value) FROM metrics WHERE run_id = ? AND name = ? GROUP BY CAST((step - ?) * ? / ? AS INTEGER)`,
-      );
-    const lowest = extreme('MIN');
-    const highest = extreme('MAX');
     const curves: Curve[] = [];
     for (const runId of runIds) {
       this.getRun(runId);
       for (const name of names) {
-        const { n, first, last } = extent.get(runId, name)!;
-        let rows: [number, number][];
-        if (n <= maxPoints * 4 || first === null || last === null) rows = all.raw().all(runId, name);
-        else {
-          const args = [runId, name, first, 2 * maxPoints, last - first + 1] as const;
-          const byStep = new Map<number, number>([
-            ...lowest.raw().all(...args),
-            ...highest.raw().all(...args),
-          ]);
-          rows = [...byStep.entries()].sort((a, b) => a[0] - b[0]);
-        }
+        const { total, rows } = this.metricRows.curveRows(runId, name, maxPoints);
         const points = rows.map(([step, value]) => ({ step, value }));
-        curves.push({ runId, name, totalPoints: n, points: downsampleLttb(points, maxPoints) });
+        curves.push({ runId, name, totalPoints: total, points: downsampleLttb(points, maxPoints) });
       }
     }
     return curves;
@@ -795,154 +559,9 @@ export class Store implements Disposable {
 
   // ---- internals ------------------------------------------------------------------------------
 
-  private projectId(name: string): number {
-    this.db.prepare(`INSERT OR IGNORE INTO projects (name, created_at) VALUES (?, ?)`).run(name, Date.now());
-    return this.db.prepare<[string], { id: number }>(`SELECT id FROM projects WHERE name = ?`).get(name)!.id;
-  }
-
   private assertRunning(runId: number, action: string): void {
     const run = this.getRun(runId);
     if (run.status !== 'running')
       throw new StoreError(`run ${runId} is ${run.status}; cannot ${action} unless it is running`);
-  }
-
-  /** Inserts (or replaces, by name) an artifact row; must run inside a transaction. */
-  insertArtifactRow(
-    runId: number,
-    kind: ArtifactKind,
-    name: string,
-    epoch: number | null,
-    content: { hash: string; size: number; relPath: string },
-    now: number,
-  ): number {
-    this.db.prepare(`DELETE FROM artifacts WHERE run_id = ? AND name = ?`).run(runId, name);
-    const result = this.db
-      .prepare(
-        `INSERT INTO artifacts (run_id, kind, name, epoch, hash, size, rel_path, created_at, hash_algorithm, verified_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'sha256', ?)`,
-      )
-      .run(runId, kind, name, epoch, content.hash, content.size, content.relPath, now, now);
-    return Number(result.lastInsertRowid);
-  }
-
-  private artifactById(id: number): ArtifactRecord {
-    return this.toArtifact(
-      this.db.prepare<[number], ArtifactRow>(`SELECT * FROM artifacts WHERE id = ?`).get(id)!,
-    );
-  }
-
-  private toArtifact(row: ArtifactRow): ArtifactRecord {
-    return {
-      id: row.id,
-      runId: row.run_id,
-      kind: row.kind as ArtifactKind,
-      name: row.name,
-      epoch: row.epoch,
-      hash: row.hash,
-      size: row.size,
-      path: absoluteContentPath(this.paths, row.rel_path),
-      createdAt: row.created_at,
-      verifiedAt: row.verified_at,
-    };
-  }
-
-  private metricAt(runId: number, name: string, order: string): MetricSummary | null {
-    const row = this.db
-      .prepare<[number, string], MetricSummary>(
-        `SELECT step, value FROM metrics WHERE run_id = ? AND name = ? ORDER BY ${order}, step DESC, rowid DESC LIMIT 1`,
-      )
-      .get(runId, name);
-    return row ?? null;
-  }
-
-  /** Each metric's value at its largest step. */
-  lastMetrics(runId: number): { name: string; step: number; value: number }[] {
-    // Index seeks only (metrics_run_name_step): hop from name to name, then take each name's last
-    // step. A correlated subquery per metric row cost ~1 s per million rows in groupBySeed.
-    return this.db
-      .prepare<{ run: number }, { name: string; step: number; value: number }>(
-        `WITH RECURSIVE names(name) AS (
-           SELECT MIN(name) FROM metrics WHERE run_id = @run
-           UNION ALL
-           SELECT (SELECT MIN(name) FROM metrics WHERE run_id = @run AND name > names.name) FROM names
-           WHERE names.name IS NOT NULL
-         )
-         SELECT names.name AS name, last.step AS step, last.value AS value FROM names
-         JOIN metrics AS last ON last.rowid = (
-           SELECT rowid FROM metrics WHERE run_id = @run AND name = names.name ORDER BY step DESC, rowid DESC LIMIT 1
-         )
-         WHERE names.name IS NOT NULL
-         ORDER BY names.name`,
-      )
-      .all({ run: runId });
-  }
-
-  // ---- settings ------------------------------------------------------------------------------
-
-  /** A stored user setting, or undefined when never set. */
-  getSetting(key: string): JsonValue | undefined {
-    const row = this.db
-      .prepare<[string], { value_json: string }>(`SELECT value_json FROM settings WHERE key = ?`)
-      .get(key);
-    return row ? (JSON.parse(row.value_json) as JsonValue) : undefined;
-  }
-
-  setSetting(key: string, value: JsonValue): void {
-    if (!key) throw new StoreError('setSetting: key must not be empty');
-    this.db
-      .prepare(
-        `INSERT INTO settings (key, value_json, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json, updated_at = excluded.updated_at`,
-      )
-      .run(key, JSON.stringify(value), Date.now());
-  }
-
-  /**
-   * Runs left 'running' by a process that no longer exists (same host: pid gone or last heartbeat
-   * before the last boot; other host: heartbeat older than staleHeartbeatMs — long epochs on a
-   * shared data folder should call heartbeat()) become 'interrupted' and so resumable. So do runs
-   * queued by a host process of this machine that died before starting them (a queue may wait for
-   * hours without a heartbeat, so another machine's queued runs are left alone).
-   */
-  private markDeadRunsInterrupted(staleHeartbeatMs: number): void {
-    const now = Date.now();
-    this.db
-      .transaction(() => {
-        const running = this.db
-          .prepare<
-            [],
-            {
-              id: number;
-              status: string;
-              pid: number | null;
-              host: string | null;
-              heartbeat_at: number | null;
-            }
-          >(
-            `SELECT id, status, pid, host, heartbeat_at FROM runs
-             WHERE status = 'running' OR (status = 'queued' AND pid IS NOT NULL)`,
-          )
-          .all();
-        const mark = this.db.prepare(
-          `UPDATE runs SET status = 'interrupted', error = ?, ended_at = ? WHERE id = ?`,
-        );
-        // A heartbeat from before this machine booted means its process died in the reboot, even
-        // if a new process has since been given the same pid.
-        const bootedAt = now - os.uptime() * 1000;
-        for (const run of running) {
-          const sameHost = run.host === this.host;
-          if (run.status === 'queued' && !sameHost) continue;
-          const dead = sameHost
-            ? run.pid === null || !isProcessAlive(run.pid) || (run.heartbeat_at ?? 0) < bootedAt
-            : run.heartbeat_at === null || now - run.heartbeat_at > staleHeartbeatMs;
-          if (dead) {
-            const why = sameHost
-              ? `process ${run.pid} on ${run.host} ended without ${run.status === 'queued' ? 'starting' : 'finishing'} the run`
-              : `no heartbeat from ${run.host} since ${new Date(run.heartbeat_at ?? 0).toISOString()}`;
-            mark.run(why, now, run.id);
-          }
-        }
-      })
-      .immediate();
   }
 }
