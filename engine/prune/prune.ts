@@ -6,22 +6,15 @@ import type { CriterionContext, CriterionSelection } from './criteria/criterion.
 import { criterionFor } from './criteria/registry.js';
 import { neuronImportance } from './importance.js';
 import { prunedDescription } from './pruned-net.js';
+import type { PruneOptions, Pruner, PrunerOptions } from './pruner.js';
 import { buildReport, type PruneReport } from './report.js';
 import { countNetResources } from './resources.js';
 import { sparsityForBudget } from './search.js';
 import { checkSparsity } from './selection.js';
-import type {
-  NetResources,
-  NeuronMask,
-  NeuronScores,
-  PruneOptions,
-  Pruner,
-  PrunerOptions,
-  WeightScores,
-} from './types.js';
+import type { NetResources, NeuronMask, NeuronScores, WeightScores } from './types.js';
 import { validateScores } from './validate-scores.js';
 
-export type { PruneEvaluation, PruneOptions, Pruner, PrunerOptions } from './types.js';
+export type { PruneEvaluation, PruneOptions, Pruner, PrunerOptions } from './pruner.js';
 
 export function createPruner(
   net: NetDescription,

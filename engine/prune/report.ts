@@ -1,5 +1,5 @@
 import type { Triple } from '../nn/description.js';
-import type { Pruner, PruneEvaluation } from './types.js';
+import type { Pruner, PruneEvaluation } from './pruner.js';
 import { keptPositions } from './pruned-net.js';
 import type { BudgetSearch } from './search.js';
 import type { ResourceTotals } from './types.js';

@@ -1,4 +1,4 @@
-import type { Pruner } from './types.js';
+import type { Pruner } from './pruner.js';
 import type { ResourceBudget, ResourceKind, ResourceTotals } from './types.js';
 
 /** Bisection tolerance on sparsity (ranp-method.md step 9). */

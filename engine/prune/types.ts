@@ -1,7 +1,4 @@
 import type { NetDescription, TaskName, Triple } from '../nn/description.js';
-import type { ChannelGraph } from './channels.js';
-import type { CleanedChannels } from './cleaning.js';
-import type { CriterionSelection, PruneCriterion } from './criteria/criterion.js';
 
 /** |g ⊙ w| of one prunable layer's weight tensor, averaged over the scoring samples. */
 export interface LayerWeightScores {
@@ -63,48 +60,3 @@ export interface NetResources {
 
 /** Counts one net's resources; the default is engine/resources' counter. */
 export type ResourceCounter = (net: NetDescription, inputSize: Triple) => NetResources;
-
-export interface PrunerOptions {
-  /** 'ranp-f' | 'ranp-m' | 'ranp-p' | 'vanilla' | 'balanced' | 'random' | 'layerwise' | 'weight-snip' */
-  method: string;
-  /** λ of RANP's reweighting; default per task (ShapeNet 11, BraTS 15, UCF101 80). */
-  lambda?: number;
-  aggregation?: Aggregation;
-  /** Input size at which resources are counted (reweighting, report, budgets); default net.inputSize. */
-  inputSize?: Triple;
-  /** Seed of random pruning. */
-  seed?: number;
-  countResources?: ResourceCounter;
-}
-
-export interface PruneOptions extends PrunerOptions {
-  /** Neuron sparsity in [0, 1]. Exactly one of sparsity and budget. */
-  sparsity?: number;
-  /** The smallest sparsity whose cleaned net meets this resource target. */
-  budget?: ResourceBudget;
-}
-
-/** The outcome of one sparsity, before anything is materialized. */
-export interface PruneEvaluation {
-  sparsity: number;
-  selection: CriterionSelection;
-  cleaned: CleanedChannels;
-}
-
-/**
- * Everything that does not depend on the sparsity, computed once: the channel graph, neuron
- * scores, full-net resources. Searches evaluate many sparsities on one pruner (no data needed).
- */
-export interface Pruner {
-  net: NetDescription;
-  graph: ChannelGraph;
-  criterion: PruneCriterion;
-  options: Required<Omit<PrunerOptions, 'lambda' | 'countResources'>> & { lambda: number | undefined };
-  scores: WeightScores | undefined;
-  neuronScores(): NeuronScores;
-  fullResources(): NetResources;
-  evaluate(sparsity: number): PruneEvaluation;
-  /** The pruned description of an evaluation (channel counts after cleaning). */
-  describe(evaluation: PruneEvaluation): NetDescription;
-  resourcesOf(net: NetDescription): NetResources;
-}
