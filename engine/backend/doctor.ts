@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import { sqliteVersion } from '../store/database.js';
 import { resolveDataPaths } from '../store/paths.js';
 import { selectBackend, type BackendName, type BackendReason, type BackendReport } from './index.js';
 import { loadNativeAddon, NATIVE_FAST_PATH_HINT } from './native-addon.js';
@@ -36,16 +36,6 @@ function packageVersion(name: string): string {
     return typeof version === 'string' ? version : 'unknown';
   } catch {
     return 'not installed';
-  }
-}
-
-function sqliteVersion(): string {
-  const db = new Database(':memory:');
-  try {
-    const row = db.prepare('select sqlite_version() as version').get() as { version: string };
-    return row.version;
-  } finally {
-    db.close();
   }
 }
 

@@ -24,3 +24,13 @@ export function openDatabase(file: string): Database.Database {
   }
   return db;
 }
+
+/** The SQLite library's version (for `ranp doctor`). */
+export function sqliteVersion(): string {
+  const db = new Database(':memory:');
+  try {
+    return db.prepare<[], { version: string }>('SELECT sqlite_version() AS version').get()!.version;
+  } finally {
+    db.close();
+  }
+}
