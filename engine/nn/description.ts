@@ -112,7 +112,8 @@ export type LayerNodeOf<K extends LayerKind> = {
 
 export type LayerNode = { [K in LayerKind]: LayerNodeOf<K> }[LayerKind];
 
-export type TaskName = 'shapenet' | 'brats' | 'ucf101';
+export type { TaskName } from '../domain/tasks.js';
+import type { TaskName } from '../domain/tasks.js';
 
 export interface NetDescription {
   format: 'ranp-net';

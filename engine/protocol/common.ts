@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { TASK_NAMES } from '../domain/tasks.js';
 
 /** Building blocks shared by the request, response and event schemas. */
-export const TaskSchema = z.enum(['shapenet', 'brats', 'ucf101']);
+export const TaskSchema = z.enum(TASK_NAMES);
 export const TripleSchema = z.tuple([
   z.number().int().positive(),
   z.number().int().positive(),

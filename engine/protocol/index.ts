@@ -1,4 +1,5 @@
 /** The protocol between the renderer and the engine: the only engine module the renderer imports. */
+export * from '../domain/index.js';
 export * from './common.js';
 export * from './errors.js';
 export * from './datasets.js';

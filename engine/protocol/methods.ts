@@ -3,7 +3,7 @@ import { TaskSchema } from './common.js';
 import { DatasetEntrySchema, DatasetReportSchema } from './datasets.js';
 import { ExperimentConfigSchema, JobInfoSchema } from './jobs.js';
 import { NetEntrySchema, NetInfoSchema } from './nets.js';
-import { PrunePreviewSchema, PruneSettingsSchema } from './prune.js';
+import { PruneMethodSchema, PrunePreviewSchema, PruneSettingsSchema } from './prune.js';
 import { ExportFormatSchema, RunComparisonSchema, RunDetailSchema, RunSummarySchema } from './runs.js';
 import { EngineSettingsSchema } from './settings.js';
 import { EngineStatusSchema } from './status.js';
@@ -22,6 +22,27 @@ export const methods = {
   'datasets.check': {
     params: z.object({ path: z.string().min(1).max(4096), task: TaskSchema.optional() }).strict(),
     result: DatasetReportSchema,
+  },
+  /** The pruning methods with their labels and whether λ and scores apply (engine/domain). */
+  'methods.list': {
+    params: NoParams,
+    result: z.object({
+      methods: z.array(
+        z.object({
+          name: PruneMethodSchema,
+          label: z.string(),
+          usesLambda: z.boolean(),
+          needsScores: z.boolean(),
+        }),
+      ),
+    }),
+  },
+  /** The tasks with their labels and λ defaults (engine/domain). */
+  'tasks.list': {
+    params: NoParams,
+    result: z.object({
+      tasks: z.array(z.object({ name: TaskSchema, label: z.string(), defaultLambda: z.number() })),
+    }),
   },
   'nets.list': {
     params: z.object({ task: TaskSchema.optional() }).strict(),

@@ -1,17 +1,10 @@
 import { z } from 'zod';
+import { PRUNE_LIMITS } from '../domain/limits.js';
+import { PRUNE_METHOD_NAMES } from '../domain/methods.js';
 import { ResourceTotalsSchema, TaskSchema, TripleSchema } from './common.js';
 
-/** Pruning methods offered in the UI: RANP variants and the paper's baselines (ranp-method.md section 1). */
-export const PruneMethodSchema = z.enum([
-  'ranp-f',
-  'ranp-m',
-  'ranp-p',
-  'balanced',
-  'vanilla',
-  'random',
-  'layerwise',
-  'weight-snip',
-]);
+/** Pruning methods offered in the UI: engine/domain/methods.ts. */
+export const PruneMethodSchema = z.enum(PRUNE_METHOD_NAMES);
 
 export const PruneSettingsSchema = z.object({
   task: TaskSchema,
@@ -20,11 +13,11 @@ export const PruneSettingsSchema = z.object({
   dataset: z.string().min(1),
   method: PruneMethodSchema,
   /** Neuron sparsity in [0, 1). */
-  sparsity: z.number().min(0).lt(1),
-  lambda: z.number().min(0).max(1000),
+  sparsity: z.number().min(0).lt(PRUNE_LIMITS.maxSparsityExclusive),
+  lambda: z.number().min(0).max(PRUNE_LIMITS.maxLambda),
   inputSize: TripleSchema.optional(),
-  width: z.number().positive().max(8).optional(),
-  scoringSamples: z.number().int().positive().max(10_000).optional(),
+  width: z.number().positive().max(PRUNE_LIMITS.maxWidth).optional(),
+  scoringSamples: z.number().int().positive().max(PRUNE_LIMITS.maxScoringSamples).optional(),
   seed: z.number().int().nonnegative().optional(),
 });
 

@@ -1,5 +1,6 @@
 import type { HandlerTable } from '../context.js';
 import { checkDataset, listSamples } from './datasets.js';
+import { listMethods, listTasks } from './domain.js';
 import { cancelJob, listJobs } from './jobs.js';
 import { resumeExperiment, startExperiment } from './experiment.js';
 import { netInfo, listNets } from './nets.js';
@@ -14,6 +15,8 @@ export const handlers: HandlerTable = {
   'engine.status': engineStatus,
   'datasets.samples': listSamples,
   'datasets.check': checkDataset,
+  'methods.list': listMethods,
+  'tasks.list': listTasks,
   'nets.list': listNets,
   'nets.info': netInfo,
   'prune.preview': previewPrune,
