@@ -7,6 +7,8 @@ export interface LabelEntry {
   name: string;
   /** sRGB 0–255. */
   colour: [number, number, number];
+  /** Set for a value the volumes carry but the table's convention does not name (it got a generated colour). */
+  unlisted?: true;
 }
 
 export interface ColourTable {
@@ -86,6 +88,54 @@ export function generatedColourTable(name: string, values: readonly number[]): C
         colour: hsvToRgb((index * golden) % 1, 0.85, 1),
       })),
   };
+}
+
+/** Distinct label values in label maps, ascending (0 included when present). */
+export function labelValues(arrays: readonly ArrayLike<number>[]): number[] {
+  const seen = new Set<number>();
+  const small = new Uint8Array(MAX_LABEL_VALUE + 1);
+  for (const values of arrays) {
+    for (let v = 0; v < values.length; v++) {
+      const value = values[v];
+      if (value >= 0 && value <= MAX_LABEL_VALUE) small[value] = 1;
+      else seen.add(value);
+    }
+  }
+  small.forEach((present, value) => present && seen.add(value));
+  return [...seen].sort((a, b) => a - b);
+}
+
+function colourDistance(a: readonly number[], b: readonly number[]): number {
+  return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+}
+
+/**
+ * The table plus an entry for every non-zero value in `values` it does not name, so that every label a
+ * net predicts is drawn (an early-trained BraTS net predicts label 3, which BraTS does not use). The
+ * added entries get golden-ratio hues, skipping any within a fixed RGB distance of a colour in use, and
+ * are named "not a <table> label" in the legend.
+ */
+export function withUnlistedLabels(table: ColourTable, values: readonly number[]): ColourTable {
+  const listed = new Set(table.labels.map((l) => l.value));
+  const missing = values.filter((v) => v !== 0 && !listed.has(v) && v >= 0 && v <= MAX_LABEL_VALUE);
+  if (missing.length === 0) return table;
+  const used = table.labels.map((l) => l.colour as readonly number[]);
+  const golden = 0.618033988749895;
+  let hueIndex = 0;
+  // Up to 64 hues for one far from every colour in use; many unlisted labels cannot all be far apart.
+  const pick = (): [number, number, number] => {
+    for (let tries = 0; tries < 64; tries++) {
+      const colour = hsvToRgb((hueIndex++ * golden) % 1, 0.85, 1);
+      if (used.every((c) => colourDistance(c, colour) >= 120)) return colour;
+    }
+    return hsvToRgb((hueIndex++ * golden) % 1, 0.85, 1);
+  };
+  const added = missing.map((value): LabelEntry => {
+    const colour = pick();
+    used.push(colour);
+    return { value, name: `label ${value}, not a ${table.name} label`, colour, unlisted: true };
+  });
+  return { name: table.name, labels: [...table.labels, ...added].sort((a, b) => a.value - b.value) };
 }
 
 /**

@@ -3,7 +3,9 @@ import brats from '../../../assets/colour-tables/brats.json';
 import {
   colourLookup,
   generatedColourTable,
+  labelValues,
   parseColourTable,
+  withUnlistedLabels,
 } from '../../../renderer/viewer/colour-table.js';
 
 describe('colour tables', () => {
@@ -36,6 +38,31 @@ describe('colour tables', () => {
     const table = generatedColourTable('parts', [0, 1, 2, 3, 4, 5, 6, 7, 8]);
     expect(table.labels.map((l) => l.value)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(new Set(table.labels.map((l) => l.colour.join())).size).toBe(8);
+  });
+
+  it('adds labels the table does not name, with colours far from the listed ones and a lookup entry', () => {
+    const table = parseColourTable(brats, 'brats.json');
+    const values = labelValues([new Uint8Array([0, 3, 3, 1]), new Int16Array([2, 7, 0])]);
+    expect(values).toEqual([0, 1, 2, 3, 7]);
+    const full = withUnlistedLabels(table, values);
+    expect(full.labels.map((l) => [l.value, l.unlisted ?? false])).toEqual([
+      [1, false],
+      [2, false],
+      [3, true],
+      [4, false],
+      [7, true],
+    ]);
+    expect(full.labels.find((l) => l.value === 3)!.name).toBe('label 3, not a BraTS label');
+    const colours = full.labels.map((l) => l.colour);
+    for (let a = 0; a < colours.length; a++) {
+      for (let b = a + 1; b < colours.length; b++) {
+        const [x, y] = [colours[a], colours[b]];
+        expect(Math.hypot(x[0] - y[0], x[1] - y[1], x[2] - y[2]), `${a} vs ${b}`).toBeGreaterThanOrEqual(120);
+      }
+    }
+    const lut = colourLookup(full, new Map());
+    expect(lut[3 * 4 + 3]).toBe(255); // label 3 is now drawn
+    expect(withUnlistedLabels(table, [0, 1, 2, 4])).toBe(table);
   });
 
   it('names the entry and field of an invalid table', () => {
