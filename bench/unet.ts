@@ -7,7 +7,7 @@ import { prune } from '../engine/prune/prune.js';
 import { scoreWeights } from '../engine/prune/score.js';
 
 export const UNET = 'unet3d-shapenet';
-/** The paper's neuron sparsity for the ShapeNet 3D-UNet (ranp-method.md section 1). */
+/** The paper's neuron sparsity for the ShapeNet 3D-UNet (docs/method.md section 1). */
 export const PAPER_SPARSITY = 0.7824;
 const IGNORE = 255;
 const CLASSES = 50;

@@ -122,7 +122,7 @@ export const ExperimentConfigSchema = z
 export type ExperimentConfig = z.output<typeof ExperimentConfigSchema>;
 export type ExperimentConfigInput = z.input<typeof ExperimentConfigSchema>;
 
-/** The paper's settings per task (ranp-method.md sections 1 and 3). */
+/** The paper's settings per task (docs/method.md sections 1 and 3). */
 export const TASK_DEFAULTS: Record<TaskName, Record<string, unknown>> = {
   shapenet: {
     net: 'unet3d-shapenet',

@@ -54,7 +54,7 @@ export { InterruptRequest } from './interrupt.js';
 export interface NetResourcesSummary {
   flops: number;
   params: number;
-  /** Feature-map memory, MB of float32 at batch 1 (ranp-method.md section 4). */
+  /** Feature-map memory, MB of float32 at batch 1 (docs/method.md section 4). */
   memoryMB: number;
 }
 

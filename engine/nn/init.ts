@@ -3,7 +3,7 @@ import type { ParamSpec } from './layer.js';
 import { deriveSeed } from './seed.js';
 
 /**
- * Draws a parameter's initial value (ranp-method.md step 1): Xavier-normal weights
+ * Draws a parameter's initial value (docs/method.md step 1): Xavier-normal weights
  * (std √(2/(fan_in+fan_out))), N(0,1) conv biases, norm gamma N(1, 0.02), zeros/ones otherwise.
  * Seeded per parameter key, so a value does not depend on which other layers exist.
  */

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { FeatureShape, LayerAttrsByKind, LayerKind, LayerNodeOf } from './description.js';
 
-/** How a parameter is initialized (ranp-method.md step 1). */
+/** How a parameter is initialized (docs/method.md step 1). */
 export type ParamInit = 'xavierNormal' | 'standardNormal' | 'gammaNormal' | 'zeros' | 'ones';
 
 /** One parameter tensor a layer owns; the axes say how pruning slices it. */
@@ -47,7 +47,7 @@ export interface LayerDef<K extends LayerKind> {
   outputShape(node: LayerNodeOf<K>, inputs: FeatureShape[]): FeatureShape;
   params(node: LayerNodeOf<K>): ParamSpec[];
   forward(node: LayerNodeOf<K>, inputs: tf.Tensor[], params: Params, ctx: ForwardContext): tf.Tensor;
-  /** FLOPs for batch 1 (multiply-add = 1), ranp-method.md section 4. */
+  /** FLOPs for batch 1 (multiply-add = 1), docs/method.md section 4. */
   flops(node: LayerNodeOf<K>, inputs: FeatureShape[], output: FeatureShape): number;
   /** Whether the output counts as feature-map memory (layer modules do; pure tensor ops do not). */
   countsMemory: boolean;

@@ -67,7 +67,7 @@ export interface NetModel extends Disposable {
 }
 
 export interface BuildOptions {
-  /** Seed of the deterministic initialization (ranp-method.md step 1). */
+  /** Seed of the deterministic initialization (docs/method.md step 1). */
   seed: number;
 }
 

@@ -1,6 +1,6 @@
 import type { Padding3, PaddingSpec, Triple } from './description.js';
 
-/** TensorFlow 'same' padding for one axis: [before, after] (ranp-method.md, I3D). */
+/** TensorFlow 'same' padding for one axis: [before, after] (docs/method.md, I3D). */
 export function samePadding(size: number, kernel: number, stride: number): [number, number] {
   const total = size % stride === 0 ? Math.max(kernel - stride, 0) : Math.max(kernel - (size % stride), 0);
   const before = Math.floor(total / 2);

@@ -21,7 +21,7 @@ export const ProgressSchema = z.object({
   figures: MetricRecordSchema.optional(),
 });
 
-/** Totals of the three resources RANP trades off (ranp-method.md section 4). */
+/** Totals of the three resources RANP trades off (docs/method.md section 4). */
 export const ResourceTotalsSchema = z.object({
   flops: z.number(),
   params: z.number(),

@@ -17,7 +17,7 @@ export interface CleanedChannels {
 }
 
 /**
- * Coupling and cleaning (ranp-method.md steps 8–9) on channel groups.
+ * Coupling and cleaning (docs/method.md steps 8–9) on channel groups.
  * - Coupling: a group is kept iff any member neuron is selected (keeping is always safe); groups
  *   holding a network-input channel or a classifier neuron are always kept.
  * - Forward cleaning: a dense layer none of whose input channels survive produces nothing, so

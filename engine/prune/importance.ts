@@ -1,7 +1,7 @@
 import type { Aggregation, LayerWeightScores, NeuronScores, WeightScores } from './types.js';
 
 /**
- * Neuron importance (ranp-method.md step 4): for each output channel j, the sum (default), mean or
+ * Neuron importance (docs/method.md step 4): for each output channel j, the sum (default), mean or
  * max of the weight scores of every weight feeding it. Bias scores are 0 (biases are zeroed for
  * the scoring pass), so they add nothing.
  */

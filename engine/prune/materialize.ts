@@ -21,7 +21,7 @@ export interface Materialized {
 }
 
 /**
- * Materialization (ranp-method.md step 10): the pruned description plus, on request, the
+ * Materialization (docs/method.md step 10): the pruned description plus, on request, the
  * surviving weights of the full net. Weight-level methods keep the dense shapes; inherited
  * weights are multiplied by their masks.
  */

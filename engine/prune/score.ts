@@ -45,7 +45,7 @@ async function* samplesOf(source: SampleSource, limit: number, seed: number): As
 }
 
 /**
- * Weight sensitivity at initialization (ranp-method.md step 3): for every prunable layer's
+ * Weight sensitivity at initialization (docs/method.md step 3): for every prunable layer's
  * weight, s = |∂L/∂m| = |g ⊙ w| with a multiplicative mask m = 1, computed per sample (batch 1,
  * train-mode normalization, conv/linear biases set to 0 for the pass, the task's training loss)
  * and averaged over the samples. The model's running statistics are not touched.

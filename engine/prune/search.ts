@@ -1,7 +1,7 @@
 import type { Pruner } from './pruner.js';
 import type { ResourceBudget, ResourceKind, ResourceTotals } from './types.js';
 
-/** Bisection tolerance on sparsity (ranp-method.md step 9). */
+/** Bisection tolerance on sparsity (docs/method.md step 9). */
 export const SPARSITY_TOLERANCE = 1e-4;
 
 function emptiesNoLayer(pruner: Pruner, sparsity: number): boolean {

@@ -24,7 +24,7 @@ export interface GlobalSelection {
 }
 
 /**
- * Global selection (ranp-method.md step 7): all layers' scores form one vector of N neurons
+ * Global selection (docs/method.md step 7): all layers' scores form one vector of N neurons
  * (the classifier included); a neuron is kept iff its score ≥ τ, the K-th largest (ties kept).
  * The classifier is then kept whole.
  */

@@ -10,7 +10,7 @@ export interface LayerWeightScores {
   values: Float32Array;
 }
 
-/** Weight sensitivities of every prunable layer of one net (ranp-method.md step 3). */
+/** Weight sensitivities of every prunable layer of one net (docs/method.md step 3). */
 export interface WeightScores {
   /** Zoo name of the net the scores belong to (NetDescription.name). */
   net: string;
@@ -25,7 +25,7 @@ export interface WeightScores {
   layers: Map<string, LayerWeightScores>;
 }
 
-/** How one neuron's weight scores are reduced to one number (ranp-method.md step 4). */
+/** How one neuron's weight scores are reduced to one number (docs/method.md step 4). */
 export type Aggregation = 'sum' | 'mean' | 'max';
 
 /** Per prunable layer, one value per output channel. Keyed by layer name, in node order. */

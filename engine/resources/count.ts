@@ -4,7 +4,7 @@ import { layerDef } from '../nn/layers/registry.js';
 import { inferShapes, inputShapesOf } from '../nn/shapes.js';
 import { numel } from '../nn/window.js';
 
-/** Resources of one layer, batch 1, conventions of ranp-method.md section 4. */
+/** Resources of one layer, batch 1, conventions of docs/method.md section 4. */
 export interface LayerResources {
   name: string;
   kind: LayerKind;
@@ -80,7 +80,7 @@ export function countResources(net: NetDescription, inputSize: Triple = net.inpu
   };
 }
 
-/** One resource value per prunable layer, in node order (the r(l) of ranp-method.md step 6). */
+/** One resource value per prunable layer, in node order (the r(l) of docs/method.md step 6). */
 export function prunableLayerResources(report: ResourceReport, metric: ResourceMetric): Map<string, number> {
   const key = metric === 'memory' ? 'memoryElements' : metric;
   return new Map(report.layers.filter((l) => l.prunable).map((l) => [l.name, l[key]]));

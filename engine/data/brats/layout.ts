@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** Input channel order of the network (ranp-method.md §3). */
+/** Input channel order of the network (docs/method.md §3). */
 export const BRATS_MODALITIES = ['flair', 't1ce', 't1', 't2'] as const;
 export type BratsModality = (typeof BRATS_MODALITIES)[number];
 export type BratsGrade = 'HGG' | 'LGG' | 'unknown';

@@ -1,5 +1,5 @@
 /**
- * BraTS intensity normalization (ranp-method.md §3): brain mask = sum of the modalities > 0; each
+ * BraTS intensity normalization (docs/method.md §3): brain mask = sum of the modalities > 0; each
  * modality is clipped to the 0.2/99.8 percentiles of its masked voxels and z-scored with the
  * masked mean and standard deviation; voxels outside the mask are set to 0.
  */

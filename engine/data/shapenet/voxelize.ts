@@ -1,5 +1,5 @@
 /**
- * Point cloud → occupancy grid + part labels (ranp-method.md §3): centre the cloud on its mean,
+ * Point cloud → occupancy grid + part labels (docs/method.md §3): centre the cloud on its mean,
  * scale so the farthest point is at distance 1, voxel index floor(G/2·p + G/2) (G = 64 gives the
  * paper's floor(32p + 32)), clamped to G - 1 for points exactly at +1. A voxel takes the label most
  * of its points carry (ties: the smaller id); empty voxels get the ignore label 255.

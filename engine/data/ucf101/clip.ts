@@ -1,7 +1,7 @@
 import { randomInt, type Random } from '../random.js';
 import type { DecodedVideo } from './decode.js';
 
-/** Per-channel RGB means subtracted from 0-255 pixel values (ranp-method.md §3). */
+/** Per-channel RGB means subtracted from 0-255 pixel values (docs/method.md §3). */
 export const UCF_MEAN: [number, number, number] = [114.7748, 107.7354, 99.475];
 export const CLIP_FRAMES = 16;
 /** Crop side as a fraction of the frame's shorter side (multi-scale corner crop). */

@@ -35,7 +35,7 @@ export const linearLayer: LayerDef<'linear'> = {
     const y = tf.matMul(inputs[0] as tf.Tensor2D, params.weight as tf.Tensor2D);
     return node.attrs.bias ? y.add(params.bias) : y;
   },
-  // ranp-method.md section 4: numel(output) · 2 · in_features.
+  // docs/method.md section 4: numel(output) · 2 · in_features.
   flops: (node, _inputs, output) => output.channels * 2 * node.attrs.inFeatures,
   countsMemory: true,
 };

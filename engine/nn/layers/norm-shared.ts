@@ -11,7 +11,7 @@ export function normOutputShape(layer: string, attrs: NormAttrs, inputs: Feature
   return inputs[0];
 }
 
-/** Affine per-channel parameters of every norm (ranp-method.md step 1: gamma N(1, 0.02), beta 0). */
+/** Affine per-channel parameters of every norm (docs/method.md step 1: gamma N(1, 0.02), beta 0). */
 export function affineParams(channels: number): ParamSpec[] {
   return [
     { name: 'gamma', shape: [channels], init: 'gammaNormal', trainable: true, outAxis: 0 },
@@ -19,7 +19,7 @@ export function affineParams(channels: number): ParamSpec[] {
   ];
 }
 
-/** ranp-method.md section 4 gives 4·numel(input) for batch norm; the other norms use the same rule. */
+/** docs/method.md section 4 gives 4·numel(input) for batch norm; the other norms use the same rule. */
 export function normFlops(inputs: FeatureShape[]): number {
   return 4 * numel(inputs[0]);
 }

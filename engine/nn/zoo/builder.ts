@@ -7,7 +7,7 @@ import type {
   Triple,
 } from '../description.js';
 
-/** Options every zoo net takes (ranp-method.md section 2). */
+/** Options every zoo net takes (docs/method.md section 2). */
 export interface NetOptions {
   /** Spatial input size (D, H, W); default the task's training size. */
   inputSize?: Triple;

@@ -1,7 +1,7 @@
 import type { NetDescription, Triple } from '../description.js';
 import { NetBuilder, checkOptions, cube, padAll, widen, type NetOptions } from './builder.js';
 
-/** Inception channels (b0, b1a, b1b, b2a, b2b, b3b) per mixed module (ranp-method.md section 2). */
+/** Inception channels (b0, b1a, b1b, b2a, b2b, b3b) per mixed module (docs/method.md section 2). */
 const MIXED: Record<string, [number, number, number, number, number, number]> = {
   Mixed_3b: [64, 96, 128, 16, 32, 32],
   Mixed_3c: [128, 128, 192, 32, 96, 64],

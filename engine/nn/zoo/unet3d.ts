@@ -1,7 +1,7 @@
 import type { NetDescription, TaskName } from '../description.js';
 import { NetBuilder, checkOptions, cube, padAll, widen, type NetOptions } from './builder.js';
 
-/** What differs between the two 3D-UNet configurations (ranp-method.md section 2). */
+/** What differs between the two 3D-UNet configurations (docs/method.md section 2). */
 export interface UNet3dConfig {
   name: string;
   task: TaskName;

@@ -9,7 +9,7 @@ export const LOSSES: Record<string, LossFn> = {
   crossEntropyDice,
 };
 
-/** The paper's training loss per task (ranp-method.md section 3). */
+/** The paper's training loss per task (docs/method.md section 3). */
 export const TASK_LOSS: Record<TaskName, string> = {
   shapenet: 'crossEntropy',
   brats: 'crossEntropyDice',

@@ -67,7 +67,7 @@ function sampleStats(values: ArrayLike<number>): { mean: number; std: number } {
   return { mean, std: Math.sqrt(variance) };
 }
 
-describe('initialization (ranp-method.md step 1)', () => {
+describe('initialization (docs/method.md step 1)', () => {
   const description = net(
     [
       input(64),

@@ -45,7 +45,7 @@ describe('model zoo descriptions', () => {
     },
   );
 
-  it('3D-UNet ShapeNet has exactly the conv list of ranp-method.md, and a softmax after the logits', () => {
+  it('3D-UNet ShapeNet has exactly the conv list of docs/method.md, and a softmax after the logits', () => {
     const net = buildNet('unet3d-shapenet');
     expect(convList(net).join(' ')).toBe(
       '(32,1,3) (64,32,3) (64,64,3) (128,64,3) (128,128,3) (256,128,3) (256,256,3) (512,256,3) (256,768,3) (256,256,3) (128,384,3) (128,128,3) (64,192,3) (64,64,3) (50,64,1)',

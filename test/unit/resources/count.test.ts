@@ -36,7 +36,7 @@ function net(
   };
 }
 
-describe('per-layer counts derived by hand (ranp-method.md section 4)', () => {
+describe('per-layer counts derived by hand (docs/method.md section 4)', () => {
   // input 1×4³ → conv 1→2 k3 pad1 bias → BN → ReLU → maxpool 2 → depthwise 2 k3 pad1 → convT 2→3 k2 s2 bias
   //   → avgpool 2 → global average pool → dropout → linear 3→5 → softmax
   const nodes: LayerNode[] = [
@@ -192,7 +192,7 @@ describe('per-layer counts derived by hand (ranp-method.md section 4)', () => {
   });
 });
 
-describe('3D-UNet ShapeNet at 64³, from the conv list of ranp-method.md', () => {
+describe('3D-UNet ShapeNet at 64³, from the conv list of docs/method.md', () => {
   // (out, in, k, spatial side) — the side follows the level: 64, 32, 16, 8 and back up.
   const convs: [number, number, number, number][] = [
     [32, 1, 3, 64],
