@@ -3,6 +3,8 @@
 // that the fast (oneDNN) path really loads. Run-time system packages only: oneDNN and OpenMP for
 // the native kernels, ffmpeg for UCF101 video. The test-only packages (Chromium, Mesa, fixtures)
 // are installed by scripts/setup-system.sh, which .ci/run calls.
+// `node bin/setup.js --print-runtime-packages` prints the Debian run-time package names (one line,
+// space-separated) and does nothing else: scripts/setup-system.sh installs the same list from here.
 // Where system packages cannot be installed (no root and no sudo, or not Debian/Ubuntu), it says
 // exactly what to install for this platform and carries on: the engine then runs tfjs's JavaScript
 // kernels and says so at every start.
@@ -65,7 +67,8 @@ function installDebianPackages() {
     return sh(command, rest, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
   };
   if (!run(['apt-get', 'update', '-qq'])) return 'apt-get update failed';
-  if (!run(['apt-get', 'install', '-y', '-qq', ...missing])) return `apt-get install ${missing.join(' ')} failed`;
+  if (!run(['apt-get', 'install', '-y', '-qq', ...missing]))
+    return `apt-get install ${missing.join(' ')} failed`;
   return undefined;
 }
 
@@ -78,7 +81,9 @@ function installSystemPackages() {
   if (platform === 'debian') {
     const problem = installDebianPackages();
     if (!problem) return;
-    say(`${problem}. Install them with:\n    ${MANUAL_INSTALL.debian}\n  then run \`npm rebuild @ranp/native\`.`);
+    say(
+      `${problem}. Install them with:\n    ${MANUAL_INSTALL.debian}\n  then run \`npm rebuild @ranp/native\`.`,
+    );
     return;
   }
   const hint = MANUAL_INSTALL[platform];
@@ -104,20 +109,29 @@ function installNodeModules() {
 function checkFastPath() {
   const probe = spawnSync(
     process.execPath,
-    ['-e', "const a = require('@ranp/native'); const i = a.info(); console.log(`oneDNN ${i.oneDnnVersion}, ${i.isa}, ${i.threads} threads`)"],
+    [
+      '-e',
+      "const a = require('@ranp/native'); const i = a.info(); console.log(`oneDNN ${i.oneDnnVersion}, ${i.isa}, ${i.threads} threads`)",
+    ],
     { cwd: root, encoding: 'utf8' },
   );
   if (probe.status === 0) {
     say(`fast path on: native kernels load (${probe.stdout.trim()})`);
     return;
   }
-  const why = (probe.stderr.split('\n').find((l) => /Error|error:/.test(l)) ?? 'the addon did not load').trim();
+  const why = (
+    probe.stderr.split('\n').find((l) => /Error|error:/.test(l)) ?? 'the addon did not load'
+  ).trim();
   say(
     `WARNING: fast path OFF (${why}). Training runs on tfjs's JavaScript kernels, 40-175x slower.\n` +
       '  Install the system packages named above, then run `npm rebuild @ranp/native`; `npm run ranp -- doctor` explains.',
   );
 }
 
+if (process.argv.includes('--print-runtime-packages')) {
+  console.log(RUNTIME_DEBIAN_PACKAGES.join(' '));
+  process.exit(0);
+}
 installSystemPackages();
 installNodeModules();
 checkFastPath();

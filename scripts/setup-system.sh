@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Debian packages the app and its tests use. Idempotent; run as root (or with sudo).
+#   run-time packages oneDNN, OpenMP, ffmpeg: the list `npm run setup` installs, read from bin/setup.js
 #   chromium          UI and viewer tests (playwright-core drives it)
-#   ffmpeg            UCF101 video decoding
-#   libdnnl-dev ...   the native oneDNN kernels (optional fast path)
 #   mesa-vulkan-drivers 25 (bookworm-backports): software Vulkan so the WebGPU backend is tested without a GPU
 #   insighttoolkit5-examples, python3-imageio: real MRI and video used by tests (data files only, unpacked to assets/debian)
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
-PKGS="chromium ffmpeg libdnnl-dev libgomp1 ocl-icd-libopencl1"
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+PKGS="$(node "$ROOT/bin/setup.js" --print-runtime-packages) chromium"
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then
@@ -49,7 +49,7 @@ else
 fi
 
 # Real data files from Debian packages (unpacked, not installed): test/fixtures/debian/{itk,imageio}.
-DATA_DIR="$(cd "$(dirname "$0")/.." && pwd)/test/fixtures/debian"
+DATA_DIR="$ROOT/test/fixtures/debian"
 if [ ! -f "$DATA_DIR/itk/KmeansTest_T1UCharRaw.nii.gz" ] || [ ! -f "$DATA_DIR/imageio/realshort.mp4" ]; then
   tmp=$(mktemp -d)
   (cd "$tmp" && apt-get download insighttoolkit5-examples python3-imageio >/dev/null 2>&1 || { $SUDO apt-get update -qq && apt-get download insighttoolkit5-examples python3-imageio; })
