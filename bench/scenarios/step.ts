@@ -25,19 +25,19 @@ async function timeSteps(net: NetDescription, size: number, batch: number, ctx: 
   const optimizer = createOptimizer({ kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 1e-4 });
   const loss = lossFor('shapenet');
   const { x, labels } = syntheticBatch(size, batch);
-  const trainable = model.trainableVariables();
-  const keyOf = new Map([...model.variables].map(([key, v]) => [v.name, key]));
   const step = () => {
-    const { value, grads } = tf.variableGrads(
-      () => loss(model.forward(x, { training: true }), labels),
-      trainable,
-    );
+    const {
+      loss: value,
+      grads,
+      statUpdates,
+    } = model.gradients(x, (logits) => loss(logits, labels), {
+      seed: 0,
+    });
     value.dataSync();
-    const named = new Map(Object.entries(grads).map(([name, g]) => [keyOf.get(name) ?? name, g]));
-    optimizer.apply(model.variables, named, 0.1);
+    optimizer.apply(model.variables, grads, 0.1);
     // Read one updated weight back so the update itself is inside the timed step.
-    trainable[0].dataSync();
-    tf.dispose([value, ...Object.values(grads)]);
+    model.trainableVariables()[0].dataSync();
+    tf.dispose([value, ...grads.values(), ...statUpdates.values()]);
   };
   try {
     const timing = await measure(step, ctx);

@@ -37,6 +37,49 @@ export interface ForwardContext {
   seed: number;
   /** New running statistics computed in training mode, to be assigned after the step. */
   statUpdates: Map<string, tf.Tensor>;
+  /**
+   * Set by the memory-lean backward pass (backprop.ts) while it runs a layer's training forward:
+   * small tensors (batch statistics) the layer's `backward` reads instead of recomputing them.
+   */
+  saveForBackward?: (tensors: Record<string, tf.Tensor>) => void;
+}
+
+/** What a layer's `backward` is given (backprop.ts keeps exactly what `reads` names alive until then). */
+export interface BackwardArgs {
+  /** The layer's inputs when `reads.inputs`, else null each. */
+  inputs: (tf.Tensor | null)[];
+  /** Shapes of the inputs (always known, even when the tensors were released). */
+  inputShapes: number[][];
+  /** The layer's output when `reads.output`, else null. */
+  output: tf.Tensor | null;
+  params: Params;
+  /** Names of the params whose gradients are wanted (the trainable ones). */
+  trainable: readonly string[];
+  /** The dropout seed of the step (a recomputed forward must draw the same masks). */
+  seed: number;
+  /** What the forward passed to ctx.saveForBackward. */
+  saved: Record<string, tf.Tensor>;
+  /** ∂loss/∂output. */
+  dy: tf.Tensor;
+  /** Per input: whether its gradient is needed (false for the net input and what only depends on it). */
+  wantInput: boolean[];
+}
+
+export interface LayerGradients {
+  /** ∂loss/∂input per input; null where not wanted. */
+  inputs: (tf.Tensor | null)[];
+  /** ∂loss/∂param for every trainable param of the layer, by param name. */
+  params: Record<string, tf.Tensor>;
+}
+
+/**
+ * A hand-written gradient. Layers without one are differentiated by backprop.ts by recomputing
+ * their forward under tf.grads (correct for any layer, but it keeps the inputs and repeats the
+ * forward), so the hot layers (conv, norm, activation, pooling, joins) have one.
+ */
+export interface LayerBackward<K extends LayerKind> {
+  reads: { inputs: boolean; output: boolean };
+  backward(node: LayerNodeOf<K>, args: BackwardArgs): LayerGradients;
 }
 
 /** Everything the engine knows about one layer kind. One file per kind, one registry line. */
@@ -51,6 +94,7 @@ export interface LayerDef<K extends LayerKind> {
   flops(node: LayerNodeOf<K>, inputs: FeatureShape[], output: FeatureShape): number;
   /** Whether the output counts as feature-map memory (layer modules do; pure tensor ops do not). */
   countsMemory: boolean;
+  gradient?: LayerBackward<K>;
 }
 
 export type AnyLayerDef = { [K in LayerKind]: LayerDef<K> }[LayerKind];

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { FeatureShape, LayerNode, NetDescription, Triple } from './description.js';
 import type { ForwardContext, ParamSpec, Params } from './layer.js';
 import type { Disposable } from '../util/disposable.js';
+import { backpropagate, type LayerParams, type StepGradients } from './backprop.js';
 import { initialValue } from './init.js';
 import { layerDef } from './layers/registry.js';
 import { ancestorsOf, inferShapes } from './shapes.js';
@@ -55,6 +56,16 @@ export interface NetModel extends Disposable {
    * softmax) are not run. Intermediates are released; only the result is returned.
    */
   forward(x: tf.Tensor5D, options: ForwardOptions): tf.Tensor;
+  /**
+   * One training-mode forward and backward (backprop.ts: only what the backward reads is kept):
+   * loss = objective(logits), its gradients by parameter key, the new running statistics (not yet
+   * assigned: the caller assigns them after the update) and the step's peak tensor bytes.
+   */
+  gradients(
+    x: tf.Tensor5D,
+    objective: (logits: tf.Tensor) => tf.Scalar,
+    options: { seed?: number },
+  ): StepGradients;
   trainableVariables(): tf.Variable[];
   /** Copies of every parameter (the caller disposes them). */
   getWeights(): Map<string, tf.Tensor>;
@@ -120,9 +131,23 @@ export function buildModel(net: NetDescription, options: BuildOptions): NetModel
     if (!shapeCache.has(sizeKey)) shapeCache.set(sizeKey, inferShapes(net, size));
   }
 
+  const paramsOf = (node: LayerNode): LayerParams => {
+    const params: Params = {};
+    const trainable: string[] = [];
+    for (const spec of layerDef(node).params(node)) {
+      params[spec.name] = variables.get(`${node.name}.${spec.name}`) as tf.Variable;
+      if (spec.trainable) trainable.push(spec.name);
+    }
+    return { params, trainable };
+  };
+
   const model: NetModel = {
     net,
     variables,
+    gradients(x, objective, gradientOptions) {
+      checkInput(x);
+      return backpropagate(nodesToRun, net.output, paramsOf, x, objective, gradientOptions.seed ?? 0);
+    },
     forward(x, forwardOptions) {
       checkInput(x);
       const ctx: ForwardContext = {
@@ -143,11 +168,9 @@ export function buildModel(net: NetDescription, options: BuildOptions): NetModel
         const outputs = new Map<string, tf.Tensor>();
         for (const node of nodesToRun) {
           const def = layerDef(node);
-          const params: Params = {};
-          for (const spec of def.params(node)) {
-            const key = `${node.name}.${spec.name}`;
-            params[spec.name] = overrides?.get(key) ?? (variables.get(key) as tf.Variable);
-          }
+          const { params } = paramsOf(node);
+          for (const name of Object.keys(params))
+            params[name] = overrides?.get(`${node.name}.${name}`) ?? params[name];
           const inputs =
             node.kind === 'input' ? [x] : node.inputs.map((name) => outputs.get(name) as tf.Tensor);
           const output = def.forward(node, inputs, params, ctx);

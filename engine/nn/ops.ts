@@ -76,3 +76,19 @@ export function as5D(x: tf.Tensor, layer: string): tf.Tensor5D {
     throw new Error(`layer '${layer}': expects a rank-5 NDHWC tensor, got shape [${x.shape.join(',')}]`);
   return x as tf.Tensor5D;
 }
+
+/**
+ * ∂loss/∂filter of conv3d(x, filter) given dy = ∂loss/∂output. tfjs exports no op for it; the
+ * kernel (native on the cpu backend) is what tfjs's own conv3d gradient runs.
+ */
+export function conv3dFilterGradient(
+  x: tf.Tensor5D,
+  dy: tf.Tensor5D,
+  filterShape: number[],
+  strides: number | [number, number, number],
+  pad: 'same' | 'valid',
+): tf.Tensor5D {
+  return tf
+    .engine()
+    .runKernel('Conv3DBackpropFilterV2', { x, dy }, { strides, pad, filterShape }) as tf.Tensor5D;
+}

@@ -39,8 +39,11 @@ export interface Evaluation extends Validation {
   predictions: PredictionFile[];
 }
 
+/** What evaluation needs of a model: its evaluation-mode forward. */
+export type EvaluableModel = Pick<TrainableModel, 'forward'>;
+
 /** Evaluation mode, whatever the task. */
-function predictor(model: TrainableModel) {
+function predictor(model: EvaluableModel) {
   return (x: tf.Tensor5D) => model.forward(x, { training: false, seed: 0 }).logits;
 }
 
@@ -50,7 +53,7 @@ function predictor(model: TrainableModel) {
  * for segmentation, prediction label maps.
  */
 export async function evaluateModel(
-  model: TrainableModel,
+  model: EvaluableModel,
   data: Dataset,
   options: EvaluateOptions = {},
 ): Promise<Evaluation> {

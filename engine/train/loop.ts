@@ -86,7 +86,7 @@ export interface TrainResult {
   steps: number;
   /** Mean wall time of a training step (forward, backward, update) in this process, seconds. */
   secondsPerStep: number;
-  /** Largest tf.memory().numBytes seen right after a backward pass (all live tensors). */
+  /** Most bytes held by live tensors at any point of any step (sampled inside every layer's forward and backward). */
   peakTensorBytes: number;
   /** Largest process RSS seen during training. */
   peakRssBytes: number;
@@ -185,7 +185,6 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainResult>
   };
 
   const trainable = o.model.trainableKeys.map((k) => o.model.variables.get(k) as tf.Variable);
-  const keyOfVariableName = new Map(o.model.trainableKeys.map((k) => [o.model.variables.get(k)!.name, k]));
   const sessionStart = performance.now();
   const trainSecondsBefore = state.trainSeconds;
   let stepSecondsSum = 0;
@@ -212,20 +211,17 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainResult>
           epoch,
         );
         const dropoutSeed = deriveSeed(o.seed, SeedPurpose.dropout, state.globalStep);
-        let statUpdates = new Map<string, tf.Tensor>();
-        const { value, grads } = tf.variableGrads(() => {
-          const out = o.model.forward(batch.x, { training: true, seed: dropoutSeed });
-          statUpdates = out.statUpdates;
-          for (const t of statUpdates.values()) tf.keep(t);
-          return o.loss(out.logits, batch.labels);
-        }, trainable);
-        peakTensorBytes = Math.max(peakTensorBytes, tf.memory().numBytes);
-        const lossValue = (await value.data())[0];
-        const namedGrads = new Map<string, tf.Tensor>();
-        for (const [name, g] of Object.entries(grads)) namedGrads.set(keyOfVariableName.get(name) ?? name, g);
+        const {
+          loss,
+          grads: namedGrads,
+          statUpdates,
+          peakBytes,
+        } = o.model.gradients(batch.x, (logits) => o.loss(logits, batch.labels), { seed: dropoutSeed });
+        peakTensorBytes = Math.max(peakTensorBytes, peakBytes);
+        const lossValue = (await loss.data())[0];
         const badGradient = Number.isFinite(lossValue) ? await firstNonFinite(namedGrads) : undefined;
         if (!Number.isFinite(lossValue) || badGradient !== undefined) {
-          tf.dispose([value, batch.x, batch.labels, ...Object.values(grads), ...statUpdates.values()]);
+          tf.dispose([loss, batch.x, batch.labels, ...namedGrads.values(), ...statUpdates.values()]);
           throw new NonFiniteTrainingError(
             netName,
             epoch + 1,
@@ -239,7 +235,7 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainResult>
           if (!variable) throw new Error(`train: running statistic '${key}' has no variable`);
           variable.assign(t);
         }
-        tf.dispose([value, batch.x, batch.labels, ...Object.values(grads), ...statUpdates.values()]);
+        tf.dispose([loss, batch.x, batch.labels, ...namedGrads.values(), ...statUpdates.values()]);
 
         const seconds = (performance.now() - started) / 1000;
         stepSecondsSum += seconds;

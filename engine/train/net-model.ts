@@ -3,8 +3,8 @@ import type { NetModel } from '../nn/model.js';
 import type { TrainableModel } from './trainable.js';
 
 /**
- * engine/nn's NetModel as a TrainableModel. NetModel assigns new running statistics itself in
- * training mode, so no updates are handed back; they are checkpointed with the other variables.
+ * engine/nn's NetModel as a TrainableModel. NetModel's forward assigns new running statistics
+ * itself in training mode, so it hands none back; its memory-lean `gradients` does hand them back.
  */
 export function trainableNet(model: NetModel): TrainableModel {
   return {
@@ -14,5 +14,6 @@ export function trainableNet(model: NetModel): TrainableModel {
       logits: model.forward(x as tf.Tensor5D, { training, seed }),
       statUpdates: new Map(),
     }),
+    gradients: (x, objective, options) => model.gradients(x as tf.Tensor5D, objective, options),
   };
 }

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { StepGradients } from '../nn/backprop.js';
 
 /**
  * What training needs from a net, whatever builds it. engine/nn's models are adapted to this in
@@ -17,6 +18,15 @@ export interface TrainableModel {
     x: tf.Tensor,
     options: { training: boolean; seed: number },
   ): { logits: tf.Tensor; statUpdates: Map<string, tf.Tensor> };
+  /**
+   * A training-mode forward and backward: objective(logits), its gradients by trainable key, the
+   * new running statistics (assigned by the caller after the update) and the peak tensor bytes.
+   */
+  gradients(
+    x: tf.Tensor,
+    objective: (logits: tf.Tensor) => tf.Scalar,
+    options: { seed: number },
+  ): StepGradients;
 }
 
 /** (logits, labels) → scalar loss; labels are int32 (N, D, H, W) voxel labels or (N) classes. */

@@ -20,6 +20,10 @@ export const addLayer: LayerDef<'add'> = {
   },
   params: () => [],
   forward: (_node, inputs) => tf.addN(inputs),
+  gradient: {
+    reads: { inputs: false, output: false },
+    backward: (_node, { dy, inputShapes }) => ({ inputs: inputShapes.map(() => dy), params: {} }),
+  },
   flops: () => 0,
   countsMemory: false,
 };

@@ -43,7 +43,28 @@ export const batchNorm3dLayer: LayerDef<'batchNorm3d'> = {
       `${node.name}.runningVar`,
       params.runningVar.mul(1 - momentum).add(unbiased.mul(momentum)),
     );
-    return perChannelAffine(centered, tf.rsqrt(variance.add(eps)).mul(params.gamma), params.beta);
+    const invStd = tf.rsqrt(variance.add(eps));
+    ctx.saveForBackward?.({ mean, invStd });
+    return perChannelAffine(centered, invStd.mul(params.gamma), params.beta);
+  },
+  gradient: {
+    // The batch statistics come saved; the output is not needed (so a following ReLU's output is all that stays).
+    reads: { inputs: true, output: false },
+    backward(node, { inputs, params, saved, dy }) {
+      const x = inputs[0] as tf.Tensor;
+      const { mean, invStd } = saved;
+      const count = x.size / node.attrs.channels;
+      // x̂ = (x − μ)·σ⁻¹, y = γ·x̂ + β:  dx = γσ⁻¹·(dy − Σdy/m − x̂·Σ(dy·x̂)/m), dγ = Σ(dy·x̂), dβ = Σdy.
+      // With xc = x − μ: dx = a·dy + b·xc + c, a = γσ⁻¹, b = −a·σ⁻¹·Σ(dy·x̂)/m, c = −a·Σdy/m.
+      const centered = perChannelAffine(x, null, mean.neg());
+      const sumDy = channelSum(dy);
+      const sumDyXhat = channelSum(dy.mul(centered)).mul(invStd);
+      const a = params.gamma.mul(invStd);
+      const b = a.mul(invStd).mul(sumDyXhat).div(-count);
+      const c = a.mul(sumDy).div(-count);
+      const dx = perChannelAffine(dy, a, c).add(perChannelAffine(centered, b, null));
+      return { inputs: [dx], params: { gamma: sumDyXhat, beta: sumDy } };
+    },
   },
   flops: (_node, inputs) => normFlops(inputs),
   countsMemory: true,

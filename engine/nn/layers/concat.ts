@@ -25,6 +25,17 @@ export const concatLayer: LayerDef<'concat'> = {
   },
   params: () => [],
   forward: (_node, inputs) => tf.concat(inputs, -1),
+  gradient: {
+    reads: { inputs: false, output: false },
+    backward: (_node, { dy, inputShapes }) => ({
+      inputs: tf.split(
+        dy,
+        inputShapes.map((shape) => shape[shape.length - 1]),
+        -1,
+      ),
+      params: {},
+    }),
+  },
   flops: () => 0,
   countsMemory: false,
 };

@@ -3,7 +3,8 @@ import type { Conv3dAttrs, Padding3 } from '../description.js';
 import type { LayerDef } from '../layer.js';
 import { convBiasParams } from './conv-bias.js';
 import { LayerError } from '../errors.js';
-import { as5D, padSpatial, perChannelAffine } from '../ops.js';
+import { as5D, channelSum, conv3dFilterGradient, cropSpatial, padSpatial, perChannelAffine } from '../ops.js';
+import { recomputeGradients } from '../recompute-gradients.js';
 import { tripleVolume } from '../padding.js';
 import { expectChannels, numel, resolveWindow, spatialInput } from '../window.js';
 
@@ -138,6 +139,43 @@ export const conv3dLayer: LayerDef<'conv3d'> = {
       y = depthwiseConv3d(padded, filter, window.stride);
     else y = groupedConv3d(padded, filter, window.stride, groups);
     return bias ? perChannelAffine(y, null, params.bias) : y;
+  },
+  gradient: {
+    reads: { inputs: true, output: false },
+    backward(node, args) {
+      const { groups, bias } = node.attrs;
+      if (groups !== 1)
+        // Grouped and depthwise convs are compositions of 2D/3D convs: their tfjs gradients suffice.
+        return recomputeGradients(
+          (inputs, params) =>
+            conv3dLayer.forward(node, inputs, params, {
+              training: true,
+              seed: args.seed,
+              statUpdates: new Map(),
+            }),
+          args,
+        );
+      const x = as5D(args.inputs[0] as tf.Tensor, node.name);
+      const dy = args.dy as tf.Tensor5D;
+      const filter = args.params.weight as tf.Tensor5D;
+      const window = resolveWindow(node.name, [x.shape[1], x.shape[2], x.shape[3]], node.attrs);
+      const params: Record<string, tf.Tensor> = {};
+      if (bias) params.bias = channelSum(dy);
+      let dx: tf.Tensor | null = null;
+      if (isSameAtStrideOne(node.attrs.kernel, window.stride, window.padding)) {
+        params.weight = conv3dFilterGradient(x, dy, filter.shape, 1, 'same');
+        if (args.wantInput[0]) dx = tf.conv3dTranspose(dy, filter, x.shape, 1, 'same');
+      } else {
+        const padded = padSpatial(x, window.padding);
+        params.weight = conv3dFilterGradient(padded, dy, filter.shape, window.stride, 'valid');
+        if (args.wantInput[0])
+          dx = cropSpatial(
+            tf.conv3dTranspose(dy, filter, padded.shape, window.stride, 'valid'),
+            window.padding,
+          );
+      }
+      return { inputs: [dx], params };
+    },
   },
   flops(node, _inputs, output) {
     const { kernel, inChannels, groups, bias } = node.attrs;

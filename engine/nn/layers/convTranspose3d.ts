@@ -3,7 +3,7 @@ import type { ConvTranspose3dAttrs, Padding3, Triple } from '../description.js';
 import type { LayerDef } from '../layer.js';
 import { convBiasParams } from './conv-bias.js';
 import { LayerError } from '../errors.js';
-import { as5D, cropSpatial, perChannelAffine } from '../ops.js';
+import { as5D, channelSum, conv3dFilterGradient, cropSpatial, padSpatial, perChannelAffine } from '../ops.js';
 import { formatTriple, samePadding, tripleVolume } from '../padding.js';
 import { expectChannels, numel, spatialInput } from '../window.js';
 
@@ -23,10 +23,24 @@ function fullSize(input: Triple, attrs: ConvTranspose3dAttrs): Triple {
 }
 
 /**
- * conv3dTranspose with a gradient: tfjs has none for its kernels (platform notes). It is the
+ * Gradients of the 'valid' transposed conv y = conv3dTranspose(x, filter): it is the
  * input-gradient of conv3d(·, filter), so dx = conv3d(dy, filter) and dfilter is conv3d's filter
  * gradient with x and dy swapped. filter: [kd, kh, kw, C_out, C_in].
  */
+function transposeValidGradients(
+  dy: tf.Tensor5D,
+  x: tf.Tensor5D,
+  filter: tf.Tensor5D,
+  stride: Triple,
+  wantInput: boolean,
+): { dx: tf.Tensor5D | null; dFilter: tf.Tensor5D } {
+  return {
+    dx: wantInput ? tf.conv3d(dy, filter, stride, 'valid') : null,
+    dFilter: conv3dFilterGradient(dy, x, filter.shape, stride, 'valid'),
+  };
+}
+
+/** conv3dTranspose with a gradient: tfjs has none for its kernels (platform notes). */
 export function conv3dTransposeValid(
   x: tf.Tensor5D,
   filter: tf.Tensor5D,
@@ -40,16 +54,9 @@ export function conv3dTransposeValid(
     return {
       value: tf.conv3dTranspose(xIn as tf.Tensor5D, filterIn as tf.Tensor5D, outShape, stride, 'valid'),
       gradFunc: (dy: tf.Tensor5D, saved: tf.Tensor[]) => {
-        const [xSaved, filterSaved] = saved;
-        const dx = tf.conv3d(dy, filterSaved as tf.Tensor5D, stride, 'valid');
-        const dFilter = tf
-          .engine()
-          .runKernel(
-            'Conv3DBackpropFilterV2',
-            { x: dy, dy: xSaved },
-            { strides: stride, pad: 'valid', filterShape: filterSaved.shape },
-          ) as tf.Tensor;
-        return [dx, dFilter];
+        const [xSaved, filterSaved] = saved as tf.Tensor5D[];
+        const { dx, dFilter } = transposeValidGradients(dy, xSaved, filterSaved, stride, true);
+        return [dx as tf.Tensor5D, dFilter];
       },
     };
   });
@@ -100,6 +107,26 @@ export const convTranspose3dLayer: LayerDef<'convTranspose3d'> = {
     );
     const y = cropSpatial(full, transposeCrop(spatial, node.attrs));
     return node.attrs.bias ? perChannelAffine(y, null, params.bias) : y;
+  },
+  gradient: {
+    reads: { inputs: true, output: false },
+    backward(node, { inputs, params, dy, wantInput }) {
+      const x = as5D(inputs[0] as tf.Tensor, node.name);
+      const crop = transposeCrop([x.shape[1], x.shape[2], x.shape[3]], node.attrs);
+      // Zero padding is the adjoint of the crop.
+      const dFull = padSpatial(dy as tf.Tensor5D, crop);
+      const { dx, dFilter } = transposeValidGradients(
+        dFull,
+        x,
+        params.weight as tf.Tensor5D,
+        node.attrs.stride,
+        wantInput[0],
+      );
+      return {
+        inputs: [dx],
+        params: { weight: dFilter, ...(node.attrs.bias ? { bias: channelSum(dy) } : {}) },
+      };
+    },
   },
   flops(node, _inputs, output) {
     return (

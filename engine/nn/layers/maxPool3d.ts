@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LayerDef } from '../layer.js';
-import { as5D, padSpatial } from '../ops.js';
+import { as5D, cropSpatial, padSpatial } from '../ops.js';
 import { resolveWindow, spatialInput } from '../window.js';
 
 /** Max pool; padding never wins (padded with −∞), as PyTorch and TF 'same' pools behave. */
@@ -16,6 +16,21 @@ export const maxPool3dLayer: LayerDef<'maxPool3d'> = {
     const x = as5D(inputs[0], node.name);
     const window = resolveWindow(node.name, [x.shape[1], x.shape[2], x.shape[3]], node.attrs);
     return tf.maxPool3d(padSpatial(x, window.padding, -Infinity), window.kernel, window.stride, 'valid');
+  },
+  gradient: {
+    reads: { inputs: true, output: true },
+    backward(node, { inputs, output, dy }) {
+      const x = as5D(inputs[0] as tf.Tensor, node.name);
+      const window = resolveWindow(node.name, [x.shape[1], x.shape[2], x.shape[3]], node.attrs);
+      const dPadded = tf
+        .engine()
+        .runKernel(
+          'MaxPool3DGrad',
+          { dy, input: padSpatial(x, window.padding, -Infinity), output: output as tf.Tensor },
+          { filterSize: window.kernel, strides: window.stride, pad: 'valid' },
+        ) as tf.Tensor5D;
+      return { inputs: [cropSpatial(dPadded, window.padding)], params: {} };
+    },
   },
   flops: () => 0,
   countsMemory: true,

@@ -8,6 +8,11 @@ export const reluLayer: LayerDef<'relu'> = {
   outputShape: (node, inputs) => passthroughShape(node.name, inputs),
   params: () => [],
   forward: (_node, inputs) => tf.relu(inputs[0]),
+  gradient: {
+    // relu(x) > 0 exactly where x > 0, so the output alone gives the mask.
+    reads: { inputs: false, output: true },
+    backward: (_node, { output, dy }) => ({ inputs: [dy.mul(tf.step(output as tf.Tensor))], params: {} }),
+  },
   flops: () => 0,
   countsMemory: true,
 };

@@ -33,6 +33,15 @@ function resizeAxis(x: tf.Tensor, outer: number, inSize: number, inner: number, 
   return tf.gather(x.reshape([outer, inSize, inner]), nearestIndices(inSize, outSize), 1);
 }
 
+/** x (N, D, H, W, C) resized by nearest neighbour to `size`. */
+function resizeNearest(x: tf.Tensor5D, [d2, h2, w2]: Triple): tf.Tensor5D {
+  const [n, d, h, w, c] = x.shape;
+  const depth = resizeAxis(x, n, d, h * w * c, d2);
+  const height = resizeAxis(depth, n * d2, h, w * c, h2);
+  const width = resizeAxis(height, n * d2 * h2, w, c, w2);
+  return width.reshape([n, d2, h2, w2, c]);
+}
+
 /**
  * Nearest-neighbour upsampling. 'matchSecondInput' (U-Net) resizes to the spatial size of the
  * second input (the skip); channels are those of the first input (channel role passthrough of input 0).
@@ -46,16 +55,29 @@ export const upsampleNearest3dLayer: LayerDef<'upsampleNearest3d'> = {
   params: () => [],
   forward(node, inputs) {
     const x = as5D(inputs[0], node.name);
-    const [n, d, h, w, c] = x.shape;
     const shapes: FeatureShape[] = inputs.map((t) => ({
       channels: t.shape[4] ?? 0,
       spatial: [t.shape[1], t.shape[2], t.shape[3]] as Triple,
     }));
-    const [d2, h2, w2] = targetSize(node.name, node.attrs, shapes);
-    const depth = resizeAxis(x, n, d, h * w * c, d2);
-    const height = resizeAxis(depth, n * d2, h, w * c, h2);
-    const width = resizeAxis(height, n * d2 * h2, w, c, w2);
-    return width.reshape([n, d2, h2, w2, c]);
+    return resizeNearest(x, targetSize(node.name, node.attrs, shapes));
+  },
+  gradient: {
+    // The gradient depends on the shapes only; the second input gives just the target size.
+    reads: { inputs: false, output: false },
+    backward(_node, { dy, inputShapes }) {
+      const [, d, h, w] = inputShapes[0];
+      const [, d2, h2, w2] = dy.shape;
+      const factors = [d2 / d, h2 / h, w2 / w] as Triple;
+      const dx = factors.every(Number.isInteger)
+        ? // Each input voxel fed a k₁×k₂×k₃ block: the block sums.
+          tf.avgPool3d(dy as tf.Tensor5D, factors, factors, 'valid').mul(factors[0] * factors[1] * factors[2])
+        : // gather's gradient reads the indices, not x's values: a zero stand-in for x suffices.
+          tf.grad((x: tf.Tensor) => resizeNearest(x as tf.Tensor5D, [d2, h2, w2]))(
+            tf.zeros(inputShapes[0]),
+            dy,
+          );
+      return { inputs: inputShapes.map((_, k) => (k === 0 ? dx : null)), params: {} };
+    },
   },
   flops: () => 0,
   // Functional interpolation in the reference nets: not a layer module, so not counted.

@@ -2,16 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import type { Dataset, Sample } from '../../../engine/data/dataset.js';
 import type { TaskName } from '../../../engine/nn/description.js';
-import { evaluateModel } from '../../../engine/train/evaluate.js';
-import type { TrainableModel } from '../../../engine/train/trainable.js';
+import { evaluateModel, type EvaluableModel } from '../../../engine/train/evaluate.js';
 
 await tf.setBackend('cpu');
 
 /** A stand-in net whose prediction is dictated by the input: segmentation logits = one-hot(channel 0). */
-function echoModel(classes: number, segmentation: boolean): TrainableModel {
+function echoModel(classes: number, segmentation: boolean): EvaluableModel {
   return {
-    variables: new Map(),
-    trainableKeys: [],
     forward: (x) => ({
       logits: segmentation
         ? tf.oneHot(

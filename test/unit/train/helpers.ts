@@ -21,9 +21,23 @@ export function tinySegModel(seed: number, inChannels = 1, hidden = 4, classes =
     ['head.bias', tf.variable(tf.zeros([classes]), true)],
   ]);
   const v = (k: string) => variables.get(k)!;
-  return {
+  const trainableKeys = ['conv1.weight', 'head.weight', 'head.bias'];
+  const model: TrainableModel = {
     variables,
-    trainableKeys: ['conv1.weight', 'head.weight', 'head.bias'],
+    trainableKeys,
+    // tfjs's own tape: this model is small, and it keeps the loop's tests independent of backprop.ts.
+    gradients(x, objective, { seed }) {
+      let statUpdates = new Map<string, tf.Tensor>();
+      const { value, grads } = tf.variableGrads(() => {
+        const out = model.forward(x, { training: true, seed });
+        statUpdates = out.statUpdates;
+        for (const t of statUpdates.values()) tf.keep(t);
+        return objective(out.logits);
+      }, trainableKeys.map(v));
+      const keyOf = new Map(trainableKeys.map((k) => [v(k).name, k]));
+      const named = new Map(Object.entries(grads).map(([name, g]) => [keyOf.get(name) as string, g]));
+      return { loss: value, grads: named, statUpdates, peakBytes: tf.memory().numBytes };
+    },
     forward(x, { training }) {
       const statUpdates = new Map<string, tf.Tensor>();
       const h = tf.conv3d(x as tf.Tensor5D, v('conv1.weight') as tf.Tensor5D, 1, 'same');
@@ -39,6 +53,7 @@ export function tinySegModel(seed: number, inChannels = 1, hidden = 4, classes =
       return { logits, statUpdates };
     },
   };
+  return model;
 }
 
 /** Voxel-wise cross entropy over (N, D, H, W, K) logits and int labels (no ignore label: tests only). */
