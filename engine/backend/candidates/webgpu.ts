@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
-import { errorMessage, type BackendCandidate } from './candidate.js';
+import { errorMessage, type Activation, type BackendCandidate } from './candidate.js';
+import { probeAdapterQuietly, type GpuAdapterInfo } from './webgpu-probe.js';
 
 interface GpuAdapterLike {
-  info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
+  info?: GpuAdapterInfo;
 }
 interface GpuLike {
   requestAdapter(): Promise<GpuAdapterLike | null>;
@@ -43,13 +44,55 @@ function explainSyncReadFailure(backend: SyncReader): void {
   };
 }
 
+const NO_ADAPTER =
+  'Dawn found no usable GPU or Vulkan driver; on Debian 12 software Vulkan needs Mesa 25 from bookworm-backports';
+
+function adapterName(info: GpuAdapterInfo | undefined): string {
+  return [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || '(unnamed)';
+}
+
+// A software adapter (Mesa lavapipe, SwiftShader) is no faster than tfjs cpu and far slower than
+// the native kernels: it is for testing the WebGPU path, so only a forced choice gets it.
+function softwareAdapterDeclined(info: GpuAdapterInfo | undefined): Activation {
+  return {
+    ok: false,
+    why: `available, but only a software adapter (${adapterName(info)}): not picked automatically (no faster than cpu); force it with RANP_BACKEND=webgpu`,
+  };
+}
+
+/**
+ * Automatic selection probes in a child first, so that a machine without a usable GPU (the common
+ * case) hears nothing from Dawn; only a hardware adapter is then opened in this process.
+ * Returns the activation when the probe settles it, undefined when a hardware adapter is there.
+ */
+async function declinedByQuietProbe(): Promise<Activation | undefined> {
+  let modulePath: string;
+  try {
+    modulePath = createRequire(import.meta.url).resolve('webgpu');
+  } catch (error) {
+    return { ok: false, why: `webgpu (Dawn for Node) not installed: ${errorMessage(error)}` };
+  }
+  const probe = await probeAdapterQuietly(modulePath, ADAPTER_TIMEOUT_MS);
+  if (!probe.found) {
+    const said = [probe.why, probe.dawnSays && `Dawn: ${probe.dawnSays}`].filter(Boolean).join('; ');
+    return { ok: false, why: `no WebGPU adapter (${said}; ${NO_ADAPTER})` };
+  }
+  if (probe.info.isFallbackAdapter) return softwareAdapterDeclined(probe.info);
+  return undefined;
+}
+
 /**
  * WebGPU in plain Node through Dawn (the `webgpu` package): the cross-vendor GPU path. The
  * globals must exist before tfjs-backend-webgpu loads; the full @tensorflow/tfjs supplies gradients.
+ * Only a forced choice (RANP_BACKEND=webgpu, --backend webgpu) lets Dawn's own messages through.
  */
 export const webgpu: BackendCandidate = {
   name: 'webgpu',
   async activate(request) {
+    if (!request?.forced) {
+      const declined = await declinedByQuietProbe();
+      if (declined) return declined;
+    }
     const require = createRequire(import.meta.url);
     let dawn: unknown;
     try {
@@ -74,21 +117,9 @@ export const webgpu: BackendCandidate = {
     } catch (error) {
       return { ok: false, why: `no WebGPU adapter: ${errorMessage(error)}` };
     }
-    if (!adapter)
-      return {
-        ok: false,
-        why: 'no WebGPU adapter (Dawn found no usable GPU or Vulkan driver; on Debian 12 software Vulkan needs Mesa 25 from bookworm-backports)',
-      };
+    if (!adapter) return { ok: false, why: `no WebGPU adapter (${NO_ADAPTER})` };
     const info = adapter.info;
-    const name =
-      [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || '(unnamed)';
-    // A software adapter (Mesa lavapipe, SwiftShader) is no faster than tfjs cpu and far slower than
-    // the native kernels: it is for testing the WebGPU path, so only a forced choice gets it.
-    if (info?.isFallbackAdapter && !request?.forced)
-      return {
-        ok: false,
-        why: `available, but only a software adapter (${name}): not picked automatically (no faster than cpu); force it with RANP_BACKEND=webgpu`,
-      };
+    if (info?.isFallbackAdapter && !request?.forced) return softwareAdapterDeclined(info);
     // tfjs-backend-webgpu reads navigator.gpu when it loads.
     Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
     try {
@@ -100,6 +131,11 @@ export const webgpu: BackendCandidate = {
     }
     explainSyncReadFailure(tf.backend() as SyncReader);
     const kind = info?.isFallbackAdapter ? ' (software fallback adapter)' : '';
-    return { ok: true, tfBackend: 'webgpu', native: false, detail: `WebGPU adapter ${name}${kind}` };
+    return {
+      ok: true,
+      tfBackend: 'webgpu',
+      native: false,
+      detail: `WebGPU adapter ${adapterName(info)}${kind}`,
+    };
   },
 };
