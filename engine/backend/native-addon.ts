@@ -89,7 +89,18 @@ export type NativeLoadResult =
 
 /** How to get the fast path, for doctor and the selection report. */
 export const NATIVE_FAST_PATH_HINT =
-  'install oneDNN (Debian/Ubuntu: sudo apt-get install libdnnl-dev), then run `npm rebuild @ranp/native`';
+  'run `npm run setup` (it installs oneDNN and OpenMP, on Debian/Ubuntu libdnnl-dev, then rebuilds @ranp/native)';
+
+/**
+ * What running on tfjs's JavaScript kernels costs and the one step that ends it: the CLI's warning
+ * and the app's (through the backend report's reason for 'cpu') both say this.
+ */
+export function jsKernelsNotice(env: NodeJS.ProcessEnv = process.env): string {
+  const native = loadNativeAddon(env);
+  const why = native.loaded ? 'the native kernels load but another backend was forced' : native.why;
+  const fix = env.RANP_NATIVE === '0' ? 'unset RANP_NATIVE' : NATIVE_FAST_PATH_HINT;
+  return `running on tfjs's JavaScript kernels: training steps take 40-175× as long as on the native oneDNN kernels (${why}). To fix: ${fix}`;
+}
 
 const ADDON_FUNCTIONS = [
   'info',

@@ -1,6 +1,13 @@
 import { createProgressPrinter } from '../../util/progress.js';
 import { openStore, type Store } from '../../store/index.js';
-import { runExperiment, type ExperimentOptions, type ExperimentResult } from '../../experiment/index.js';
+import { parseBackendName, selectBackend } from '../../backend/index.js';
+import {
+  resolveConfig,
+  runExperiment,
+  type ExperimentOptions,
+  type ExperimentResult,
+} from '../../experiment/index.js';
+import { warnIfJsKernels } from '../js-kernels-warning.js';
 import { formatComparison } from '../../experiment/report.js';
 import type { CliIO } from '../command.js';
 
@@ -28,6 +35,9 @@ export async function runExperimentCli(
   io: CliIO,
   options: { store?: Store; json: boolean; workDir?: string; resume?: boolean },
 ): Promise<number> {
+  // The selection runExperiment makes (one per process), made here first for the warning.
+  const { backend } = resolveConfig(config);
+  warnIfJsKernels(await selectBackend(backend ? { prefer: parseBackendName(backend, 'backend') } : {}), io);
   const abort = new AbortController();
   const onSigint = () => {
     io.err('\ncancelling after the current step (a checkpoint is written)…');

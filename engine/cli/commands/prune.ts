@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { UsageError, type CliCommand, type CliIO } from '../command.js';
 import type { NetDescription, Triple } from '../../nn/description.js';
 import { selectBackend } from '../../backend/index.js';
+import { warnIfJsKernels } from '../js-kernels-warning.js';
 import { buildModel } from '../../nn/model.js';
 import { buildNet, listNets } from '../../nn/zoo/registry.js';
 import { openDataset, type Dataset } from '../../data/index.js';
@@ -261,7 +262,7 @@ export const pruneCommand: CliCommand = {
   usage: USAGE,
   async run(argv: string[], io: CliIO): Promise<number> {
     const flags = parseFlags(argv);
-    await selectBackend();
+    warnIfJsKernels(await selectBackend(), io);
     const net = buildNet(flags.net, {
       width: flags.width,
       ...(flags.input ? { inputSize: flags.input } : {}),
