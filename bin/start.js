@@ -3,8 +3,9 @@
 // serves the built renderer and the protocol WebSocket on 127.0.0.1; open the printed URL).
 // Options: --port N, --data-dir DIR, --allow DIR (repeatable), --static DIR (where the UI is built
 // and served from), --no-open, --browser (skip Electron).
-// SIGINT and SIGTERM stop everything it started: the signal goes to each child's process group
-// (the engine and anything it spawned, e.g. ffmpeg), then this process exits once they have.
+// SIGINT and SIGTERM (or the end of the process that started it) stop everything it started: the
+// signal goes to each child's process group (the engine and anything it spawned, e.g. ffmpeg), then
+// this process exits once they have.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -62,6 +63,12 @@ function stop(signal) {
 }
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
+// `npm start` runs this under `sh -c`, which dies of a SIGTERM sent to npm without passing it on:
+// a changed parent means whoever started this is gone, so stop as if signalled.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) stop('SIGTERM');
+}, 500).unref();
 
 /** Path of the Electron binary, or the reason there is none. */
 function findElectron() {
@@ -92,7 +99,7 @@ async function buildRendererIfMissing() {
       configFile: path.join(root, 'vite.config.ts'),
       root: path.join(root, 'renderer'),
       build: { outDir: staticDir },
-      logLevel: 'warn',
+      logLevel: 'error',
     });
   } catch (error) {
     console.error(

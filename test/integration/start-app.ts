@@ -11,18 +11,21 @@ export interface StartedApp {
 }
 
 /**
- * Runs `node bin/start.js --browser --no-open ...args` in `repoDir` (what `npm start` runs) and
- * waits for the line naming the URL it serves.
+ * Runs `node bin/start.js --browser --no-open ...args` in `repoDir` (or the same through
+ * `npm start --`, as a user types it) and waits for the line naming the URL it serves.
  */
-export async function startApp(repoDir: string, args: string[], timeoutMs: number): Promise<StartedApp> {
-  const child = spawn(
-    process.execPath,
-    [path.join(repoDir, 'bin/start.js'), '--browser', '--no-open', ...args],
-    {
-      cwd: repoDir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+export async function startApp(
+  repoDir: string,
+  args: string[],
+  timeoutMs: number,
+  via: 'node' | 'npm' = 'node',
+): Promise<StartedApp> {
+  const appArgs = ['--browser', '--no-open', ...args];
+  const [command, ...commandArgs] =
+    via === 'npm'
+      ? ['npm', 'start', '--', ...appArgs]
+      : [process.execPath, path.join(repoDir, 'bin/start.js'), ...appArgs];
+  const child = spawn(command, commandArgs, { cwd: repoDir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
