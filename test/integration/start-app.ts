@@ -17,15 +17,15 @@ export interface StartedApp {
 export async function startApp(
   repoDir: string,
   args: string[],
-  timeoutMs: number,
-  via: 'node' | 'npm' = 'node',
+  options: { timeoutMs: number; via?: 'node' | 'npm'; env?: NodeJS.ProcessEnv },
 ): Promise<StartedApp> {
+  const { timeoutMs, via = 'node', env = process.env } = options;
   const appArgs = ['--browser', '--no-open', ...args];
   const [command, ...commandArgs] =
     via === 'npm'
       ? ['npm', 'start', '--', ...appArgs]
       : [process.execPath, path.join(repoDir, 'bin/start.js'), ...appArgs];
-  const child = spawn(command, commandArgs, { cwd: repoDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, commandArgs, { cwd: repoDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));

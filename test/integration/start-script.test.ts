@@ -33,8 +33,7 @@ describe('bin/start.js (browser mode)', () => {
       const app = await startApp(
         process.cwd(),
         ['--port', '0', '--data-dir', path.join(work, `data-${signal}-${via}`), '--static', staticDir],
-        150_000,
-        via,
+        { timeoutMs: 150_000, via },
       );
       const page = await fetch(app.url);
       expect(page.status).toBe(200);
