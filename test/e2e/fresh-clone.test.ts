@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -78,6 +78,21 @@ describe('a fresh clone', () => {
     console.log(
       `fresh clone: '${command}' took ${seconds} s; demo: ${backendLine}\n${first.output.slice(-1200)}`,
     );
+
+    // What electron-builder's beforePack hook does with the addon this install built: the libraries
+    // are copied next to it and are the ones it loads (DT_RPATH $ORIGIN), not the system's.
+    const carried = path.join(work, 'carried');
+    mkdirSync(carried);
+    copyFileSync(
+      path.join(clone, 'native/build/Release/ranp_native.node'),
+      path.join(carried, 'ranp_native.node'),
+    );
+    execFileSync(process.execPath, [path.join(clone, 'bin/bundle-native-libs.js'), carried], {
+      stdio: 'inherit',
+    });
+    const ldd = execFileSync('ldd', [path.join(carried, 'ranp_native.node')], { encoding: 'utf8' });
+    for (const lib of ['libdnnl.so.2', 'libgomp.so.1', 'libOpenCL.so.1'])
+      expect(ldd.replaceAll('/./', '/')).toContain(`${lib} => ${carried}/${lib} `);
 
     const app = await startApp(clone, ['--port', '0', '--data-dir', path.join(work, 'data')], {
       timeoutMs: 300_000,
