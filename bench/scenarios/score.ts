@@ -4,7 +4,10 @@ import { scoreWeights } from '../../engine/prune/score.js';
 import { countResources } from '../../engine/resources/count.js';
 import type { CaseResult, Scenario } from '../scenario.js';
 import { measure } from '../stats.js';
-import { fullUnet, occupancySample, PAPER_SPARSITY } from '../unet.js';
+import { zooEntry } from '../../engine/nn/zoo/registry.js';
+import { fullNet, syntheticSample } from '../nets.js';
+
+const UNET = 'unet3d-shapenet';
 
 /** `SIZEnSAMPLES`, e.g. 64n2: RANP scores of the full ShapeNet 3D-UNet from SAMPLES SIZE³ samples. */
 export function parseScoreCase(spec: string): { spec: string; size: number; samples: number } {
@@ -26,20 +29,20 @@ export const scoreScenario: Scenario = {
   async run(specs, ctx) {
     const results: CaseResult[] = [];
     for (const c of specs.map(parseScoreCase)) {
-      const net = fullUnet(c.size);
+      const net = fullNet(UNET, [c.size, c.size, c.size]);
       const model = buildModel(net, { seed: 1 });
-      const samples = Array.from({ length: c.samples }, (_, i) => occupancySample(c.size, `synthetic-${i}`));
+      const samples = Array.from({ length: c.samples }, (_, i) => syntheticSample(net, `synthetic-${i}`));
       try {
         let pruneMs = 0;
         const timing = await measure(async () => {
           const scores = await scoreWeights(model, samples, { source: 'synthetic' });
           const t = performance.now();
-          prune(net, scores, { method: 'ranp-f', sparsity: PAPER_SPARSITY });
+          prune(net, scores, { method: 'ranp-f', sparsity: zooEntry(UNET).paperSparsity });
           pruneMs = performance.now() - t;
         }, ctx);
         const flops = countResources(net).totals.flops;
         results.push({
-          case: `unet3d-shapenet ${c.size}³ ×${c.samples}`,
+          case: `${UNET} ${c.size}³ ×${c.samples}`,
           op: 'score + ranp-f',
           timing,
           extra: {

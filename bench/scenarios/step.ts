@@ -1,30 +1,46 @@
 import * as tf from '@tensorflow/tfjs';
+import type { NetDescription, Triple } from '../../engine/nn/description.js';
 import { buildModel } from '../../engine/nn/model.js';
-import type { NetDescription } from '../../engine/nn/description.js';
+import { zooEntry } from '../../engine/nn/zoo/registry.js';
 import { countResources } from '../../engine/resources/count.js';
 import { lossFor } from '../../engine/train/losses/registry.js';
 import { createOptimizer } from '../../engine/train/optimizers/registry.js';
 import { gflops, type CaseResult, type Scenario, type ScenarioContext } from '../scenario.js';
 import { measure } from '../stats.js';
-import { fullUnet, PAPER_SPARSITY, ranpPrunedUnet, syntheticBatch, withInputSize } from '../unet.js';
+import { fullNet, ranpPruned, syntheticBatch, withInputSize } from '../nets.js';
 import { kernelBreakdown } from '../profile.js';
+import { TORCH_HINT, torchPython, torchStep } from '../torch-anchor.js';
 
-/** `SIZEbBATCH`, e.g. 64b2: one ShapeNet 3D-UNet training step on a SIZE³ batch. */
-export function parseStepCase(spec: string): { spec: string; size: number; batch: number } {
-  const m = /^(\d+)b(\d+)$/.exec(spec.trim());
-  if (!m || Number(m[1]) < 8 || Number(m[1]) % 8 !== 0 || Number(m[2]) < 1)
+const DEFAULT_NET = 'unet3d-shapenet';
+
+export interface StepCase {
+  spec: string;
+  net: string;
+  size: Triple;
+  batch: number;
+}
+
+/** `[NET:]SIZEbBATCH`, SIZE = N (cube) or DxHxW: e.g. 64b4, unet3d-brats:128b1, i3d:16x224x224b2. */
+export function parseStepCase(spec: string): StepCase {
+  const m = /^(?:([a-z0-9-]+):)?(\d+)(?:x(\d+)x(\d+))?b(\d+)$/.exec(spec.trim());
+  if (!m || Number(m[5]) < 1)
     throw new Error(
-      `step case '${spec}': expected SIZEbBATCH with SIZE a multiple of 8 (3 poolings), e.g. 64b2`,
+      `step case '${spec}': expected [NET:]SIZEbBATCH with SIZE = N or DxHxW, e.g. 64b2 or unet3d-brats:128b1`,
     );
-  return { spec, size: Number(m[1]), batch: Number(m[2]) };
+  const net = m[1] ?? DEFAULT_NET;
+  zooEntry(net);
+  const size: Triple = m[3]
+    ? [Number(m[2]), Number(m[3]), Number(m[4])]
+    : [Number(m[2]), Number(m[2]), Number(m[2])];
+  return { spec, net, size, batch: Number(m[5]) };
 }
 
 /** Forward + backward + optimizer (SGD Nesterov 0.9, wd 1e-4, the paper's ShapeNet setup): one timed step. */
-async function timeSteps(net: NetDescription, size: number, batch: number, ctx: ScenarioContext) {
+async function timeSteps(net: NetDescription, batch: number, ctx: ScenarioContext) {
   const model = buildModel(net, { seed: 1 });
   const optimizer = createOptimizer({ kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 1e-4 });
-  const loss = lossFor('shapenet');
-  const { x, labels } = syntheticBatch(size, batch);
+  const loss = lossFor(net.task);
+  const { x, labels } = syntheticBatch(net, batch);
   const step = () => {
     const {
       loss: value,
@@ -41,7 +57,7 @@ async function timeSteps(net: NetDescription, size: number, batch: number, ctx: 
   };
   try {
     const timing = await measure(step, ctx);
-    // One more step under the profiler: peak tensor memory and where the time goes by kernel.
+    // One more step under the profiler: tfjs tracks every allocation, so this is the true peak.
     const profile = await tf.profile(step);
     return { timing, peakBytes: profile.peakBytes, breakdown: kernelBreakdown(profile.kernels) };
   } finally {
@@ -51,39 +67,48 @@ async function timeSteps(net: NetDescription, size: number, batch: number, ctx: 
   }
 }
 
+const formatSize = (size: Triple) => (size.every((n) => n === size[0]) ? `${size[0]}³` : size.join('×'));
+
 export const stepScenario: Scenario = {
   name: 'step',
   summary:
-    'ShapeNet 3D-UNet training step, unpruned and RANP-f pruned at the paper sparsity: ms, peak memory, FLOPs',
-  defaultCases: ['32b1', '32b2', '64b1', '64b2'],
+    'training step of any zoo net, unpruned and RANP-f pruned at the paper sparsity: ms, peak memory, FLOPs; PyTorch on the same net when installed',
+  defaultCases: ['32b2', '64b1', '64b4', 'unet3d-brats:128b1'],
   cpuDefaultCases: ['32b1'],
-  caseSyntax: 'SIZEbBATCH, e.g. 64b2 (SIZE a multiple of 8)',
+  caseSyntax: '[NET:]SIZEbBATCH, SIZE = N or DxHxW, e.g. 64b2, unet3d-brats:128b1',
   parseCase: parseStepCase,
   unavailable: async () => undefined,
   async run(specs, ctx) {
     const cases = specs.map(parseStepCase);
-    const scoringSize = Math.min(...cases.map((c) => c.size));
-    ctx.log(
-      `step: pruning the 3D-UNet with RANP-f at sparsity ${PAPER_SPARSITY} (scored on one synthetic ${scoringSize}³ sample)`,
-    );
-    const pruned = await ranpPrunedUnet(scoringSize);
+    if (!torchPython()) ctx.log(`step: ${TORCH_HINT}`);
+    const pruned = new Map<string, NetDescription>();
     const results: CaseResult[] = [];
     for (const c of cases) {
+      const full = fullNet(c.net, c.size);
+      if (!pruned.has(c.net)) {
+        // Scored at the first case's size: the pruned architecture, not its scores, sets speed and memory.
+        ctx.log(
+          `step: pruning ${c.net} with RANP-f at sparsity ${zooEntry(c.net).paperSparsity} (one synthetic ${formatSize(c.size)} sample)`,
+        );
+        pruned.set(c.net, await ranpPruned(full, c.net));
+      }
       const variants = [
-        { op: 'unpruned', net: fullUnet(c.size) },
-        { op: `ranp-f ${PAPER_SPARSITY}`, net: withInputSize(pruned, c.size) },
+        { op: 'unpruned', net: full },
+        { op: `ranp-f ${zooEntry(c.net).paperSparsity}`, net: withInputSize(pruned.get(c.net)!, c.size) },
       ];
       const fullFlops = countResources(variants[0].net).totals.flops * c.batch;
       let fullMs: number | undefined;
       for (const v of variants) {
         // The paper's convention (multiply-add = 1), forward pass, batch included.
         const countedFlops = countResources(v.net).totals.flops * c.batch;
-        const { timing, peakBytes, breakdown } = await timeSteps(v.net, c.size, c.batch, ctx);
+        const torch = torchStep(v.net, c.size, c.batch, ctx);
+        const { timing, peakBytes, breakdown } = await timeSteps(v.net, c.batch, ctx);
         fullMs ??= timing.medianMs;
         // A training step is ~3 forward passes of work (forward, input gradient, weight gradient), 2 FLOPs per multiply-add.
         const stepFlops = 3 * 2 * countedFlops;
+        const peakMiB = peakBytes / 2 ** 20;
         const result: CaseResult = {
-          case: `unet3d-shapenet ${c.size}³ b${c.batch}`,
+          case: `${c.net} ${formatSize(c.size)} b${c.batch}`,
           op: v.op,
           timing,
           flops: stepFlops,
@@ -93,13 +118,26 @@ export const stepScenario: Scenario = {
             countedFlopsRatio: countedFlops / fullFlops,
             realizedSpeedup: fullMs / timing.medianMs,
             countedSpeedup: fullFlops / countedFlops,
-            peakTensorMiB: peakBytes / 2 ** 20,
+            peakTensorMiB: peakMiB,
+            ...(torch
+              ? {
+                  torchVersion: torch.torch,
+                  torchMedianMs: torch.medianMs,
+                  torchPeakRssMiB: torch.maxRssMiB,
+                  torchRssAfterImportMiB: torch.rssAfterImportMiB,
+                  speedVsTorch: torch.medianMs / timing.medianMs,
+                  peakVsTorchRss: peakMiB / torch.maxRssMiB,
+                }
+              : {}),
             ...breakdown,
           },
         };
         ctx.log(
-          `  step ${c.spec} ${v.op}: ${timing.medianMs.toFixed(0)} ms/step, peak ${(peakBytes / 2 ** 20).toFixed(0)} MiB, ` +
-            `FLOPs ratio ${(countedFlops / fullFlops).toFixed(3)}, realized speedup ${(fullMs / timing.medianMs).toFixed(2)}×, ` +
+          `  step ${c.spec} ${v.op}: ${timing.medianMs.toFixed(0)} ms/step, peak ${peakMiB.toFixed(0)} MiB` +
+            (torch
+              ? ` | PyTorch ${torch.medianMs.toFixed(0)} ms, peak RSS ${torch.maxRssMiB.toFixed(0)} MiB → speed ×${(torch.medianMs / timing.medianMs).toFixed(2)}, memory ×${(peakMiB / torch.maxRssMiB).toFixed(2)}`
+              : '') +
+            ` | FLOPs ratio ${(countedFlops / fullFlops).toFixed(3)}, realized speedup ${(fullMs / timing.medianMs).toFixed(2)}×, ` +
             `conv ${(Number(breakdown.convShare) * 100).toFixed(0)}% of kernel time`,
         );
         results.push(result);

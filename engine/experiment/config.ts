@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TaskName, Triple } from '../nn/description.js';
+import { zooEntry } from '../nn/zoo/registry.js';
 
 /**
  * The experiment config (documented in CONFIG.md): what `ranp train --config`, `ranp experiment` and
@@ -126,7 +127,7 @@ export type ExperimentConfigInput = z.input<typeof ExperimentConfigSchema>;
 export const TASK_DEFAULTS: Record<TaskName, Record<string, unknown>> = {
   shapenet: {
     net: 'unet3d-shapenet',
-    prune: { method: 'ranp-f', sparsity: 0.7824 },
+    prune: { method: 'ranp-f', sparsity: zooEntry('unet3d-shapenet').paperSparsity },
     train: {
       epochs: 100,
       batchSize: 4,
@@ -136,7 +137,7 @@ export const TASK_DEFAULTS: Record<TaskName, Record<string, unknown>> = {
   },
   brats: {
     net: 'unet3d-brats',
-    prune: { method: 'ranp-f', sparsity: 0.7817 },
+    prune: { method: 'ranp-f', sparsity: zooEntry('unet3d-brats').paperSparsity },
     train: {
       epochs: 200,
       batchSize: 1,
@@ -146,7 +147,7 @@ export const TASK_DEFAULTS: Record<TaskName, Record<string, unknown>> = {
   },
   ucf101: {
     net: 'mobilenetv2-3d',
-    prune: { method: 'ranp-f', sparsity: 0.3315 },
+    prune: { method: 'ranp-f', sparsity: zooEntry('mobilenetv2-3d').paperSparsity },
     train: {
       epochs: 100,
       batchSize: 8,

@@ -64,7 +64,11 @@ export interface NetModel extends Disposable {
   gradients(
     x: tf.Tensor5D,
     objective: (logits: tf.Tensor) => tf.Scalar,
-    options: { seed?: number },
+    options: {
+      seed?: number;
+      /** As in ForwardOptions; the gradients are then with respect to the given tensors (SNIP/RANP scoring). */
+      weightOverrides?: ReadonlyMap<string, tf.Tensor>;
+    },
   ): StepGradients;
   trainableVariables(): tf.Variable[];
   /** Copies of every parameter (the caller disposes them). */
@@ -131,22 +135,44 @@ export function buildModel(net: NetDescription, options: BuildOptions): NetModel
     if (!shapeCache.has(sizeKey)) shapeCache.set(sizeKey, inferShapes(net, size));
   }
 
-  const paramsOf = (node: LayerNode): LayerParams => {
+  /** A layer's parameter tensors (an override replaces its variable) and which are trained. */
+  const paramsOf = (node: LayerNode, overrides?: ReadonlyMap<string, tf.Tensor>): LayerParams => {
     const params: Params = {};
     const trainable: string[] = [];
     for (const spec of layerDef(node).params(node)) {
-      params[spec.name] = variables.get(`${node.name}.${spec.name}`) as tf.Variable;
+      const key = `${node.name}.${spec.name}`;
+      params[spec.name] = overrides?.get(key) ?? (variables.get(key) as tf.Variable);
       if (spec.trainable) trainable.push(spec.name);
     }
     return { params, trainable };
   };
+
+  function checkOverrides(overrides: ReadonlyMap<string, tf.Tensor> | undefined): void {
+    overrides?.forEach((tensor, key) => {
+      const variable = variables.get(key);
+      if (!variable) throw new Error(`weightOverrides: net '${net.name}' has no parameter '${key}'`);
+      if (JSON.stringify(variable.shape) !== JSON.stringify(tensor.shape))
+        throw new Error(
+          `weightOverrides: '${key}' has shape [${tensor.shape.join(',')}], expected [${variable.shape.join(',')}]`,
+        );
+    });
+  }
 
   const model: NetModel = {
     net,
     variables,
     gradients(x, objective, gradientOptions) {
       checkInput(x);
-      return backpropagate(nodesToRun, net.output, paramsOf, x, objective, gradientOptions.seed ?? 0);
+      const overrides = gradientOptions.weightOverrides;
+      checkOverrides(overrides);
+      return backpropagate(
+        nodesToRun,
+        net.output,
+        (node) => paramsOf(node, overrides),
+        x,
+        objective,
+        gradientOptions.seed ?? 0,
+      );
     },
     forward(x, forwardOptions) {
       checkInput(x);
@@ -156,21 +182,12 @@ export function buildModel(net: NetDescription, options: BuildOptions): NetModel
         statUpdates: new Map(),
       };
       const overrides = forwardOptions.weightOverrides;
-      overrides?.forEach((tensor, key) => {
-        const variable = variables.get(key);
-        if (!variable) throw new Error(`weightOverrides: net '${net.name}' has no parameter '${key}'`);
-        if (JSON.stringify(variable.shape) !== JSON.stringify(tensor.shape))
-          throw new Error(
-            `weightOverrides: '${key}' has shape [${tensor.shape.join(',')}], expected [${variable.shape.join(',')}]`,
-          );
-      });
+      checkOverrides(overrides);
       return tf.tidy(() => {
         const outputs = new Map<string, tf.Tensor>();
         for (const node of nodesToRun) {
           const def = layerDef(node);
-          const { params } = paramsOf(node);
-          for (const name of Object.keys(params))
-            params[name] = overrides?.get(`${node.name}.${name}`) ?? params[name];
+          const { params } = paramsOf(node, overrides);
           const inputs =
             node.kind === 'input' ? [x] : node.inputs.map((name) => outputs.get(name) as tf.Tensor);
           const output = def.forward(node, inputs, params, ctx);

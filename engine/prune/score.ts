@@ -87,30 +87,34 @@ export async function scoreWeights(
         );
       }
       inputSize ??= [d, h, w];
-      const lossValue = tf.tidy(() => {
-        const x = tf.tensor5d(sample.input, [1, d, h, w, c]);
-        const labels = tf.tensor(sample.label, [1, ...sample.labelShape], 'int32');
-        const lossOf = (...current: tf.Tensor[]): tf.Scalar => {
-          const overrides = new Map<string, tf.Tensor>(zeroBiases);
-          current.forEach((tensor, i) => overrides.set(weightKeys[i], tensor));
-          const logits = model.forward(x, {
-            training: true,
-            seed: seed + count,
-            weightOverrides: overrides,
-            updateRunningStats: false,
-          });
-          const labelShape = logits.shape.slice(0, -1);
-          if (labels.size !== labelShape.reduce((a, b) => a * b, 1)) {
-            throw new Error(
-              `sample '${sample.id}': ${labels.size} labels for logits of shape [${logits.shape.join(', ')}]`,
-            );
-          }
-          return loss(logits, labels.reshape(labelShape));
-        };
-        const { value, grads } = tf.valueAndGrads(lossOf)(weights);
-        grads.forEach((g, i) => sums[i].assign(sums[i].add(g.mul(weights[i]).abs())));
-        return value;
-      });
+      const x = tf.tensor5d(sample.input, [1, d, h, w, c]);
+      const labels = tf.tensor(sample.label, [1, ...sample.labelShape], 'int32');
+      const objective = (logits: tf.Tensor): tf.Scalar => {
+        const labelShape = logits.shape.slice(0, -1);
+        if (labels.size !== labelShape.reduce((a, b) => a * b, 1)) {
+          throw new Error(
+            `sample '${sample.id}': ${labels.size} labels for logits of shape [${logits.shape.join(', ')}]`,
+          );
+        }
+        return loss(logits, labels.reshape(labelShape));
+      };
+      // The memory-lean backward (engine/nn/backprop.ts), so the full net scores at its training
+      // size: ∂L/∂w with biases zeroed, times w, is ∂L/∂m at the all-ones mask.
+      const step = (() => {
+        try {
+          return model.gradients(x, objective, { seed: seed + count, weightOverrides: zeroBiases });
+        } finally {
+          tf.dispose([x, labels]);
+        }
+      })();
+      tf.tidy(() =>
+        weightKeys.forEach((key, i) => {
+          const g = step.grads.get(key);
+          if (g) sums[i].assign(sums[i].add(g.mul(weights[i]).abs()));
+        }),
+      );
+      const lossValue = step.loss;
+      tf.dispose([...step.grads.values(), ...step.statUpdates.values()]);
       // Read asynchronously: WebGPU in Node cannot read GPU data synchronously. A non-finite loss
       // has spoilt the sums, but they are never used: scoring stops here.
       const finite = Number.isFinite((await lossValue.data())[0]);

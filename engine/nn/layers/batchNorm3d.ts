@@ -32,7 +32,10 @@ export const batchNorm3dLayer: LayerDef<'batchNorm3d'> = {
     const count = x.size / channels;
     const mean = channelSum(x).div(count);
     const centered = perChannelAffine(x, null, mean.neg());
-    const variance = channelSum(centered.square()).div(count);
+    const squared = centered.square();
+    const variance = channelSum(squared).div(count);
+    // No tape records the memory-lean pass (it sets saveForBackward), so it frees this volume now.
+    if (ctx.saveForBackward) squared.dispose();
     const momentum = node.attrs.momentum ?? DEFAULT_BN_MOMENTUM;
     const unbiased = count > 1 ? variance.mul(count / (count - 1)) : variance;
     ctx.statUpdates.set(
@@ -56,13 +59,27 @@ export const batchNorm3dLayer: LayerDef<'batchNorm3d'> = {
       const count = x.size / node.attrs.channels;
       // x̂ = (x − μ)·σ⁻¹, y = γ·x̂ + β:  dx = γσ⁻¹·(dy − Σdy/m − x̂·Σ(dy·x̂)/m), dγ = Σ(dy·x̂), dβ = Σdy.
       // With xc = x − μ: dx = a·dy + b·xc + c, a = γσ⁻¹, b = −a·σ⁻¹·Σ(dy·x̂)/m, c = −a·Σdy/m.
-      const centered = perChannelAffine(x, null, mean.neg());
-      const sumDy = channelSum(dy);
-      const sumDyXhat = channelSum(dy.mul(centered)).mul(invStd);
+      // On [rows, C] views; volume-sized temporaries are freed as soon as used (no tape holds
+      // them here), so at most three are alive at once.
+      const channels = node.attrs.channels;
+      const row = (t: tf.Tensor) => t.reshape([1, channels]);
+      const dy2 = dy.reshape([count, channels]);
+      const centered = tf.sub(x.reshape([count, channels]), row(mean));
+      const sumDy = channelSum(dy2);
+      const product = tf.mul(dy2, centered);
+      const sumDyXhat = channelSum(product).mul(invStd);
+      product.dispose();
       const a = params.gamma.mul(invStd);
       const b = a.mul(invStd).mul(sumDyXhat).div(-count);
       const c = a.mul(sumDy).div(-count);
-      const dx = perChannelAffine(dy, a, c).add(perChannelAffine(centered, b, null));
+      const fromDy = tf.mul(dy2, row(a));
+      const fromX = tf.mul(centered, row(b));
+      centered.dispose();
+      const sum = tf.add(fromDy, fromX);
+      fromDy.dispose();
+      fromX.dispose();
+      const dx = tf.add(sum, row(c)).reshape(x.shape);
+      sum.dispose();
       return { inputs: [dx], params: { gamma: sumDyXhat, beta: sumDy } };
     },
   },

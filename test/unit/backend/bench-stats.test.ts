@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { kernelBreakdown } from '../../../bench/profile.js';
 import { measure, median, summarize } from '../../../bench/stats.js';
 import { parseConvCase } from '../../../bench/scenarios/conv.js';
+import { parseStepCase } from '../../../bench/scenarios/step.js';
 import { formatResultsTable } from '../../../bench/table.js';
 
 describe('bench statistics', () => {
@@ -72,5 +73,28 @@ describe('bench cases and reports', () => {
     ]);
     expect(table).toMatch(/native vs cpu/);
     expect(table).toMatch(/conv {2}32x16x16s1 {2}forward .*20\.0 ms .*1\.00 s .*50\.0×/);
+  });
+});
+
+describe('step bench cases', () => {
+  it('reads [NET:]SIZEbBATCH with a cube or a D×H×W size, default net the ShapeNet 3D-UNet', () => {
+    expect(parseStepCase('64b4')).toEqual({
+      spec: '64b4',
+      net: 'unet3d-shapenet',
+      size: [64, 64, 64],
+      batch: 4,
+    });
+    expect(parseStepCase('unet3d-brats:128b1')).toMatchObject({
+      net: 'unet3d-brats',
+      size: [128, 128, 128],
+      batch: 1,
+    });
+    expect(parseStepCase('i3d:16x224x224b2')).toMatchObject({ net: 'i3d', size: [16, 224, 224], batch: 2 });
+  });
+
+  it('names what is wrong with a bad case', () => {
+    expect(() => parseStepCase('64')).toThrow(/expected \[NET:\]SIZEbBATCH/);
+    expect(() => parseStepCase('64b0')).toThrow(/expected \[NET:\]SIZEbBATCH/);
+    expect(() => parseStepCase('resnet:64b1')).toThrow(/unknown net 'resnet' \(known: unet3d-shapenet/);
   });
 });

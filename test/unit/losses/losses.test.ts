@@ -45,6 +45,26 @@ describe('cross-entropy with ignore label 255', () => {
     expect(Math.max(...g.abs().dataSync())).toBe(0);
   });
 
+  it('has the gradient (softmax − one-hot) / valid count on counted voxels and 0 on ignored ones (hand computation)', () => {
+    const g = tf
+      .grad((l: tf.Tensor) => crossEntropy(l, labels4d()))(logits5d())
+      .arraySync() as number[][][][][];
+    const got = g[0][0][0];
+    rows.forEach((row, r) => {
+      const p = logSoftmaxRow(row).map(Math.exp);
+      const expected = labels[r] === 255 ? [0, 0, 0] : p.map((v, c) => (v - (c === labels[r] ? 1 : 0)) / 2);
+      expected.forEach((v, c) => expect(got[r][c]).toBeCloseTo(v, 6));
+    });
+  });
+
+  it('scales its gradient by the incoming dy (a loss weight)', () => {
+    const x = logits5d();
+    const plain = tf.grad((l: tf.Tensor) => crossEntropy(l, labels4d()))(x);
+    const weighted = tf.grad((l: tf.Tensor) => crossEntropy(l, labels4d()).mul(0.25))(x);
+    const diff = tf.max(tf.abs(tf.sub(weighted, plain.mul(0.25)))).dataSync()[0];
+    expect(diff).toBeLessThan(1e-7);
+  });
+
   it('rejects mismatched shapes and out-of-range labels with specific errors', () => {
     expect(() => crossEntropy(logits5d(), tf.tensor1d([1, 2, 0], 'int32'))).toThrow(/do not match logits/);
     expect(() => crossEntropy(logits5d(), tf.tensor4d([1, 7, 2], [1, 1, 1, 3], 'int32'))).toThrow(
