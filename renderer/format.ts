@@ -1,5 +1,3 @@
-import type { PruneMethod } from '../engine/protocol/index.js';
-
 /** Numbers as a clinician or researcher reads them: short, with units. */
 export function formatCount(n: number): string {
   const abs = Math.abs(n);
@@ -34,20 +32,3 @@ export function formatDate(iso: string): string {
     ? iso
     : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
-
-export const METHOD_LABELS: Record<PruneMethod, string> = {
-  'ranp-f': 'RANP-f (saves computation)',
-  'ranp-m': 'RANP-m (saves memory)',
-  'ranp-p': 'RANP-p (saves parameters)',
-  balanced: 'Balanced SNIP neurons (no resource weighting)',
-  vanilla: 'Vanilla SNIP neurons (baseline)',
-  random: 'Random neurons (baseline)',
-  layerwise: 'Layer-wise top neurons (baseline)',
-  'weight-snip': 'Weight-level SNIP (unstructured baseline)',
-};
-
-export const TASK_LABELS: Record<string, string> = {
-  brats: 'Brain tumour segmentation (MRI)',
-  shapenet: '3D shape part segmentation',
-  ucf101: 'Action recognition (video)',
-};

@@ -7,6 +7,7 @@ import { openDataset, type Dataset, type SplitName } from '../data/index.js';
 import type { NetDescription, TaskName, Triple } from '../nn/description.js';
 import { buildModel, type NetModel } from '../nn/model.js';
 import { buildNet } from '../nn/zoo/registry.js';
+import { PRUNE_METHODS } from '../domain/methods.js';
 import { criterionFor } from '../prune/criteria/registry.js';
 import { materialize } from '../prune/materialize.js';
 import { prune } from '../prune/prune.js';
@@ -162,7 +163,7 @@ export async function runExperiment(
   let prunedNet: NetDescription;
   let inherited: Map<string, tf.Tensor> | undefined;
   try {
-    const scores = criterionFor(config.prune.method).needsScores
+    const scores = PRUNE_METHODS[criterionFor(config.prune.method).name].needsScores
       ? await scoreWeights(scoringModel, scoringData, {
           task: pruneTask,
           samples: config.prune.scoringSamples,

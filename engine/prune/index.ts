@@ -1,5 +1,5 @@
 /**
- * RANP pruning at initialization (ranp-method.md) over a NetDescription.
+ * RANP pruning at initialization (docs/method.md) over a NetDescription.
  *
  * Public API:
  * - `scoreWeights(model, samples, { task?, lossFn?, samples?, seed? }) → Promise<WeightScores>`
@@ -32,7 +32,6 @@ export { saveScores, loadScores, encodeScores, decodeScores, ScoresFileError } f
 export { validateScores } from './validate-scores.js';
 export { AllZeroScoresError } from './all-zero-scores.js';
 export { parseBudget } from './budget.js';
-export { CRITERIA, criterionFor } from './criteria/registry.js';
-export { DEFAULT_LAMBDA } from './criteria/criterion.js';
+export { CRITERIA, criterionFor, resolveMethodName } from './criteria/registry.js';
 export type { PruneReport, LayerReport } from './report.js';
 export type * from './types.js';

@@ -1,3 +1,4 @@
+import { PRUNE_METHODS } from '../domain/methods.js';
 import type { NetDescription } from '../nn/description.js';
 import { rejectAllZeroScores } from './all-zero-scores.js';
 import { buildChannelGraph, type ChannelGraph } from './channels.js';
@@ -22,11 +23,12 @@ export function createPruner(
   options: PrunerOptions,
 ): Pruner {
   const criterion = criterionFor(options.method);
-  if (criterion.needsScores && !scores) {
+  const { needsScores } = PRUNE_METHODS[criterion.name];
+  if (needsScores && !scores) {
     throw new Error(`method '${criterion.name}' needs weight scores (score with data or load a score file)`);
   }
   if (scores) validateScores(net, scores);
-  if (scores && criterion.needsScores) rejectAllZeroScores(scores, criterion.name);
+  if (scores && needsScores) rejectAllZeroScores(scores, criterion.name);
   const graph = buildChannelGraph(net);
   const settings = {
     method: criterion.name,

@@ -4,13 +4,14 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { UsageError, type CliCommand, type CliIO } from '../command.js';
 import type { NetDescription, Triple } from '../../nn/description.js';
+import { PRUNE_METHOD_NAMES, PRUNE_METHODS } from '../../domain/methods.js';
 import { selectBackend } from '../../backend/index.js';
 import { warnIfJsKernels } from '../js-kernels-warning.js';
 import { buildModel } from '../../nn/model.js';
 import { buildNet, listNets } from '../../nn/zoo/registry.js';
 import { openDataset, type Dataset } from '../../data/index.js';
 import {
-  CRITERIA,
+  resolveMethodName,
   DEFAULT_SCORING_SAMPLES,
   EmptiedLayersError,
   createPruner,
@@ -40,7 +41,7 @@ Options:
   --net NAME            ${listNets()
     .map((n) => n.name)
     .join(' | ')}
-  --method M            ${Object.keys(CRITERIA).join(' | ')} (default ranp-f)
+  --method M            ${PRUNE_METHOD_NAMES.join(' | ')} (default ranp-f)
   --sparsity S          neuron sparsity in [0, 1] (paper: ShapeNet 0.7824, BraTS 0.7817,
                         MobileNetV2 0.3315, I3D 0.2532)
   --budget R=V          smallest sparsity meeting a resource target: flops=0.1 (fraction),
@@ -121,8 +122,9 @@ function parseFlags(argv: string[]): Flags {
         .join(', ')})`,
     );
   }
-  if (!CRITERIA[values.method])
-    throw new UsageError(`unknown method '${values.method}' (known: ${Object.keys(CRITERIA).join(', ')})`);
+  const method = resolveMethodName(values.method);
+  if (!method)
+    throw new UsageError(`unknown method '${values.method}' (known: ${PRUNE_METHOD_NAMES.join(', ')})`);
   const targets = [values.sparsity !== undefined, values.budget !== undefined, values['max-sparsity']].filter(
     Boolean,
   );
@@ -130,7 +132,7 @@ function parseFlags(argv: string[]): Flags {
     throw new UsageError('give exactly one of --sparsity, --budget and --max-sparsity');
   const sources = [values.scores !== undefined, values.data !== undefined, values.synthetic].filter(Boolean);
   if (sources.length > 1) throw new UsageError('give at most one of --scores, --data and --synthetic');
-  if (sources.length === 0 && values.method !== 'random') {
+  if (sources.length === 0 && PRUNE_METHODS[method].needsScores) {
     throw new UsageError(
       `method '${values.method}' needs scores: give --scores FILE, --data DIR or --synthetic`,
     );

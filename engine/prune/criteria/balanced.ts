@@ -6,7 +6,6 @@ import type { PruneCriterion } from './criterion.js';
 export const balancedCriterion: PruneCriterion = {
   name: 'balanced',
   summary: 'SNIP neuron importance with layer balancing, no resource reweighting',
-  needsScores: true,
   select(ctx, sparsity) {
     const scores = balanceLayers(ctx.neuronScores());
     const { mask, threshold } = selectGlobal(scores, sparsity, ctx.net.classifier);

@@ -1,4 +1,5 @@
-import type { NetDescription, TaskName } from '../../nn/description.js';
+import type { PruneMethodName } from '../../domain/methods.js';
+import type { NetDescription } from '../../nn/description.js';
 import type { ChannelGraph } from '../channels.js';
 import type { Aggregation, NetResources, NeuronMask, NeuronScores, WeightScores } from '../types.js';
 
@@ -38,14 +39,12 @@ export type CriterionSelection =
       settings: Record<string, string | number | boolean>;
     };
 
-/** One pruning method. A new method: one file in criteria/ and one line in criteria/registry.ts. */
+/**
+ * One pruning method. A new method: one file in criteria/, one line in criteria/registry.ts and
+ * its row in engine/domain/methods.ts (label, whether λ applies, whether it reads scores).
+ */
 export interface PruneCriterion {
-  name: string;
+  name: PruneMethodName;
   summary: string;
-  /** Whether the criterion reads weight scores (all but random). */
-  needsScores: boolean;
   select(ctx: CriterionContext, sparsity: number): CriterionSelection;
 }
-
-/** λ defaults of the paper per task (ranp-method.md step 6). */
-export const DEFAULT_LAMBDA: Record<TaskName, number> = { shapenet: 11, brats: 15, ucf101: 80 };

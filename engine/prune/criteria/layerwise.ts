@@ -6,7 +6,6 @@ import type { PruneCriterion } from './criterion.js';
 export const layerwiseCriterion: PruneCriterion = {
   name: 'layerwise',
   summary: 'each layer keeps its top ceil(n·(1−s)) neurons by SNIP importance',
-  needsScores: true,
   select(ctx, sparsity) {
     checkSparsity(sparsity);
     const scores = ctx.neuronScores();

@@ -7,7 +7,6 @@ import type { PruneCriterion } from './criterion.js';
 export const randomCriterion: PruneCriterion = {
   name: 'random',
   summary: 'uniformly random neurons (seeded), classifier kept',
-  needsScores: false,
   select(ctx, sparsity) {
     const layers = ctx.graph.prunable;
     const total = layers.reduce((n, layer) => n + layer.neurons, 0);

@@ -1,7 +1,8 @@
 import { balanceLayers, reweightByResource } from '../importance.js';
 import { selectGlobal } from '../selection.js';
 import type { ResourceKind, ResourceTotals } from '../types.js';
-import { DEFAULT_LAMBDA, type PruneCriterion } from './criterion.js';
+import { TASKS } from '../../domain/tasks.js';
+import type { PruneCriterion } from './criterion.js';
 
 const RESOURCE_FIELD: Record<ResourceKind, keyof ResourceTotals> = {
   flops: 'flops',
@@ -15,9 +16,8 @@ export function ranpCriterion(resource: ResourceKind): PruneCriterion {
   return {
     name: `ranp-${suffix}`,
     summary: `RANP: balanced neuron importance reweighted by per-layer ${resource} (softmax, λ)`,
-    needsScores: true,
     select(ctx, sparsity) {
-      const lambda = ctx.lambda ?? DEFAULT_LAMBDA[ctx.net.task];
+      const lambda = ctx.lambda ?? TASKS[ctx.net.task].defaultLambda;
       if (!Number.isFinite(lambda) || lambda < 0)
         throw new Error(`λ must be a non-negative number, got ${lambda}`);
       const balanced = balanceLayers(ctx.neuronScores());

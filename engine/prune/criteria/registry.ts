@@ -1,3 +1,4 @@
+import { isPruneMethodName, PRUNE_METHOD_NAMES, type PruneMethodName } from '../../domain/methods.js';
 import { balancedCriterion } from './balanced.js';
 import type { PruneCriterion } from './criterion.js';
 import { layerwiseCriterion } from './layerwise.js';
@@ -6,24 +7,30 @@ import { ranpCriterion } from './ranp.js';
 import { vanillaCriterion } from './vanilla.js';
 import { weightSnipCriterion } from './weight-snip.js';
 
-/** Every pruning method by name, one line each. */
-export const CRITERIA: Record<string, PruneCriterion> = {
+/** Every pruning method of engine/domain/methods.ts by name, one line each. */
+export const CRITERIA: Record<PruneMethodName, PruneCriterion> = {
   'ranp-f': ranpCriterion('flops'),
   'ranp-m': ranpCriterion('memory'),
   'ranp-p': ranpCriterion('params'),
   vanilla: vanillaCriterion,
-  // The protocol's name for vanilla SNIP neuron scores.
-  'snip-neuron': vanillaCriterion,
   balanced: balancedCriterion,
   random: randomCriterion,
   layerwise: layerwiseCriterion,
   'weight-snip': weightSnipCriterion,
 };
 
+/** Other names users type for a method (the paper calls vanilla SNIP neuron scores "snip-neuron"). */
+const METHOD_ALIASES: Record<string, PruneMethodName> = { 'snip-neuron': 'vanilla' };
+
+/** The method a user-typed name means, or undefined. */
+export function resolveMethodName(method: string): PruneMethodName | undefined {
+  return isPruneMethodName(method) ? method : METHOD_ALIASES[method];
+}
+
 export function criterionFor(method: string): PruneCriterion {
-  const criterion = CRITERIA[method];
-  if (!criterion) {
-    throw new Error(`unknown pruning method '${method}'; choose one of ${Object.keys(CRITERIA).join(', ')}`);
+  const name = resolveMethodName(method);
+  if (!name) {
+    throw new Error(`unknown pruning method '${method}'; choose one of ${PRUNE_METHOD_NAMES.join(', ')}`);
   }
-  return criterion;
+  return CRITERIA[name];
 }

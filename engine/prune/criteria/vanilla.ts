@@ -5,7 +5,6 @@ import type { PruneCriterion } from './criterion.js';
 export const vanillaCriterion: PruneCriterion = {
   name: 'vanilla',
   summary: 'SNIP neuron importance, no layer balancing, no resource reweighting',
-  needsScores: true,
   select(ctx, sparsity) {
     const scores = ctx.neuronScores();
     const { mask, threshold } = selectGlobal(scores, sparsity, ctx.net.classifier);

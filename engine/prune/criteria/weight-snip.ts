@@ -9,7 +9,6 @@ import type { PruneCriterion } from './criterion.js';
 export const weightSnipCriterion: PruneCriterion = {
   name: 'weight-snip',
   summary: 'SNIP on weights: global top-k unstructured masks (no dense FLOP savings)',
-  needsScores: true,
   select(ctx, sparsity) {
     const { layers } = ctx.weightScores();
     let totalWeights = 0;
