@@ -14,6 +14,8 @@ export interface BackendReason {
 
 export interface BackendReport {
   chosen: BackendName;
+  /** Where the chosen backend's tensors live (host RAM or a GPU's memory). */
+  tensorMemory: 'host' | 'device';
   /** tfjs's name for the active backend: 'tensorflow', 'webgpu' or 'cpu'. */
   tfBackend: string;
   /** True when conv3d runs on the oneDNN addon. */
@@ -111,7 +113,14 @@ async function runSelection(
     tf.env().set('PROD', true);
     reasons.push({ backend: candidate.name, available: true, why: `chosen: ${result.detail}` });
     reasons.push(WASM_REASON);
-    return { chosen: candidate.name, tfBackend: result.tfBackend, native: result.native, forcedBy, reasons };
+    return {
+      chosen: candidate.name,
+      tensorMemory: candidate.tensorMemory,
+      tfBackend: result.tfBackend,
+      native: result.native,
+      forcedBy,
+      reasons,
+    };
   }
   reasons.push(WASM_REASON);
   // Only reachable when a forced backend failed: plain cpu always activates.

@@ -18,6 +18,7 @@ import type { Store } from '../store/index.js';
 import { evaluateModel, type Evaluation } from '../train/evaluate.js';
 import { loadCheckpointWeights, trainLoop, type TrainResult } from '../train/loop.js';
 import { lossFor } from '../train/losses/registry.js';
+import { assertTrainingFits } from '../train/memory-check.js';
 import { trainableNet } from '../train/net-model.js';
 import type { Progress } from '../util/progress.js';
 import { adaptNet } from './adapt.js';
@@ -142,6 +143,18 @@ export async function runExperiment(
     classes: train.classes,
     inputChannels: train.inputChannels,
   });
+  const checkFits = (net: NetDescription, what: string) => {
+    const verdict = assertTrainingFits(
+      { net, inputSize, batch: config.train.batchSize, optimizer: config.train.optimizer },
+      { what, tensorMemory: backend.tensorMemory },
+    );
+    if (verdict)
+      log(
+        `${what}: predicted training peak ${(verdict.neededBytes / 2 ** 20).toFixed(0)} MiB of ${(verdict.availableBytes / 2 ** 20).toFixed(0)} MiB available`,
+      );
+  };
+  // Before minutes of scoring: the unpruned baseline is the largest net the experiment trains.
+  if (config.trainUnpruned) checkFits(fullNet, 'unpruned net');
 
   // Prune (possibly on another dataset and/or at a smaller size).
   const from = config.prune.from;
@@ -201,6 +214,7 @@ export async function runExperiment(
   log(
     `pruned ${pruneNet.name} with ${config.prune.method} at sparsity ${config.prune.sparsity}: ${report.summary}`,
   );
+  checkFits(prunedNet, 'pruned net');
 
   const workDir =
     options.workDir ?? (options.store ? undefined : mkdtempSync(join(tmpdir(), 'ranp-experiment-')));
@@ -396,6 +410,7 @@ async function trainAndEvaluate(
           ...Object.entries(evaluation.metrics).map(([name, value]) => ({ name: `final ${name}`, value })),
           { name: 'seconds per step', value: training.secondsPerStep },
           { name: 'peak tensor MB', value: training.peakTensorBytes / 2 ** 20 },
+          { name: 'peak process RSS MB', value: training.peakRssBytes / 2 ** 20 },
           { name: 'FLOPs', value: resources.flops },
           { name: 'params', value: resources.params },
           { name: 'memory MB', value: resources.memoryMB },

@@ -3,6 +3,7 @@ import type { LayerNode } from './description.js';
 import type { BackwardArgs, ForwardContext, LayerGradients, Params } from './layer.js';
 import { layerDef } from './layers/registry.js';
 import { recomputeGradients } from './recompute-gradients.js';
+import { backwardReads, bumpUses, isReleasable, planStep } from './step-plan.js';
 
 /** One training step's loss and gradients from the memory-lean backward pass. */
 export interface StepGradients {
@@ -20,9 +21,6 @@ export interface LayerParams {
   params: Params;
   trainable: string[];
 }
-
-/** What a layer without a hand-written gradient reads: its inputs, to run its forward again. */
-const RECOMPUTE_READS = { inputs: true, output: false } as const;
 
 /**
  * Forward and backward of a training step, layer by layer, keeping only what the backward pass
@@ -45,27 +43,9 @@ export function backpropagate(
 ): StepGradients {
   let peakBytes = 0;
   const sample = () => (peakBytes = Math.max(peakBytes, tf.memory().numBytes));
-  const readsOf = (node: LayerNode) => layerDef(node).gradient?.reads ?? RECOMPUTE_READS;
   const layerParams = new Map(nodes.map((node) => [node.name, paramsOf(node)]));
-
-  // A layer needs a backward when it has trained parameters or an input that depends on some.
-  const needsGrad = new Set<string>();
-  for (const node of nodes)
-    if (layerParams.get(node.name)!.trainable.length || node.inputs.some((i) => needsGrad.has(i)))
-      needsGrad.add(node.name);
-
-  // Liveness: a layer output is released once no forward consumer and no backward reader is left.
-  const forwardUses = new Map<string, number>(nodes.map((n) => [n.name, n.name === output ? 1 : 0]));
-  const backwardUses = new Map<string, number>(nodes.map((n) => [n.name, 0]));
-  const bump = (map: Map<string, number>, name: string, by: number) => map.set(name, map.get(name)! + by);
-  for (const node of nodes) {
-    const reads = readsOf(node);
-    for (const input of new Set(node.inputs)) {
-      bump(forwardUses, input, 1);
-      if (needsGrad.has(node.name) && reads.inputs) bump(backwardUses, input, 1);
-    }
-    if (needsGrad.has(node.name) && reads.output) bump(backwardUses, node.name, 1);
-  }
+  const plan = planStep(nodes, output, (node) => layerParams.get(node.name)!.trainable.length > 0);
+  const { needsGrad, forwardUses, backwardUses } = plan;
 
   const outputs = new Map<string, tf.Tensor>();
   const saved = new Map<string, Record<string, tf.Tensor>>();
@@ -75,7 +55,7 @@ export function backpropagate(
   const grads = new Map<string, tf.Tensor>();
   let loss: tf.Scalar | undefined;
   const release = (name: string) => {
-    if (forwardUses.get(name) !== 0 || backwardUses.get(name) !== 0) return;
+    if (!isReleasable(plan, name)) return;
     outputs.get(name)?.dispose();
     outputs.delete(name);
   };
@@ -106,7 +86,7 @@ export function backpropagate(
       });
       outputs.set(node.name, y);
       for (const input of new Set(node.inputs)) {
-        bump(forwardUses, input, -1);
+        bumpUses(forwardUses, input, -1);
         release(input);
       }
     }
@@ -118,7 +98,7 @@ export function backpropagate(
     });
     loss = gradient.value as tf.Scalar;
     dOutputs.set(output, gradient.grad);
-    bump(forwardUses, output, -1);
+    bumpUses(forwardUses, output, -1);
     release(output);
 
     for (let i = nodes.length - 1; i >= 0; i--) {
@@ -128,11 +108,11 @@ export function backpropagate(
       if (dy) {
         dOutputs.delete(node.name);
         const layer = layerGradients(node, {
-          inputs: readsOf(node).inputs
+          inputs: backwardReads(node).inputs
             ? node.inputs.map((name) => outputs.get(name)!)
             : node.inputs.map(() => null),
           inputShapes: inputShapes.get(node.name)!,
-          output: readsOf(node).output ? outputs.get(node.name)! : null,
+          output: backwardReads(node).output ? outputs.get(node.name)! : null,
           params: layerParams.get(node.name)!.params,
           trainable: layerParams.get(node.name)!.trainable,
           seed,
@@ -147,14 +127,14 @@ export function backpropagate(
       }
       for (const t of Object.values(saved.get(node.name) ?? {})) t.dispose();
       saved.delete(node.name);
-      const reads = readsOf(node);
+      const reads = backwardReads(node);
       if (reads.inputs)
         for (const input of new Set(node.inputs)) {
-          bump(backwardUses, input, -1);
+          bumpUses(backwardUses, input, -1);
           release(input);
         }
       if (reads.output) {
-        bump(backwardUses, node.name, -1);
+        bumpUses(backwardUses, node.name, -1);
         release(node.name);
       }
     }

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { FeatureShape, LayerAttrsByKind, LayerKind, LayerNodeOf } from './description.js';
+import { numel } from './window.js';
 
 /** How a parameter is initialized (docs/method.md step 1). */
 export type ParamInit = 'xavierNormal' | 'standardNormal' | 'gammaNormal' | 'zeros' | 'ones';
@@ -95,6 +96,23 @@ export interface LayerDef<K extends LayerKind> {
   /** Whether the output counts as feature-map memory (layer modules do; pure tensor ops do not). */
   countsMemory: boolean;
   gradient?: LayerBackward<K>;
+  /**
+   * Elements (per sample) of the temporaries the layer's training forward and backward hold beside
+   * their results; engine/train/step-memory.ts predicts a step's peak from them. Default
+   * {@link defaultStepTemporaries}.
+   */
+  stepTemporaries?(node: LayerNodeOf<K>, inputs: FeatureShape[], output: FeatureShape): StepTemporaries;
+}
+
+export interface StepTemporaries {
+  forward: number;
+  backward: number;
+}
+
+/** A layer of a few fused ops: one temporary of its largest tensor in the forward, two in the backward (e.g. dx and a mask). */
+export function defaultStepTemporaries(inputs: FeatureShape[], output: FeatureShape): StepTemporaries {
+  const largest = Math.max(numel(output), ...inputs.map(numel));
+  return { forward: largest, backward: 2 * largest };
 }
 
 export type AnyLayerDef = { [K in LayerKind]: LayerDef<K> }[LayerKind];

@@ -74,9 +74,9 @@ function runSession(workDir: string, dataDir: string, resume: boolean, kill?: Ki
   });
 }
 
-/** Metric rows of a run, keyed `epoch|name`, without the two timing figures that differ run to run. */
+/** Metric rows of a run, keyed `epoch|name`, without the timing and memory figures that differ run to run. */
 function metricRows(store: Store, runId: number): Map<string, number> {
-  const timing = new Set(['seconds per step', 'peak tensor MB']);
+  const timing = new Set(['seconds per step', 'peak tensor MB', 'peak process RSS MB']);
   return new Map(
     store
       .metrics(runId)

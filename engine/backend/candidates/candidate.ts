@@ -7,6 +7,8 @@ export type Activation =
 /** One backend the engine may run on, best first in the registry. */
 export interface BackendCandidate {
   name: BackendName;
+  /** Where its tensors live: host RAM, or a GPU's own memory (which the pre-training memory check cannot read). */
+  tensorMemory: 'host' | 'device';
   /**
    * Checks availability and, when available, makes it tfjs's backend. Never throws. `forced`: the
    * user asked for this backend by name (a candidate may decline to be picked automatically).

@@ -6,6 +6,7 @@ import type { BackendCandidate } from './candidate.js';
 /** tfjs's cpu backend with conv3d and its gradients on oneDNN (the @ranp/native addon). */
 export const native: BackendCandidate = {
   name: 'native',
+  tensorMemory: 'host',
   async activate() {
     const loaded = loadNativeAddon();
     if (!loaded.loaded) return { ok: false, why: `${loaded.why}; fast path: ${NATIVE_FAST_PATH_HINT}` };

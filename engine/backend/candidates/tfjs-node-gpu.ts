@@ -26,6 +26,7 @@ export function missingCudaLibraries(
 
 export const tfjsNodeGpu: BackendCandidate = {
   name: 'tfjs-node-gpu',
+  tensorMemory: 'device',
   async activate() {
     const absent = notInstalled(PACKAGE);
     if (absent) return absent;

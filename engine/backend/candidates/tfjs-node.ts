@@ -3,5 +3,6 @@ import { activateTensorflowBinding } from './tensorflow-binding.js';
 
 export const tfjsNode: BackendCandidate = {
   name: 'tfjs-node',
+  tensorMemory: 'host',
   activate: () => activateTensorflowBinding('@tensorflow/tfjs-node'),
 };

@@ -88,6 +88,7 @@ async function declinedByQuietProbe(): Promise<Activation | undefined> {
  */
 export const webgpu: BackendCandidate = {
   name: 'webgpu',
+  tensorMemory: 'device',
   async activate(request) {
     if (!request?.forced) {
       const declined = await declinedByQuietProbe();

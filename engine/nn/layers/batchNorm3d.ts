@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { LayerDef } from '../layer.js';
+import { defaultStepTemporaries, type LayerDef } from '../layer.js';
 import { as5D, channelSum, perChannelAffine } from '../ops.js';
 import { affineParams, normFlops, normOutputShape } from './norm-shared.js';
 
@@ -85,4 +85,9 @@ export const batchNorm3dLayer: LayerDef<'batchNorm3d'> = {
   },
   flops: (_node, inputs) => normFlops(inputs),
   countsMemory: true,
+  // The centred volume lives beside the normalized one until the affine step.
+  stepTemporaries(_node, inputs, output) {
+    const base = defaultStepTemporaries(inputs, output);
+    return { forward: 2 * base.forward, backward: base.backward };
+  },
 };

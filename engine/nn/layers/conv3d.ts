@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Conv3dAttrs, Padding3 } from '../description.js';
-import type { LayerDef } from '../layer.js';
+import type { Conv3dAttrs, Padding3, Triple } from '../description.js';
+import { defaultStepTemporaries, type LayerDef } from '../layer.js';
 import { convBiasParams } from './conv-bias.js';
 import { LayerError } from '../errors.js';
 import { as5D, channelSum, conv3dFilterGradient, cropSpatial, padSpatial, perChannelAffine } from '../ops.js';
@@ -182,4 +182,19 @@ export const conv3dLayer: LayerDef<'conv3d'> = {
     return numel(output) * ((inChannels / groups) * tripleVolume(kernel) + (bias ? 1 : 0));
   },
   countsMemory: true,
+  // A padded conv holds its padded input (and the kernel's own copy of it); grouped and depthwise
+  // convs run as one op per group or depth offset, all alive until concatenated or summed, and
+  // their backward recomputes that forward under tf.grads.
+  stepTemporaries(node, inputs, output) {
+    const { groups, inChannels, outChannels, kernel } = node.attrs;
+    const base = defaultStepTemporaries(inputs, output);
+    const spatial = spatialInput(node.name, inputs);
+    const window = resolveWindow(node.name, spatial, node.attrs);
+    if (groups === 1 && isSameAtStrideOne(kernel, window.stride, window.padding)) return base;
+    const padded =
+      inChannels *
+      tripleVolume(spatial.map((n, axis) => n + window.padding[axis][0] + window.padding[axis][1]) as Triple);
+    const copies = groups === 1 ? 1 : groups === inChannels && groups === outChannels ? 2 * kernel[0] : 2;
+    return { forward: copies * base.forward + 2 * padded, backward: copies * base.backward + 2 * padded };
+  },
 };

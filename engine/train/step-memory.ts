@@ -1,0 +1,115 @@
+import type { LayerNode, NetDescription, Triple } from '../nn/description.js';
+import { defaultStepTemporaries } from '../nn/layer.js';
+import { layerDef } from '../nn/layers/registry.js';
+import { ancestorsOf, inferShapes, inputShapesOf } from '../nn/shapes.js';
+import { backwardReads, bumpUses, isReleasable, planStep } from '../nn/step-plan.js';
+import { numel } from '../nn/window.js';
+
+const FLOAT_BYTES = 4;
+/** The loss beside the logits: log-probabilities, probabilities and ∂loss/∂logits. */
+const LOSS_TEMPORARIES = 3;
+/**
+ * Allocation the replay does not see (a kernel's scratch tensors, rounding of small buffers): the
+ * replay is within 7% of the measured peak on the zoo nets, so 10% keeps it on the safe side.
+ */
+const SAFETY_MARGIN = 1.1;
+
+/** A training step's predicted tensor memory, in bytes. */
+export interface StepMemoryEstimate {
+  /** Most bytes live at once: `fixedBytes` plus the activations and gradients in flight. */
+  peakBytes: number;
+  /** Weights, their gradients and the optimizer's state. */
+  fixedBytes: number;
+}
+
+/**
+ * Replays the memory-lean step's liveness plan (engine/nn/step-plan.ts, the one backprop.ts runs)
+ * on byte counts: each layer output lives from its forward until its last forward consumer and
+ * backward reader are done, each ∂loss/∂output until its layer's backward. Instant, so a run can
+ * be refused before it dies of OOM and the form can show the cost of a batch or input size.
+ */
+export function estimateStepMemory(
+  net: NetDescription,
+  inputSize: Triple,
+  batch: number,
+  optimizerSlots: number,
+): StepMemoryEstimate {
+  const shapes = inferShapes(net, inputSize);
+  const nodes = ancestorsOf(net, net.output);
+  const bytesOf = (name: string) => numel(shapes.get(name)!) * batch * FLOAT_BYTES;
+  const paramBytesOf = (node: LayerNode, trainedOnly: boolean) =>
+    layerDef(node)
+      .params(node)
+      .filter((p) => p.trainable || !trainedOnly)
+      .reduce((sum, p) => sum + p.shape.reduce((a, b) => a * b, 1) * FLOAT_BYTES, 0);
+  const trained = new Map(nodes.map((node) => [node.name, paramBytesOf(node, true)]));
+  const weightBytes = nodes.reduce((sum, node) => sum + paramBytesOf(node, false), 0);
+  const gradientBytes = [...trained.values()].reduce((a, b) => a + b, 0);
+  const plan = planStep(nodes, net.output, (node) => trained.get(node.name)! > 0);
+  const inputBytes = numel({ channels: net.inputChannels, spatial: inputSize }) * batch * FLOAT_BYTES;
+  // Weights and optimizer state, and the input batch with its labels, stay for the whole step.
+  let live = weightBytes + gradientBytes * optimizerSlots + inputBytes * (1 + 1 / net.inputChannels);
+  const fixedBytes = weightBytes + gradientBytes * (1 + optimizerSlots);
+  let peak = live;
+  const sample = (extra: number) => (peak = Math.max(peak, live + extra));
+  const outputs = new Set<string>();
+  const release = (name: string) => {
+    if (outputs.has(name) && isReleasable(plan, name)) {
+      outputs.delete(name);
+      live -= bytesOf(name);
+    }
+  };
+
+  const temporaries = (node: LayerNode) => {
+    const inputs = inputShapesOf(node, shapes, net, inputSize);
+    const output = shapes.get(node.name)!;
+    const elements =
+      layerDef(node).stepTemporaries?.(node, inputs, output) ?? defaultStepTemporaries(inputs, output);
+    return {
+      forward: elements.forward * batch * FLOAT_BYTES,
+      backward: elements.backward * batch * FLOAT_BYTES,
+    };
+  };
+  for (const node of nodes) {
+    live += bytesOf(node.name);
+    outputs.add(node.name);
+    sample(temporaries(node).forward);
+    for (const input of new Set(node.inputs)) {
+      bumpUses(plan.forwardUses, input, -1);
+      release(input);
+    }
+  }
+  const logits = bytesOf(net.output);
+  sample(LOSS_TEMPORARIES * logits);
+  const dOutputs = new Set<string>([net.output]);
+  live += logits;
+  bumpUses(plan.forwardUses, net.output, -1);
+  release(net.output);
+
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const node = nodes[i];
+    if (!plan.needsGrad.has(node.name)) continue;
+    if (dOutputs.delete(node.name)) {
+      const wanted = node.inputs.filter((name) => plan.needsGrad.has(name));
+      const inputGradBytes = wanted.reduce((sum, name) => sum + bytesOf(name), 0);
+      sample(inputGradBytes + trained.get(node.name)! + temporaries(node).backward);
+      live += trained.get(node.name)! - bytesOf(node.name);
+      for (const name of new Set(wanted))
+        if (!dOutputs.has(name)) {
+          dOutputs.add(name);
+          live += bytesOf(name);
+        }
+    }
+    const reads = backwardReads(node);
+    if (reads.inputs)
+      for (const input of new Set(node.inputs)) {
+        bumpUses(plan.backwardUses, input, -1);
+        release(input);
+      }
+    if (reads.output) {
+      bumpUses(plan.backwardUses, node.name, -1);
+      release(node.name);
+    }
+  }
+  return { peakBytes: Math.ceil(peak * SAFETY_MARGIN), fixedBytes };
+}
