@@ -11,22 +11,57 @@ export const DICE_SMOOTH = 1;
  * Σ over classes 1..C−1 (background excluded) of the soft Dice loss
  * 1 − (2 Σ p_c g_c + ε) / (Σ p_c + Σ g_c + ε), p = softmax over classes, g = one-hot labels,
  * sums over non-ignored voxels, ε = DICE_SMOOTH.
+ *
+ * Like cross-entropy, the value and its closed-form gradient are computed together and only the
+ * gradient is kept: with den_c = S_c + G_c + ε, ∂L/∂p_nc = v_n (b_c − a_c [y_n = c]) where
+ * a_c = 2 / den_c and b_c = (2 I_c + ε) / den_c² (0 for the background), then through the softmax
+ * ∂L/∂z_nk = p_nk (∂L/∂p_nk − Σ_j p_nj ∂L/∂p_nj). The class sums come from segment sums over the
+ * labels, so no one-hot volume is built for them, and at most three logits-sized volumes are alive
+ * at once (autodiff of the composed ops kept about six until the backward pass).
  */
 export function softDiceLoss(logits: tf.Tensor, labels: tf.Tensor, ignoreLabel = IGNORE_LABEL): tf.Scalar {
-  return tf.tidy(() => {
-    const flat = flattenTargets('soft Dice', logits, labels, ignoreLabel);
-    const classes = flat.logits.shape[1];
-    if (classes < 2)
-      throw new Error(`soft Dice: needs at least 2 classes (background + one), got ${classes}`);
-    const valid = flat.valid.expandDims(1);
-    const probabilities = tf.softmax(flat.logits).mul(valid);
-    const truth = tf.oneHot(flat.labels, classes).toFloat().mul(valid);
-    const foreground = (t: tf.Tensor) => t.slice([0, 1], [-1, classes - 1]);
-    const intersection = foreground(probabilities.mul(truth)).sum(0);
-    const denominator = foreground(probabilities).sum(0).add(foreground(truth).sum(0));
-    const dice = intersection.mul(2).add(DICE_SMOOTH).div(denominator.add(DICE_SMOOTH));
-    return tf.scalar(classes - 1).sub(dice.sum()) as tf.Scalar;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const [loss, gradient] = tf.tidy(() => {
+      const flat = flattenTargets('soft Dice', input, labels, ignoreLabel);
+      const classes = flat.logits.shape[1];
+      if (classes < 2)
+        throw new Error(`soft Dice: needs at least 2 classes (background + one), got ${classes}`);
+      const { valid } = flat;
+      const p = tf.softmax(flat.logits);
+      const pLabel = tf.gather(p, flat.labels.expandDims(1), 1, 1).reshape([-1]);
+      const predicted = valid.expandDims(0).matMul(p).reshape([classes]); // S_c = Σ_n v_n p_nc
+      const intersection = tf.unsortedSegmentSum(pLabel.mul(valid), flat.labels, classes);
+      const truth = tf.unsortedSegmentSum(valid, flat.labels, classes);
+      const foreground = tf.tensor1d(Array.from({ length: classes }, (_, c) => (c === 0 ? 0 : 1)));
+      const denominator = predicted.add(truth).add(DICE_SMOOTH);
+      const numerator = intersection.mul(2).add(DICE_SMOOTH);
+      const value = foreground.sub(numerator.div(denominator).mul(foreground)).sum() as tf.Scalar;
+      const a = foreground.mul(2).div(denominator);
+      const b = numerator.div(denominator.square()).mul(foreground);
+      // Σ_j p_nj ∂L/∂p_nj / v_n = Σ_j p_nj b_j − a_{y_n} p_{n,y_n}
+      const weighted = p.matMul(b.expandDims(1)).reshape([-1]).sub(tf.gather(a, flat.labels).mul(pLabel));
+      const inner = b.expandDims(0).sub(weighted.expandDims(1));
+      let g = p.mul(inner);
+      inner.dispose();
+      const atLabel = tf.oneHot(flat.labels, classes, 1, 0, 'float32');
+      const correction = atLabel.mul(tf.gather(a, flat.labels).mul(pLabel).expandDims(1));
+      atLabel.dispose();
+      p.dispose();
+      const corrected = g.sub(correction);
+      g.dispose();
+      correction.dispose();
+      g = corrected.mul(valid.expandDims(1));
+      corrected.dispose();
+      return [value, g.reshape(input.shape)];
+    });
+    save([gradient]);
+    return {
+      value: loss,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => saved[0].mul(dy),
+    };
   });
+  return op(logits) as tf.Scalar;
 }
 
 /** The BraTS training loss: cross-entropy (ignore 255) + 0.25 · Σ over classes 1..C−1 of soft Dice. */

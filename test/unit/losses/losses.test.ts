@@ -100,6 +100,57 @@ describe('BraTS loss: CE + 0.25 · Σ_{c≥1} soft Dice', () => {
     expect(crossEntropyDice(logits5d(), labels4d()).arraySync()).toBeCloseTo(ce + 0.25 * dice, 5);
   });
 
+  /** The Dice loss written as composed tf ops, differentiated by tfjs: the reference for the closed form. */
+  function composedDice(z: tf.Tensor, y: tf.Tensor): tf.Scalar {
+    const classes = z.shape[z.rank - 1];
+    const flatLabels = y.reshape([-1]);
+    const valid = flatLabels.notEqual(255).cast('float32').expandDims(1);
+    const p = tf.softmax(z.reshape([-1, classes])).mul(valid);
+    const g = tf
+      .oneHot(
+        tf.where(flatLabels.notEqual(255), flatLabels, tf.zerosLike(flatLabels)) as tf.Tensor1D,
+        classes,
+      )
+      .toFloat()
+      .mul(valid);
+    const fg = (t: tf.Tensor) => t.slice([0, 1], [-1, classes - 1]);
+    const dice = fg(p.mul(g))
+      .sum(0)
+      .mul(2)
+      .add(1)
+      .div(fg(p).sum(0).add(fg(g).sum(0)).add(1));
+    return tf.scalar(classes - 1).sub(dice.sum()) as tf.Scalar;
+  }
+
+  it('has the gradient of the composed ops (tfjs autodiff), ignored voxels getting none', () => {
+    const shape: [number, number, number, number, number] = [2, 3, 4, 5, 5];
+    const voxels = 2 * 3 * 4 * 5;
+    const z = tf.tensor5d(
+      Array.from({ length: voxels * 5 }, (_, i) => Math.sin(i * 1.7) * 3),
+      shape,
+    );
+    const y = tf.tensor4d(
+      Array.from({ length: voxels }, (_, i) => (i % 7 === 3 ? 255 : (i * 3) % 5)),
+      [2, 3, 4, 5],
+      'int32',
+    );
+    expect(softDiceLoss(z, y).arraySync()).toBeCloseTo(composedDice(z, y).arraySync(), 5);
+    const closed = tf.grad((l: tf.Tensor) => softDiceLoss(l, y).mul(0.25))(z);
+    const reference = tf.grad((l: tf.Tensor) => composedDice(l, y).mul(0.25))(z);
+    expect(tf.max(tf.abs(closed.sub(reference))).dataSync()[0]).toBeLessThan(1e-6);
+    const ignored = closed.reshape([-1, 5]).gather([3, 10, 17]).abs().max().dataSync()[0];
+    expect(ignored).toBe(0);
+    // A second check: the closed-form gradient against a central difference of the loss.
+    const h = 1e-2;
+    const at = 37;
+    const bumped = (d: number) => {
+      const values = z.dataSync().slice();
+      values[at] += d;
+      return softDiceLoss(tf.tensor5d(values, shape), y).arraySync() * 0.25;
+    };
+    expect(closed.dataSync()[at]).toBeCloseTo((bumped(h) - bumped(-h)) / (2 * h), 4);
+  });
+
   it('lossFor picks CE for ShapeNet/UCF101 and CE+Dice for BraTS', () => {
     const ce = crossEntropy(logits5d(), labels4d()).arraySync();
     expect(lossFor('shapenet')(logits5d(), labels4d()).arraySync()).toBeCloseTo(ce, 6);
