@@ -16,7 +16,22 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-RSS_AFTER_IMPORT_MIB = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def peak_rss_mib():
+    """This process's peak RSS. Linux's ru_maxrss survives execve, so a child of a large node
+    process would report the parent's RSS; VmHWM belongs to the new address space."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+RSS_AFTER_IMPORT_MIB = peak_rss_mib()
 IGNORE = 255
 
 
@@ -142,7 +157,7 @@ def main():
         "threads": torch.get_num_threads(),
         "medianMs": statistics.median(times),
         "timesMs": times,
-        "maxRssMiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "maxRssMiB": peak_rss_mib(),
         "rssAfterImportMiB": RSS_AFTER_IMPORT_MIB,
     }))
 

@@ -225,7 +225,7 @@ export async function runExperiment(
   try {
     for (const role of roles) {
       const net = role === 'pruned' ? prunedNet : fullNet;
-      const run = await trainAndEvaluate(
+      const run = await trainAndEvaluate({
         role,
         net,
         config,
@@ -235,9 +235,10 @@ export async function runExperiment(
         options,
         workDir,
         parentRunId,
-        role === 'pruned' ? inherited : undefined,
+        inherited: role === 'pruned' ? inherited : undefined,
         report,
-      );
+        backend: backend.chosen,
+      });
       results[role] = run;
       if (role === 'unpruned') parentRunId = run.runId;
       if (run.training.outcome === 'cancelled') {
@@ -277,30 +278,38 @@ export async function runExperiment(
   return { ...base, unpruned, pruned, ...comparison, outcome: cancelled ? 'cancelled' : 'completed' };
 }
 
-async function trainAndEvaluate(
-  role: NetRole,
-  net: NetDescription,
-  config: ExperimentConfig,
-  train: Dataset,
-  val: Dataset,
-  inputSize: Triple,
-  options: ExperimentOptions,
-  workDir: string | undefined,
-  parentRunId: number | undefined,
-  inherited: Map<string, tf.Tensor> | undefined,
-  report: PruneReport,
-): Promise<NetRunResult> {
+/** One role's training run of an experiment: what trainAndEvaluate needs. */
+interface RoleTraining {
+  role: NetRole;
+  net: NetDescription;
+  config: ExperimentConfig;
+  train: Dataset;
+  val: Dataset;
+  inputSize: Triple;
+  options: ExperimentOptions;
+  workDir: string | undefined;
+  parentRunId: number | undefined;
+  /** Weights the pruned net starts from (transfer), else undefined. */
+  inherited: Map<string, tf.Tensor> | undefined;
+  report: PruneReport;
+  /** The backend the run trains on, recorded with it. */
+  backend: string;
+}
+
+async function trainAndEvaluate(r: RoleTraining): Promise<NetRunResult> {
+  const { role, net, config, train, val, inputSize, options, workDir, parentRunId, inherited, report } = r;
   const { store } = options;
   const resources = summarize(net, inputSize);
   const roleDir = workDir ? join(workDir, role) : undefined;
   const run = store
     ? openRoleRun(
         store,
-        { ...roleRunInput(config, role, parentRunId), status: 'running' },
+        { ...roleRunInput(config, role, parentRunId, r.backend), status: 'running' },
         roleDir,
         options.resume ?? false,
         options.onLog ?? (() => {}),
         options.waitingRuns?.[role],
+        r.backend,
       )
     : undefined;
   if (run) options.onRun?.(run.id, role);

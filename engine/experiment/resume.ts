@@ -47,6 +47,8 @@ export function openRoleRun(
   resume: boolean,
   log: (message: string) => void,
   waiting?: number,
+  /** Recorded when a queued or interrupted run is claimed (it may run on another backend than before). */
+  backend?: string,
 ): RunRecord {
   const claim = (run: RunRecord): RunRecord => {
     if (run.status !== 'queued' && run.status !== 'interrupted')
@@ -55,7 +57,7 @@ export function openRoleRun(
       mkdirSync(roleDir, { recursive: true });
       writeRunLink(join(roleDir, RUN_LINK_FILE), { uuid: run.uuid });
     }
-    return store.updateRunStatus(run.id, 'running');
+    return store.updateRunStatus(run.id, 'running', { backend });
   };
   if (!roleDir) return waiting !== undefined ? claim(store.getRun(waiting)) : store.createRun(input);
   const linkFile = join(roleDir, RUN_LINK_FILE);
@@ -66,7 +68,7 @@ export function openRoleRun(
     switch (earlier.status) {
       case 'interrupted':
         log(`continuing run ${earlier.id} (${earlier.role ?? 'run'}, interrupted)`);
-        return store.updateRunStatus(earlier.id, 'running');
+        return store.updateRunStatus(earlier.id, 'running', { backend });
       case 'completed':
         return earlier;
       case 'running':

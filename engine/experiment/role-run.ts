@@ -1,3 +1,6 @@
+import { PRUNE_METHODS } from '../domain/methods.js';
+import { TASKS } from '../domain/tasks.js';
+import { criterionFor } from '../prune/criteria/registry.js';
 import type { Store } from '../store/index.js';
 import type { CreateRunInput, JsonObject } from '../store/types.js';
 import type { ExperimentConfig } from './config.js';
@@ -9,7 +12,10 @@ export function roleRunInput(
   config: ExperimentConfig,
   role: NetRole,
   parentRunId: number | undefined,
+  backend?: string,
 ): CreateRunInput {
+  const method = config.prune.method;
+  const usesLambda = role === 'pruned' && PRUNE_METHODS[criterionFor(method).name].usesLambda;
   return {
     name: `${config.name ?? config.task} ${role}`,
     task: 'train',
@@ -17,7 +23,9 @@ export function roleRunInput(
     net: config.net,
     method: role === 'pruned' ? config.prune.method : 'none',
     sparsity: role === 'pruned' ? config.prune.sparsity : 0,
-    lambda: role === 'pruned' ? config.prune.lambda : undefined,
+    // The λ the criterion will use: the given one, else the task's default (engine/domain/tasks.ts).
+    lambda: usesLambda ? (config.prune.lambda ?? TASKS[config.task].defaultLambda) : undefined,
+    backend,
     seed: config.seed,
     role,
     parentRunId,

@@ -46,7 +46,11 @@ export interface StoreApi {
   getRun(runId: number): RunRecord;
   findRunByUuid(uuid: string): RunRecord | undefined;
   listRuns(filter?: RunFilter): RunRecord[];
-  updateRunStatus(runId: number, status: RunStatus, details?: { error?: string }): RunRecord;
+  updateRunStatus(
+    runId: number,
+    status: RunStatus,
+    details?: { error?: string; backend?: string },
+  ): RunRecord;
   deleteRun(runId: number): void;
   importRun(input: ImportedRun): RunRecord;
 

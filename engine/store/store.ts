@@ -204,9 +204,14 @@ export class Store implements StoreApi, Disposable {
 
   /**
    * Moves a run along queued → running → completed|failed|cancelled|interrupted (interrupted →
-   * running resumes). Entering 'running' claims the run for this process (pid, host, heartbeat).
+   * running resumes). Entering 'running' claims the run for this process (pid, host, heartbeat) and
+   * records `details.backend` when given (a queued or resumed run may run on another backend).
    */
-  updateRunStatus(runId: number, status: RunStatus, details: { error?: string } = {}): RunRecord {
+  updateRunStatus(
+    runId: number,
+    status: RunStatus,
+    details: { error?: string; backend?: string } = {},
+  ): RunRecord {
     if (!RUN_STATUSES.includes(status)) throw new StoreError(`updateRunStatus: unknown status '${status}'`);
     this.db
       .transaction(() => {
@@ -215,7 +220,7 @@ export class Store implements StoreApi, Disposable {
           throw new StoreError(`run ${runId}: cannot change status from ${run.status} to ${status}`);
         }
         const now = Date.now();
-        if (status === 'running') this.runs.markRunning(runId, now, this.host);
+        if (status === 'running') this.runs.markRunning(runId, now, this.host, details.backend ?? null);
         else this.runs.markEnded(runId, status, details.error ?? null, now);
       })
       .immediate();

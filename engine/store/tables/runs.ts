@@ -183,14 +183,14 @@ export class RunsTable {
       .map(toRunRecord);
   }
 
-  /** Claims the run for this process: status running, pid, host, heartbeat. */
-  markRunning(runId: number, now: number, host: string): void {
+  /** Claims the run for this process: status running, pid, host, heartbeat, and the backend it now runs on. */
+  markRunning(runId: number, now: number, host: string, backend: string | null): void {
     this.db
       .prepare(
         `UPDATE runs SET status = 'running', error = NULL, ended_at = NULL, started_at = COALESCE(started_at, ?),
-         pid = ?, host = ?, heartbeat_at = ? WHERE id = ?`,
+         pid = ?, host = ?, heartbeat_at = ?, backend = COALESCE(?, backend) WHERE id = ?`,
       )
-      .run(now, process.pid, host, now, runId);
+      .run(now, process.pid, host, now, backend, runId);
   }
 
   markEnded(runId: number, status: RunStatus, error: string | null, now: number): void {

@@ -84,6 +84,14 @@ describe('runs', () => {
     expect(() => store.getRun(999)).toThrow(RunNotFoundError);
   });
 
+  it('records the backend a run is claimed on, keeping the earlier one when none is given', () => {
+    const store = newStore();
+    const run = store.createRun({ task: 'train', net: 'n', config: {}, backend: 'cpu' });
+    expect(store.updateRunStatus(run.id, 'running', { backend: 'native' }).backend).toBe('native');
+    store.updateRunStatus(run.id, 'interrupted');
+    expect(store.updateRunStatus(run.id, 'running').backend).toBe('native');
+  });
+
   it('follows the status lifecycle and claims running runs for this process', () => {
     const store = newStore();
     const run = store.createRun({ task: 'train', net: 'n', config: {} });
