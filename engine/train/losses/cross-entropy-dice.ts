@@ -15,9 +15,9 @@ export const DICE_SMOOTH = 1;
  * Like cross-entropy, the value and its closed-form gradient are computed together and only the
  * gradient is kept: with den_c = S_c + G_c + ε, ∂L/∂p_nc = v_n (b_c − a_c [y_n = c]) where
  * a_c = 2 / den_c and b_c = (2 I_c + ε) / den_c² (0 for the background), then through the softmax
- * ∂L/∂z_nk = p_nk (∂L/∂p_nk − Σ_j p_nj ∂L/∂p_nj). The class sums come from segment sums over the
- * labels, so no one-hot volume is built for them, and at most three logits-sized volumes are alive
- * at once (autodiff of the composed ops kept about six until the backward pass).
+ * ∂L/∂z_nk = p_nk (∂L/∂p_nk − Σ_j p_nj ∂L/∂p_nj). At most three logits-sized volumes are alive at
+ * once and only the gradient is kept (autodiff of the composed ops kept about six until the
+ * backward pass).
  */
 export function softDiceLoss(logits: tf.Tensor, labels: tf.Tensor, ignoreLabel = IGNORE_LABEL): tf.Scalar {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -31,8 +31,12 @@ export function softDiceLoss(logits: tf.Tensor, labels: tf.Tensor, ignoreLabel =
       const p = tf.softmax(flat.logits);
       const pLabel = tf.gather(p, flat.labels.expandDims(1), 1, 1).reshape([-1]);
       const predicted = valid.expandDims(0).matMul(p).reshape([classes]); // S_c = Σ_n v_n p_nc
-      const intersection = tf.unsortedSegmentSum(pLabel.mul(valid), flat.labels, classes);
-      const truth = tf.unsortedSegmentSum(valid, flat.labels, classes);
+      // Class sums as products with a one-hot that lives only for them: segment sums would spare it,
+      // but on WebGPU they add with atomics in varying order, and a resumed run must repeat exactly.
+      const oneHot = tf.oneHot(flat.labels, classes, 1, 0, 'float32');
+      const intersection = pLabel.mul(valid).expandDims(0).matMul(oneHot).reshape([classes]);
+      const truth = valid.expandDims(0).matMul(oneHot).reshape([classes]);
+      oneHot.dispose();
       const foreground = tf.tensor1d(Array.from({ length: classes }, (_, c) => (c === 0 ? 0 : 1)));
       const denominator = predicted.add(truth).add(DICE_SMOOTH);
       const numerator = intersection.mul(2).add(DICE_SMOOTH);
