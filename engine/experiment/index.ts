@@ -7,8 +7,7 @@ import { openDataset, type Dataset, type SplitName } from '../data/index.js';
 import type { NetDescription, TaskName, Triple } from '../nn/description.js';
 import { buildModel, type NetModel } from '../nn/model.js';
 import { buildNet } from '../nn/zoo/registry.js';
-import { PRUNE_METHODS } from '../domain/methods.js';
-import { criterionFor } from '../prune/criteria/registry.js';
+import { methodInfo } from '../prune/criteria/registry.js';
 import { materialize } from '../prune/materialize.js';
 import { prune } from '../prune/prune.js';
 import type { PruneReport } from '../prune/report.js';
@@ -176,7 +175,7 @@ export async function runExperiment(
   let prunedNet: NetDescription;
   let inherited: Map<string, tf.Tensor> | undefined;
   try {
-    const scores = PRUNE_METHODS[criterionFor(config.prune.method).name].needsScores
+    const scores = methodInfo(config.prune.method).needsScores
       ? await scoreWeights(scoringModel, scoringData, {
           task: pruneTask,
           samples: config.prune.scoringSamples,

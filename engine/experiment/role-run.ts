@@ -1,6 +1,5 @@
-import { PRUNE_METHODS } from '../domain/methods.js';
 import { TASKS } from '../domain/tasks.js';
-import { criterionFor } from '../prune/criteria/registry.js';
+import { methodInfo } from '../prune/criteria/registry.js';
 import type { Store } from '../store/index.js';
 import type { CreateRunInput, JsonObject } from '../store/types.js';
 import type { ExperimentConfig } from './config.js';
@@ -14,8 +13,7 @@ export function roleRunInput(
   parentRunId: number | undefined,
   backend?: string,
 ): CreateRunInput {
-  const method = config.prune.method;
-  const usesLambda = role === 'pruned' && PRUNE_METHODS[criterionFor(method).name].usesLambda;
+  const usesLambda = role === 'pruned' && methodInfo(config.prune.method).usesLambda;
   return {
     name: `${config.name ?? config.task} ${role}`,
     task: 'train',

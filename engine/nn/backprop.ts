@@ -3,7 +3,7 @@ import type { LayerNode } from './description.js';
 import type { BackwardArgs, ForwardContext, LayerGradients, Params } from './layer.js';
 import { layerDef } from './layers/registry.js';
 import { recomputeGradients } from './recompute-gradients.js';
-import { backwardReads, bumpUses, isReleasable, planStep } from './step-plan.js';
+import { backwardReads, planStep } from './step-plan.js';
 
 /** One training step's loss and gradients from the memory-lean backward pass. */
 export interface StepGradients {
@@ -45,7 +45,7 @@ export function backpropagate(
   const sample = () => (peakBytes = Math.max(peakBytes, tf.memory().numBytes));
   const layerParams = new Map(nodes.map((node) => [node.name, paramsOf(node)]));
   const plan = planStep(nodes, output, (node) => layerParams.get(node.name)!.trainable.length > 0);
-  const { needsGrad, forwardUses, backwardUses } = plan;
+  const { needsGrad } = plan;
 
   const outputs = new Map<string, tf.Tensor>();
   const saved = new Map<string, Record<string, tf.Tensor>>();
@@ -54,10 +54,11 @@ export function backpropagate(
   const dOutputs = new Map<string, tf.Tensor>();
   const grads = new Map<string, tf.Tensor>();
   let loss: tf.Scalar | undefined;
-  const release = (name: string) => {
-    if (!isReleasable(plan, name)) return;
-    outputs.get(name)?.dispose();
-    outputs.delete(name);
+  const release = (names: string[]) => {
+    for (const name of names) {
+      outputs.get(name)?.dispose();
+      outputs.delete(name);
+    }
   };
 
   try {
@@ -85,10 +86,7 @@ export function backpropagate(
         return inputs.includes(out) || Object.values(params).includes(out) ? out.clone() : out;
       });
       outputs.set(node.name, y);
-      for (const input of new Set(node.inputs)) {
-        bumpUses(forwardUses, input, -1);
-        release(input);
-      }
+      release(plan.forwardDone(node));
     }
 
     const gradient = tf.tidy(() => {
@@ -98,8 +96,7 @@ export function backpropagate(
     });
     loss = gradient.value as tf.Scalar;
     dOutputs.set(output, gradient.grad);
-    bumpUses(forwardUses, output, -1);
-    release(output);
+    release(plan.lossDone());
 
     for (let i = nodes.length - 1; i >= 0; i--) {
       const node = nodes[i];
@@ -127,16 +124,7 @@ export function backpropagate(
       }
       for (const t of Object.values(saved.get(node.name) ?? {})) t.dispose();
       saved.delete(node.name);
-      const reads = backwardReads(node);
-      if (reads.inputs)
-        for (const input of new Set(node.inputs)) {
-          bumpUses(backwardUses, input, -1);
-          release(input);
-        }
-      if (reads.output) {
-        bumpUses(backwardUses, node.name, -1);
-        release(node.name);
-      }
+      release(plan.backwardDone(node));
     }
     return { loss, grads, statUpdates, peakBytes };
   } catch (error) {

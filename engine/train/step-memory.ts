@@ -2,7 +2,7 @@ import type { LayerNode, NetDescription, Triple } from '../nn/description.js';
 import { defaultStepTemporaries } from '../nn/layer.js';
 import { layerDef } from '../nn/layers/registry.js';
 import { ancestorsOf, inferShapes, inputShapesOf } from '../nn/shapes.js';
-import { backwardReads, bumpUses, isReleasable, planStep } from '../nn/step-plan.js';
+import { planStep } from '../nn/step-plan.js';
 import { numel } from '../nn/window.js';
 
 const FLOAT_BYTES = 4;
@@ -52,12 +52,8 @@ export function estimateStepMemory(
   const fixedBytes = weightBytes + gradientBytes * (1 + optimizerSlots);
   let peak = live;
   const sample = (extra: number) => (peak = Math.max(peak, live + extra));
-  const outputs = new Set<string>();
-  const release = (name: string) => {
-    if (outputs.has(name) && isReleasable(plan, name)) {
-      outputs.delete(name);
-      live -= bytesOf(name);
-    }
+  const release = (names: string[]) => {
+    for (const name of names) live -= bytesOf(name);
   };
 
   const temporaries = (node: LayerNode) => {
@@ -72,19 +68,14 @@ export function estimateStepMemory(
   };
   for (const node of nodes) {
     live += bytesOf(node.name);
-    outputs.add(node.name);
     sample(temporaries(node).forward);
-    for (const input of new Set(node.inputs)) {
-      bumpUses(plan.forwardUses, input, -1);
-      release(input);
-    }
+    release(plan.forwardDone(node));
   }
   const logits = bytesOf(net.output);
   sample(LOSS_TEMPORARIES * logits);
   const dOutputs = new Set<string>([net.output]);
   live += logits;
-  bumpUses(plan.forwardUses, net.output, -1);
-  release(net.output);
+  release(plan.lossDone());
 
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i];
@@ -100,16 +91,7 @@ export function estimateStepMemory(
           live += bytesOf(name);
         }
     }
-    const reads = backwardReads(node);
-    if (reads.inputs)
-      for (const input of new Set(node.inputs)) {
-        bumpUses(plan.backwardUses, input, -1);
-        release(input);
-      }
-    if (reads.output) {
-      bumpUses(plan.backwardUses, node.name, -1);
-      release(node.name);
-    }
+    release(plan.backwardDone(node));
   }
   return { peakBytes: Math.ceil(peak * SAFETY_MARGIN), fixedBytes };
 }

@@ -1,4 +1,10 @@
-import { isPruneMethodName, PRUNE_METHOD_NAMES, type PruneMethodName } from '../../domain/methods.js';
+import {
+  isPruneMethodName,
+  PRUNE_METHOD_NAMES,
+  PRUNE_METHODS,
+  type PruneMethodInfo,
+  type PruneMethodName,
+} from '../../domain/methods.js';
 import { balancedCriterion } from './balanced.js';
 import type { PruneCriterion } from './criterion.js';
 import { layerwiseCriterion } from './layerwise.js';
@@ -27,10 +33,19 @@ export function resolveMethodName(method: string): PruneMethodName | undefined {
   return isPruneMethodName(method) ? method : METHOD_ALIASES[method];
 }
 
-export function criterionFor(method: string): PruneCriterion {
+function knownMethodName(method: string): PruneMethodName {
   const name = resolveMethodName(method);
   if (!name) {
     throw new Error(`unknown pruning method '${method}'; choose one of ${PRUNE_METHOD_NAMES.join(', ')}`);
   }
-  return CRITERIA[name];
+  return name;
+}
+
+export function criterionFor(method: string): PruneCriterion {
+  return CRITERIA[knownMethodName(method)];
+}
+
+/** The domain facts of a user-typed method name (whether it reads scores, whether λ applies). */
+export function methodInfo(method: string): PruneMethodInfo {
+  return PRUNE_METHODS[knownMethodName(method)];
 }
