@@ -148,11 +148,13 @@ export class ComparisonViewer {
     this.panels = specs.map((spec) => {
       const labels = spec.labels ? fit(spec.labels) : null;
       const panel = new ViewerPanel(spec.title, this.imageTexture!, labels, spec.table);
-      if (spec.table && !this.labelSettings.has(spec.table.name)) {
-        this.labelSettings.set(spec.table.name, {
-          display: new Map(spec.table.labels.map((l) => [l.value, { visible: true, opacity: 0.6 }])),
-          outline: false,
-        });
+      if (spec.table) {
+        // Settings persist across loads per table; labels new to this load start shown.
+        const settings = this.labelSettings.get(spec.table.name) ?? { display: new Map(), outline: false };
+        for (const l of spec.table.labels) {
+          if (!settings.display.has(l.value)) settings.display.set(l.value, { visible: true, opacity: 0.6 });
+        }
+        this.labelSettings.set(spec.table.name, settings);
       }
       const light = new DirectionalLight(0xffffff, 2.2);
       light.layers.enableAll();

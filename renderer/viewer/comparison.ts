@@ -1,5 +1,5 @@
 import type { VolumeHeader } from '../../engine/protocol/volume.js';
-import type { ColourTable } from './colour-table.js';
+import { labelValues, withUnlistedLabels, type ColourTable } from './colour-table.js';
 import type { PanelSpec } from './comparison-viewer.js';
 import {
   computeDisagreement,
@@ -19,6 +19,8 @@ export interface ComparisonInput {
 
 export interface Comparison {
   panels: PanelSpec[];
+  /** The input table plus a generated entry for every label the volumes carry that it does not name. */
+  table: ColourTable;
   /** Present when both predictions are given. */
   disagreement: DisagreementMap | null;
 }
@@ -49,7 +51,9 @@ function sameGrid(a: VolumeHeader, b: VolumeHeader): void {
  * plus the disagreement map when both predictions are present.
  */
 export function buildComparison(input: ComparisonInput): Comparison {
-  const { image, table, truth, unpruned, pruned } = input;
+  const { image, truth, unpruned, pruned } = input;
+  const labelMaps = [truth, unpruned, pruned].filter((v): v is ViewerVolume => Boolean(v));
+  const table = withUnlistedLabels(input.table, labelValues(labelMaps.map(labelArray)));
   const panels: PanelSpec[] = [];
   if (truth) panels.push({ title: truth.header.title || 'ground truth', labels: truth, table });
   if (unpruned)
@@ -79,5 +83,5 @@ export function buildComparison(input: ComparisonInput): Comparison {
       table: DISAGREEMENT_TABLE,
     });
   }
-  return { panels, disagreement };
+  return { panels, table, disagreement };
 }

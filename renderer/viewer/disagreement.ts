@@ -21,23 +21,68 @@ export const DISAGREEMENT_TABLE: ColourTable = parseColourTable(disagreementTabl
 
 export type LabelArray = Uint8Array | Int16Array | Int32Array | Uint16Array;
 
-/** Counts for the voxels carrying one reference label (the truth's, or the unpruned net's without truth). */
+/**
+ * Counts for one label value: the voxels carrying it in the reference (the truth's, or the unpruned net's
+ * without truth) and in each prediction, so a label only a net predicts (BraTS label 3) gets a row too.
+ */
 export interface LabelDisagreement {
   label: number;
+  /** Reference voxels with this label. */
   voxels: number;
-  /** Voxels where the pruned and unpruned predictions differ. */
+  /** Voxels the unpruned / pruned net gives this label. */
+  unprunedVoxels: number;
+  prunedVoxels: number;
+  /** Reference voxels of this label where the pruned and unpruned predictions differ. */
   prunedVsUnpruned: number;
-  /** Voxels where the unpruned prediction differs from the truth (0 without truth). */
+  /** Reference voxels of this label where the unpruned prediction differs from the truth (0 without truth). */
   unprunedVsTruth: number;
-  /** Voxels where the pruned prediction differs from the truth (0 without truth). */
+  /** Reference voxels of this label where the pruned prediction differs from the truth (0 without truth). */
   prunedVsTruth: number;
 }
 
 export interface DisagreementMap {
   codes: Uint8Array;
-  /** Sorted by label value. */
+  /** Every label present in any of the volumes, sorted by value. */
   perLabel: LabelDisagreement[];
   totals: Omit<LabelDisagreement, 'label'>;
+}
+
+const COUNTS = [
+  'voxels',
+  'unprunedVoxels',
+  'prunedVoxels',
+  'prunedVsUnpruned',
+  'unprunedVsTruth',
+  'prunedVsTruth',
+] as const;
+
+/** Per-label counters: a flat array for values 0–255 (the common case, no map look-up per voxel), a map beyond. */
+class LabelCounters {
+  private readonly small = new Float64Array(256 * COUNTS.length);
+  private readonly large = new Map<number, Float64Array>();
+
+  add(label: number, field: number): void {
+    if (label >= 0 && label < 256) {
+      this.small[label * COUNTS.length + field]++;
+      return;
+    }
+    let row = this.large.get(label);
+    if (!row) this.large.set(label, (row = new Float64Array(COUNTS.length)));
+    row[field]++;
+  }
+
+  rows(): LabelDisagreement[] {
+    const rows: LabelDisagreement[] = [];
+    const push = (label: number, values: ArrayLike<number>, at: number): void => {
+      if (values[at] + values[at + 1] + values[at + 2] === 0) return;
+      const row = { label } as LabelDisagreement;
+      COUNTS.forEach((name, f) => (row[name] = values[at + f]));
+      rows.push(row);
+    };
+    for (let label = 0; label < 256; label++) push(label, this.small, label * COUNTS.length);
+    for (const [label, values] of this.large) push(label, values, 0);
+    return rows.sort((a, b) => a.label - b.label);
+  }
 }
 
 export function computeDisagreement(
@@ -55,28 +100,26 @@ export function computeDisagreement(
       `disagreement: ground truth has ${truth.length} voxels, predictions have ${unpruned.length}`,
     );
   }
+  const [VOXELS, UNPRUNED, PRUNED, DIFFER, UNPRUNED_WRONG, PRUNED_WRONG] = [0, 1, 2, 3, 4, 5];
   const codes = new Uint8Array(unpruned.length);
-  const byLabel = new Map<number, LabelDisagreement>();
+  const counters = new LabelCounters();
   const reference = truth ?? unpruned;
   for (let v = 0; v < codes.length; v++) {
     const u = unpruned[v];
     const p = pruned[v];
     const label = reference[v];
-    let entry = byLabel.get(label);
-    if (!entry) {
-      entry = { label, voxels: 0, prunedVsUnpruned: 0, unprunedVsTruth: 0, prunedVsTruth: 0 };
-      byLabel.set(label, entry);
-    }
-    entry.voxels++;
-    if (u !== p) entry.prunedVsUnpruned++;
+    counters.add(label, VOXELS);
+    counters.add(u, UNPRUNED);
+    counters.add(p, PRUNED);
+    if (u !== p) counters.add(label, DIFFER);
     if (!truth) {
       codes[v] = u !== p ? DISAGREEMENT.netsDiffer : DISAGREEMENT.agree;
       continue;
     }
     const uWrong = u !== label;
     const pWrong = p !== label;
-    if (uWrong) entry.unprunedVsTruth++;
-    if (pWrong) entry.prunedVsTruth++;
+    if (uWrong) counters.add(label, UNPRUNED_WRONG);
+    if (pWrong) counters.add(label, PRUNED_WRONG);
     codes[v] = !uWrong
       ? pWrong
         ? DISAGREEMENT.onlyPrunedWrong
@@ -87,13 +130,9 @@ export function computeDisagreement(
           ? DISAGREEMENT.bothWrongSame
           : DISAGREEMENT.bothWrongDifferent;
   }
-  const perLabel = [...byLabel.values()].sort((a, b) => a.label - b.label);
-  const totals = { voxels: 0, prunedVsUnpruned: 0, unprunedVsTruth: 0, prunedVsTruth: 0 };
-  for (const e of perLabel) {
-    totals.voxels += e.voxels;
-    totals.prunedVsUnpruned += e.prunedVsUnpruned;
-    totals.unprunedVsTruth += e.unprunedVsTruth;
-    totals.prunedVsTruth += e.prunedVsTruth;
-  }
+  const perLabel = counters.rows();
+  const totals = Object.fromEntries(
+    COUNTS.map((name) => [name, perLabel.reduce((sum, row) => sum + row[name], 0)]),
+  ) as DisagreementMap['totals'];
   return { codes, perLabel, totals };
 }

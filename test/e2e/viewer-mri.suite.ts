@@ -310,5 +310,60 @@ export function mriSuite(open: () => HarnessSession): void {
       expect(colouredPixels(await readCell(page, 3, 'axial'))).toBeGreaterThan(0);
       await screenshot(page, 'viewer-brats-sized');
     });
+
+    it('draws a predicted label the colour table does not name (BraTS label 3) with its legend entry', async () => {
+      const { page } = session;
+      // ITK labels as BraTS labels (5 → enhancing 4, 6 → edema 2, the rest background); the "unpruned net"
+      // predicts label 3, which BraTS does not use, wherever the truth has edema.
+      const toBrats = [0, 0, 0, 0, 0, 4, 2];
+      const bratsTruth = truth.data.map((v) => toBrats[v] ?? 0);
+      const withLabel3 = bratsTruth.map((v) => (v === 2 ? 3 : v));
+      const label3Voxels = withLabel3.filter((v) => v === 3).length;
+      expect(label3Voxels).toBeGreaterThan(0);
+      await load(page, {
+        image,
+        truth: harnessVolume('t3', 'ground truth', 'labels', grid(truth), [bratsTruth], ['labels']),
+        unpruned: harnessVolume('u3', 'unpruned', 'labels', grid(truth), [withLabel3], ['labels']),
+        pruned: harnessVolume('p3', 'pruned', 'labels', grid(truth), [bratsTruth], ['labels']),
+        table: 'brats',
+        views: SLICES,
+      });
+      const legend = page.getByTestId('labels-BraTS').getByTestId('legend-3');
+      expect(await legend.textContent()).toBe('3 label 3, not a BraTS label');
+      const swatch = await legend.evaluate(
+        (el) => getComputedStyle(el.previousElementSibling as HTMLElement).backgroundColor,
+      );
+      const colour = swatch.match(/\d+/g)!.map(Number);
+      for (const listed of [
+        [255, 0, 0],
+        [0, 255, 0],
+        [255, 255, 0],
+      ])
+        expect(colour).not.toEqual(listed);
+      expect(Math.max(...colour) - Math.min(...colour)).toBeGreaterThan(60); // not grey: visible on the MRI
+
+      const voxel = uniformVoxel(truth.data, 6, 2) ?? uniformVoxel(truth.data, 6, 1);
+      await page.evaluate(
+        (w) => {
+          const v = window.viewerHarness.viewer!;
+          v.setCrosshair(false);
+          v.setLabelDisplay('BraTS', 3, { visible: true, opacity: 1 });
+          v.setCursor(1, w);
+          v.centreOnCursor(1);
+        },
+        voxelToWorld(truth.affine, voxel!),
+      );
+      for (const view of SLICES) {
+        const cell = await readCell(page, 1, view);
+        const centre = cell.at(Math.floor(cell.rect.width / 2), Math.floor(cell.rect.height / 2));
+        expect(centre, `label 3 in the unpruned ${view} view`).toEqual(colour);
+      }
+      const row = page.getByTestId('disagreement-table').locator('tbody tr[data-label="3"]');
+      const count = async (key: string) => Number(await row.locator(`[data-count="${key}"]`).textContent());
+      expect(await count('voxels')).toBe(0);
+      expect(await count('unprunedVoxels')).toBe(label3Voxels);
+      expect(await count('prunedVoxels')).toBe(0);
+      await screenshot(page, 'viewer-unlisted-label');
+    });
   });
 }
