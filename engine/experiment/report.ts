@@ -1,4 +1,4 @@
-import type { ExperimentResult, NetRunResult } from './index.js';
+import type { ExperimentResult, NetRunResult } from './result.js';
 
 /** A number as people read it: integers with thousands separators, others to 4 significant digits. */
 export function formatFigure(value: number | undefined): string {

@@ -1,10 +1,6 @@
-import type { Dataset } from '../data/index.js';
-import { openSplit } from '../experiment/index.js';
+import { scoreOnData } from '../experiment/score-on-data.js';
 import type { NetDescription } from '../nn/description.js';
-import { buildModel } from '../nn/model.js';
-import { buildNet } from '../nn/zoo/registry.js';
 import { createPruner, type Pruner } from '../prune/prune.js';
-import { scoreWeights } from '../prune/score.js';
 import { searchMaxSparsity } from '../prune/search.js';
 import type { WeightScores } from '../prune/types.js';
 import type { PruneSettings } from '../protocol/prune.js';
@@ -75,23 +71,14 @@ async function computeScores(
   settings: PruneSettings,
   dir: string,
 ): Promise<{ net: NetDescription; scores: WeightScores }> {
-  const defaults = buildNet(settings.net, { width: settings.width ?? 1 });
-  const inputSize = settings.inputSize ?? defaults.inputSize;
-  const data: Dataset = await openSplit(settings.task, dir, 'train', inputSize);
-  const net = buildNet(settings.net, {
+  const { net, scores } = await scoreOnData({
+    task: settings.task,
+    net: settings.net,
     width: settings.width ?? 1,
-    inputSize,
-    classes: data.classes,
-    inputChannels: data.inputChannels,
+    inputSize: settings.inputSize,
+    data: dir,
+    samples: settings.scoringSamples ?? DEFAULT_SCORING_SAMPLES,
+    seed: settings.seed ?? 0,
   });
-  const model = buildModel(net, { seed: settings.seed ?? 0 });
-  try {
-    const scores = await scoreWeights(model, data, {
-      samples: settings.scoringSamples ?? DEFAULT_SCORING_SAMPLES,
-      seed: settings.seed ?? 0,
-    });
-    return { net, scores };
-  } finally {
-    model.dispose();
-  }
+  return { net, scores };
 }

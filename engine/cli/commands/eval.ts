@@ -11,7 +11,7 @@ import { createProgressPrinter } from '../../util/progress.js';
 import { formatFigure } from '../../experiment/report.js';
 import { UsageError, type CliCommand } from '../command.js';
 import { openStoreFrom, STORE_OPTIONS } from './experiment-shared.js';
-import { recordEvaluationArtifacts } from '../../experiment/record-evaluation.js';
+import { recordEvaluationArtifacts } from '../../experiment/record.js';
 
 const USAGE = `Usage: ranp eval --run ID [options]
 

@@ -9,7 +9,7 @@ import { selectBackend } from '../../backend/index.js';
 import { warnIfJsKernels } from '../js-kernels-warning.js';
 import { buildModel } from '../../nn/model.js';
 import { buildNet, listNets } from '../../nn/zoo/registry.js';
-import { openDataset, type Dataset } from '../../data/index.js';
+import { scoreOnData } from '../../experiment/score-on-data.js';
 import {
   resolveMethodName,
   DEFAULT_SCORING_SAMPLES,
@@ -27,7 +27,7 @@ import {
   type WeightScores,
 } from '../../prune/index.js';
 import { syntheticSamples } from '../../prune/synthetic.js';
-import { createProgressPrinter } from '../../util/progress.js';
+import { createProgressPrinter, type Progress } from '../../util/progress.js';
 import { humanCount, parseInputSize } from './info.js';
 import { formatTable } from './runs.js';
 
@@ -160,40 +160,41 @@ function parseFlags(argv: string[]): Flags {
   };
 }
 
-async function openScoringData(net: NetDescription, dir: string, inputSize: Triple): Promise<Dataset> {
-  switch (net.task) {
-    case 'brats':
-      return openDataset('brats', dir, 'train', { trainCrop: inputSize });
-    case 'shapenet':
-      return openDataset('shapenet', dir, 'train', { grid: inputSize[0] });
-    case 'ucf101':
-      return openDataset('ucf101', dir, 'train', { size: inputSize[1], clipFrames: inputSize[0] });
-  }
-}
-
+/** The scores to prune by (none for a method that reads none), and the net fitted to the scoring data. */
 async function obtainScores(
   flags: Flags,
   net: NetDescription,
   inputSize: Triple,
   io: CliIO,
-): Promise<WeightScores | undefined> {
-  if (flags.scores) return loadScores(flags.scores);
-  if (!flags.data && !flags.synthetic) return undefined;
-  const model = buildModel(net, { seed: flags.seed });
+): Promise<{ net: NetDescription; scores?: WeightScores }> {
+  if (flags.scores) return { net, scores: loadScores(flags.scores) };
+  if (!flags.data && !flags.synthetic) return { net };
   const progress = createProgressPrinter(process.stderr, io.interactive);
+  const onProgress = (p: Progress) => progress.update(p);
   try {
-    const source = flags.data
-      ? await openScoringData(net, flags.data, inputSize)
-      : syntheticSamples(net, inputSize, flags.samples ?? 2, flags.seed);
-    return await scoreWeights(model, source, {
-      samples: flags.samples ?? DEFAULT_SCORING_SAMPLES,
-      seed: flags.seed,
-      source: flags.data ? 'samples' : 'synthetic',
-      onProgress: (p) => progress.update(p),
-    });
+    if (flags.data)
+      return await scoreOnData({
+        task: net.task,
+        net: flags.net,
+        width: flags.width,
+        inputSize,
+        data: flags.data,
+        samples: flags.samples ?? DEFAULT_SCORING_SAMPLES,
+        seed: flags.seed,
+        onProgress,
+      });
+    const model = buildModel(net, { seed: flags.seed });
+    try {
+      const samples = syntheticSamples(net, inputSize, flags.samples ?? 2, flags.seed);
+      return {
+        net,
+        scores: await scoreWeights(model, samples, { seed: flags.seed, source: 'synthetic', onProgress }),
+      };
+    } finally {
+      model.dispose();
+    }
   } finally {
     progress.finish();
-    model.dispose();
   }
 }
 
@@ -265,12 +266,12 @@ export const pruneCommand: CliCommand = {
   async run(argv: string[], io: CliIO): Promise<number> {
     const flags = parseFlags(argv);
     warnIfJsKernels(await selectBackend(), io);
-    const net = buildNet(flags.net, {
+    const zooNet = buildNet(flags.net, {
       width: flags.width,
       ...(flags.input ? { inputSize: flags.input } : {}),
     });
-    const inputSize = flags.input ?? net.inputSize;
-    const scores = await obtainScores(flags, net, inputSize, io);
+    const inputSize = flags.input ?? zooNet.inputSize;
+    const { net, scores } = await obtainScores(flags, zooNet, inputSize, io);
     const pruner = createPruner(net, scores, {
       method: flags.method,
       lambda: flags.lambda,

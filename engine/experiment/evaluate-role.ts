@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Dataset } from '../data/index.js';
+import type { Triple } from '../nn/description.js';
+import { evaluateModel, type EvaluableModel, type Evaluation } from '../train/evaluate.js';
+import { loadCheckpointWeights } from '../train/loop.js';
+import type { TrainableModel } from '../train/trainable.js';
+import type { Progress } from '../util/progress.js';
+import type { ExperimentConfig } from './config.js';
+
+/** Validation as the config asks for it: sample limit, window overlap, the training patch. */
+function evaluation(config: ExperimentConfig, inputSize: Triple) {
+  return { limit: config.eval.samples, overlap: config.eval.overlap, patch: inputSize };
+}
+
+/** A validation pass during training. */
+export function validateOn(
+  model: EvaluableModel,
+  val: Dataset,
+  config: ExperimentConfig,
+  inputSize: Triple,
+  signal: AbortSignal | undefined,
+): Promise<Evaluation> {
+  return evaluateModel(model, val, { ...evaluation(config, inputSize), signal });
+}
+
+/**
+ * Phase "evaluate": the trained net's final validation, from its best checkpoint when validation
+ * chose one, writing prediction label maps into `dir` when the config asks and the task segments.
+ */
+export async function evaluateTrained(
+  model: TrainableModel,
+  bestCheckpoint: string | undefined,
+  val: Dataset,
+  config: ExperimentConfig,
+  inputSize: Triple,
+  dir: string,
+  options: { signal?: AbortSignal; onProgress?: (progress: Progress) => void },
+): Promise<Evaluation> {
+  if (bestCheckpoint && existsSync(bestCheckpoint)) loadCheckpointWeights(model, bestCheckpoint);
+  return evaluateModel(model, val, {
+    ...evaluation(config, inputSize),
+    predictionsDir:
+      config.eval.writePredictions && config.task !== 'ucf101' ? join(dir, 'predictions') : undefined,
+    signal: options.signal,
+    onProgress: options.onProgress,
+  });
+}

@@ -1,0 +1,169 @@
+import type * as tf from '@tensorflow/tfjs';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Dataset } from '../data/index.js';
+import type { NetDescription, Triple } from '../nn/description.js';
+import { buildModel } from '../nn/model.js';
+import type { PruneReport } from '../prune/report.js';
+import { countNetResources } from '../prune/resources.js';
+import type { Store } from '../store/index.js';
+import { trainLoop } from '../train/loop.js';
+import { lossFor } from '../train/losses/registry.js';
+import { trainableNet } from '../train/net-model.js';
+import type { Progress } from '../util/progress.js';
+import type { ExperimentConfig } from './config.js';
+import { evaluateTrained, validateOn } from './evaluate-role.js';
+import { stoppedStatus } from './interrupt.js';
+import { recordRoleEnd, recordRoleStart } from './record.js';
+import type { NetResourcesSummary, NetRunResult } from './result.js';
+import { openRoleRun, recordCheckpointedEpochs, recordTrainingEpoch } from './resume.js';
+import { roleRunInput, type NetRole } from './role-run.js';
+
+/** What the experiment's caller gives every role. */
+export interface RoleOptions {
+  onProgress?: (progress: Progress) => void;
+  onLog?: (message: string) => void;
+  signal?: AbortSignal;
+  /** Records runs, epochs, artifacts (predictions, nets, checkpoints) when given. */
+  store?: Store;
+  /** Called as soon as a run exists in the store (the app links to it). */
+  onRun?: (runId: number, role: NetRole) => void;
+  /** Continue the runs whose checkpoints are in the work folder (after a crash or cancel). */
+  resume?: boolean;
+  /**
+   * Runs a job queue created on submit (status queued, or interrupted before they started): each
+   * role continues its row instead of creating one, so the run list showed them while they waited.
+   */
+  waitingRuns?: Partial<Record<NetRole, number>>;
+}
+
+/** One role's training run of an experiment: what trainRole needs. */
+export interface RoleTraining {
+  role: NetRole;
+  net: NetDescription;
+  config: ExperimentConfig;
+  train: Dataset;
+  val: Dataset;
+  inputSize: Triple;
+  options: RoleOptions;
+  workDir: string | undefined;
+  parentRunId: number | undefined;
+  /** Weights the pruned net starts from (prune.inherit), else undefined. */
+  inherited: Map<string, tf.Tensor> | undefined;
+  report: PruneReport;
+  /** The backend the run trains on, recorded with it. */
+  backend: string;
+}
+
+const FLOAT_MB = 4 / 2 ** 20;
+
+function summarize(net: NetDescription, size: Triple): NetResourcesSummary {
+  const { total } = countNetResources(net, size);
+  return { flops: total.flops, params: total.params, memoryMB: total.memoryElements * FLOAT_MB };
+}
+
+/**
+ * Phase "train role": one net's store run (new, waiting or resumed), training from its last
+ * checkpoint when resuming, then the final evaluation, each recorded as it happens.
+ */
+export async function trainRole(r: RoleTraining): Promise<NetRunResult> {
+  const { role, net, config, train, val, inputSize, options, workDir, parentRunId, inherited, report } = r;
+  const { store } = options;
+  const resources = summarize(net, inputSize);
+  const roleDir = workDir ? join(workDir, role) : undefined;
+  const run = store
+    ? openRoleRun(
+        store,
+        { ...roleRunInput(config, role, parentRunId, r.backend), status: 'running' },
+        roleDir,
+        options.resume ?? false,
+        options.onLog ?? (() => {}),
+        options.waitingRuns?.[role],
+        r.backend,
+      )
+    : undefined;
+  if (run) options.onRun?.(run.id, role);
+  // A run completed before the kill is evaluated again (deterministic) but not recorded again.
+  const recordTo = store && run?.status === 'running' ? { store, runId: run.id } : undefined;
+  // An explicit work folder wins, so a resumed experiment finds its checkpoints again.
+  const dir = roleDir ?? join(store!.paths.checkpoints, run!.uuid);
+  mkdirSync(dir, { recursive: true });
+  if (recordTo && options.resume) {
+    const backfilled = recordCheckpointedEpochs(recordTo.store, recordTo.runId, join(dir, 'last.ckpt'));
+    if (backfilled.length)
+      options.onLog?.(`run ${recordTo.runId}: recorded checkpointed epochs ${backfilled.join(', ')}`);
+  }
+  const model = buildModel(net, { seed: config.seed });
+  try {
+    if (inherited) model.setWeights(inherited, { partial: true });
+    if (recordTo) recordRoleStart(recordTo.store, recordTo.runId, role, net, report);
+    const trainable = trainableNet(model);
+    const phase = (p: Progress): Progress => ({ ...p, phase: `${role}: ${p.phase}` });
+    const result = await trainLoop({
+      name: `${role} net (${net.name})`,
+      model: trainable,
+      data: train,
+      loss: lossFor(config.task),
+      optimizer: config.train.optimizer,
+      schedule: config.train.schedule,
+      epochs: config.train.epochs,
+      batchSize: config.train.batchSize,
+      seed: config.seed,
+      samplesPerEpoch: config.train.samplesPerEpoch,
+      validateEvery: config.train.validateEvery,
+      validate:
+        config.train.validateEvery > 0
+          ? (m) => validateOn(m, val, config, inputSize, options.signal)
+          : undefined,
+      earlyStopPatience: config.train.earlyStopPatience,
+      checkpointDir: dir,
+      checkpointEverySteps: config.train.checkpointEverySteps,
+      resume: options.resume,
+      signal: options.signal,
+      onProgress: (p) => options.onProgress?.(phase(p)),
+      onLog: options.onLog,
+      onEpoch: (record) => {
+        if (recordTo) recordTrainingEpoch(recordTo.store, recordTo.runId, record);
+      },
+    });
+    const { lastCheckpoint, bestCheckpoint, ...training } = result;
+    const ran = { role, runId: run?.id, net, resources, training, checkpoint: lastCheckpoint };
+    if (result.outcome === 'cancelled') {
+      if (recordTo) recordTo.store.updateRunStatus(recordTo.runId, stoppedStatus(options.signal));
+      return {
+        ...ran,
+        metrics: {},
+        primaryMetric: '',
+        confusion: { classes: 0, counts: [] },
+        predictions: [],
+      };
+    }
+    const evaluation = await evaluateTrained(trainable, bestCheckpoint, val, config, inputSize, dir, {
+      signal: options.signal,
+      onProgress: (p) => options.onProgress?.(phase(p)),
+    });
+    if (recordTo)
+      recordRoleEnd(recordTo.store, recordTo.runId, evaluation, training, resources, [
+        lastCheckpoint,
+        bestCheckpoint,
+      ]);
+    return {
+      ...ran,
+      metrics: evaluation.metrics,
+      primaryMetric: evaluation.primary,
+      confusion: evaluation.confusion,
+      predictions: evaluation.predictions,
+    };
+  } catch (error) {
+    // Stopped mid-evaluation: the user's cancel or an interrupt, not a failure of the run.
+    if (recordTo)
+      recordTo.store.updateRunStatus(
+        recordTo.runId,
+        options.signal?.aborted ? stoppedStatus(options.signal) : 'failed',
+        { error: error instanceof Error ? error.message : String(error) },
+      );
+    throw error;
+  } finally {
+    model.dispose();
+  }
+}
