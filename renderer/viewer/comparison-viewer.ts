@@ -1,13 +1,4 @@
-import {
-  AmbientLight,
-  DirectionalLight,
-  Object3D,
-  OrthographicCamera,
-  PerspectiveCamera,
-  Vector2,
-  Vector3,
-  WebGLRenderer,
-} from 'three';
+import { Vector2, Vector3, WebGLRenderer } from 'three';
 import { applyAffine, invertAffine, worldBounds, type Vec3 } from './affine.js';
 import type { ColourTable, LabelDisplay } from './colour-table.js';
 import { downsampleNotices, fitToTextureLimit } from './downsample.js';
@@ -19,22 +10,25 @@ import {
   type SliceViewName,
 } from './orientation.js';
 import { cloneViewState, ViewLinks, type ViewState } from './view-links.js';
-import { LAYERS, ViewerPanel, type WorldBounds } from './viewer-panel.js';
+import { ViewerCameras, dot } from './viewer-cameras.js';
+import { ALL_VIEWS, ViewerLayout, type ViewName } from './viewer-layout.js';
+import { ViewerOverlay } from './viewer-overlay.js';
+import { ViewerPanel } from './viewer-panel.js';
+import { ViewerPointerInput, type PointerTarget } from './viewer-pointer-input.js';
 import type { ViewerVolume } from './volume-data.js';
 import { VolumeTexture } from './volume-texture.js';
+import { windowPresets, type WindowPreset } from './window-presets.js';
 import { readCanvasRegion } from './canvas-readback.js';
 import type { Rect } from './rect.js';
 
-export type ViewName = SliceViewName | '3d';
-export const ALL_VIEWS: readonly ViewName[] = ['axial', 'coronal', 'sagittal', '3d'];
+export { ALL_VIEWS, type ViewName } from './viewer-layout.js';
+export type { Rect } from './rect.js';
 
 export interface PanelSpec {
   title: string;
   labels: ViewerVolume | null;
   table: ColourTable | null;
 }
-
-export type { Rect } from './rect.js';
 
 export interface ComparisonViewerOptions {
   views?: readonly ViewName[];
@@ -43,38 +37,50 @@ export interface ComparisonViewerOptions {
   maxTextureSize?: number;
 }
 
-interface SliceFrame {
-  centre: Vector3;
-  right: Vector3;
-  up: Vector3;
-  halfWidth: number;
-  halfHeight: number;
-  normalAxis: 0 | 1 | 2;
+/** What is under the cursor, read from the volumes as loaded (full resolution even when shown downsampled). */
+export interface CursorReadout {
+  /** Image voxel (i, j, k) nearest the cursor; null outside the image. */
+  voxel: Vec3 | null;
+  /** Cursor position, world RAS+ mm. */
+  world: Vec3;
+  /** Image value of each modality at `voxel`. */
+  intensities: { modality: string; value: number }[];
+  /** Each panel's label at the cursor (its own voxel grid); null for a panel without labels. */
+  labels: ({ value: number; name: string } | null)[];
 }
 
-const FOV_DEGREES = 35;
-/** Height of the strip above the cells that holds the panel titles (CSS px). */
-const TITLE_STRIP = 18;
+/** A slice view's position as a slice number of the image: the voxel axis that follows the view's normal. */
+export interface SliceIndex {
+  axis: 0 | 1 | 2;
+  /** 0-based voxel index along `axis`. */
+  index: number;
+  count: number;
+}
 
 /**
  * Panels side by side (columns) × views (rows: axial, coronal, sagittal, 3D) on one WebGL2 canvas with
- * scissored viewports, plus a 2D overlay canvas for orientation letters, titles and notices.
- * Linked panels share cursor, slices, zoom, pan and 3D camera (ViewLinks).
+ * scissored viewports (ViewerLayout places the cells, ViewerCameras frames them), plus a 2D overlay for
+ * orientation letters, titles and notices (ViewerOverlay) that also takes pointer input
+ * (ViewerPointerInput). Linked panels share cursor, slices, zoom, pan and 3D camera (ViewLinks).
  */
-export class ComparisonViewer {
+export class ComparisonViewer implements PointerTarget {
   readonly canvas: HTMLCanvasElement;
-  private readonly overlay: HTMLCanvasElement;
+  private readonly overlay = new ViewerOverlay();
   private readonly renderer: WebGLRenderer;
-  private readonly sliceCamera = new OrthographicCamera();
-  private readonly perspective = new PerspectiveCamera(FOV_DEGREES, 1, 0.1, 10_000);
+  private readonly layout = new ViewerLayout();
+  private readonly cameras = new ViewerCameras();
+  private readonly input: ViewerPointerInput;
   private readonly resizeObserver: ResizeObserver;
   private readonly listeners = new Set<() => void>();
   private panels: ViewerPanel[] = [];
   private links: ViewLinks | null = null;
+  /** The image as given (readout, slice numbers) and as drawn (fitted to the texture limit). */
+  private source: ViewerVolume | null = null;
   private image: ViewerVolume | null = null;
+  private sourceLabels: (ViewerVolume | null)[] = [];
   private imageTexture: VolumeTexture | null = null;
-  private bounds: WorldBounds = { min: [0, 0, 0], max: [1, 1, 1] };
   private windows: [number, number][] = [];
+  private presets = new Map<number, WindowPreset[]>();
   private readonly labelSettings = new Map<
     string,
     { display: Map<number, LabelDisplay>; outline: boolean }
@@ -82,8 +88,6 @@ export class ComparisonViewer {
   private frameRequest = 0;
   private dirty = true;
   readonly maxTextureSize: number;
-  views: readonly ViewName[];
-  convention: DisplayConvention;
   crosshair = true;
   channel = 0;
   notices: string[] = [];
@@ -92,20 +96,18 @@ export class ComparisonViewer {
     private readonly container: HTMLElement,
     options: ComparisonViewerOptions = {},
   ) {
-    this.views = options.views ?? ALL_VIEWS;
-    this.convention = options.convention ?? 'radiological';
+    this.layout.views = options.views ?? ALL_VIEWS;
+    this.cameras.convention = options.convention ?? 'radiological';
     this.canvas = document.createElement('canvas');
-    this.overlay = document.createElement('canvas');
-    for (const c of [this.canvas, this.overlay]) {
+    for (const c of [this.canvas, this.overlay.canvas]) {
       c.style.position = 'absolute';
       c.style.left = '0';
       c.style.top = '0';
       c.style.width = '100%';
       c.style.height = '100%';
     }
-    this.overlay.style.touchAction = 'none';
     container.style.position ||= 'relative';
-    container.append(this.canvas, this.overlay);
+    container.append(this.canvas, this.overlay.canvas);
     // preserveDrawingBuffer: PNG export and pixel read-back can happen between frames.
     this.renderer = new WebGLRenderer({ canvas: this.canvas, antialias: false, preserveDrawingBuffer: true });
     this.renderer.setPixelRatio(window.devicePixelRatio || 1);
@@ -113,11 +115,10 @@ export class ComparisonViewer {
     const gl = this.renderer.getContext() as WebGL2RenderingContext;
     const gpuLimit = gl.getParameter(gl.MAX_3D_TEXTURE_SIZE) as number;
     this.maxTextureSize = Math.min(gpuLimit, options.maxTextureSize ?? gpuLimit);
-    this.sliceCamera.up.set(0, 0, 1);
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(container);
     this.resize();
-    this.attachInput();
+    this.input = new ViewerPointerInput(this.overlay.canvas, this);
   }
 
   // ---- data -------------------------------------------------------------------------------------
@@ -138,16 +139,16 @@ export class ComparisonViewer {
       });
       return fitted.volume;
     };
+    this.source = image;
     this.image = fit(image);
     this.channel = 0;
-    this.windows = this.image.header.channels.map(
-      (_, c) => this.image!.header.ranges[c] ?? rangeOf(this.image!.channels[c]),
-    );
+    this.presets.clear();
+    this.windows = image.header.channels.map((_, c) => image.header.ranges[c] ?? rangeOf(image.channels[c]));
     this.imageTexture = this.makeImageTexture();
-    this.bounds = worldBounds(this.image.header.affine, this.image.header.dims);
+    this.cameras.bounds = worldBounds(this.image.header.affine, this.image.header.dims);
+    this.sourceLabels = specs.map((spec) => spec.labels);
     this.panels = specs.map((spec) => {
       const labels = spec.labels ? fit(spec.labels) : null;
-      const panel = new ViewerPanel(spec.title, this.imageTexture!, labels, spec.table);
       if (spec.table) {
         // Settings persist across loads per table; labels new to this load start shown.
         const settings = this.labelSettings.get(spec.table.name) ?? { display: new Map(), outline: false };
@@ -156,20 +157,14 @@ export class ComparisonViewer {
         }
         this.labelSettings.set(spec.table.name, settings);
       }
-      const light = new DirectionalLight(0xffffff, 2.2);
-      light.layers.enableAll();
-      const ambient = new AmbientLight(0xffffff, 0.8);
-      ambient.layers.enableAll();
-      const target = new Object3D();
-      light.target = target;
-      light.name = 'headlight';
-      panel.scene.add(light, ambient, target);
-      return panel;
+      return new ViewerPanel(spec.title, this.imageTexture!, labels, spec.table);
     });
+    this.layout.panelCount = this.panels.length;
+    this.layout.maximised = null;
     this.notices = downsampleNotices(fittedVolumes, this.maxTextureSize);
-    const centreVoxel = this.image.header.dims.map((d) => Math.floor(d / 2));
+    const centreVoxel = image.header.dims.map((d) => Math.floor(d / 2));
     const initial: ViewState = {
-      cursor: applyAffine(this.image.header.affine, centreVoxel),
+      cursor: applyAffine(image.header.affine, centreVoxel),
       zoom: 1,
       pan: { axial: [0, 0], coronal: [0, 0], sagittal: [0, 0] },
       orbit: { azimuth: Math.PI / 6, elevation: 0.35 },
@@ -184,12 +179,28 @@ export class ComparisonViewer {
     return new VolumeTexture(this.image!, this.channel, { linear });
   }
 
+  get ready(): boolean {
+    return this.links !== null;
+  }
+
   get panelCount(): number {
     return this.panels.length;
   }
 
   get modalities(): string[] {
     return this.image?.header.channels ?? [];
+  }
+
+  get views(): readonly ViewName[] {
+    return this.layout.views;
+  }
+
+  get convention(): DisplayConvention {
+    return this.cameras.convention;
+  }
+
+  get maximised(): number | null {
+    return this.layout.maximised;
   }
 
   panelTitle(panel: number): string {
@@ -230,6 +241,29 @@ export class ComparisonViewer {
     this.changed();
   }
 
+  /** Window presets of the current modality (computed once per modality and load). */
+  windowPresets(): WindowPreset[] {
+    if (!this.image) return [];
+    let presets = this.presets.get(this.channel);
+    if (!presets) {
+      const range = this.image.header.ranges[this.channel] ?? rangeOf(this.image.channels[this.channel]);
+      presets = windowPresets(this.image.channels[this.channel], range);
+      this.presets.set(this.channel, presets);
+    }
+    return presets;
+  }
+
+  /** Window/level drag: the window's width grows by 0.5 % of the full range per pixel right, its centre by 0.5 % per pixel up. */
+  windowByPixels(dx: number, dy: number): void {
+    if (!this.image) return;
+    const [min, max] = this.image.header.ranges[this.channel] ?? [0, 1];
+    const step = (max - min) * 0.005 || 0.005;
+    const [low, high] = this.window;
+    const width = Math.max(step, high - low + dx * step);
+    const centre = (low + high) / 2 - dy * step;
+    this.setWindow(centre - width / 2, centre + width / 2);
+  }
+
   labelDisplay(tableName: string): ReadonlyMap<number, LabelDisplay> {
     return this.labelSettings.get(tableName)?.display ?? new Map();
   }
@@ -258,7 +292,7 @@ export class ComparisonViewer {
   }
 
   setConvention(convention: DisplayConvention): void {
-    this.convention = convention;
+    this.cameras.convention = convention;
     this.applyDisplay();
     this.changed();
   }
@@ -270,8 +304,19 @@ export class ComparisonViewer {
 
   setViews(views: readonly ViewName[]): void {
     if (views.length === 0) throw new Error('setViews: at least one view');
-    this.views = views;
+    this.layout.views = views;
     this.changed();
+  }
+
+  /** Shows one panel alone, its views in a grid (null: all panels side by side again). */
+  setMaximised(panel: number | null): void {
+    if (panel !== null) this.panel(panel);
+    this.layout.maximised = panel;
+    this.changed();
+  }
+
+  toggleMaximised(panel: number): void {
+    this.setMaximised(this.layout.maximised === panel ? null : panel);
   }
 
   private applyDisplay(): void {
@@ -299,9 +344,8 @@ export class ComparisonViewer {
   }
 
   setCursor(panel: number, world: Vec3): void {
-    const clamped = world.map((v, a) =>
-      Math.min(this.bounds.max[a], Math.max(this.bounds.min[a], v)),
-    ) as Vec3;
+    const { min, max } = this.cameras.bounds;
+    const clamped = world.map((v, a) => Math.min(max[a], Math.max(min[a], v))) as Vec3;
     this.update(panel, (s) => {
       s.cursor = clamped;
     });
@@ -323,11 +367,20 @@ export class ComparisonViewer {
     });
   }
 
+  zoomBy(panel: number, factor: number): void {
+    this.setZoom(panel, this.requireLinks().stateOf(panel).zoom * factor);
+  }
+
   /** Pans a slice view by a screen offset in mm (right, up). */
   pan(panel: number, view: SliceViewName, right: number, up: number): void {
     this.update(panel, (s) => {
       s.pan[view] = [s.pan[view][0] + right, s.pan[view][1] + up];
     });
+  }
+
+  panByPixels(panel: number, view: SliceViewName, dx: number, dy: number): void {
+    const mm = this.cameras.mmPerPixel(this.requireLinks().stateOf(panel), view, this.cellRect(panel, view));
+    this.pan(panel, view, -dx * mm, dy * mm);
   }
 
   orbit(panel: number, azimuth: number, elevation: number): void {
@@ -339,9 +392,17 @@ export class ComparisonViewer {
     });
   }
 
+  orbitByPixels(panel: number, dx: number, dy: number): void {
+    this.orbit(panel, -dx * 0.01, dy * 0.01);
+  }
+
+  cursorTo(panel: number, view: SliceViewName, x: number, y: number): void {
+    this.setCursor(panel, this.screenToWorld(panel, view, x, y));
+  }
+
   /** Pans every slice view so the cursor sits at its centre. */
   centreOnCursor(panel: number): void {
-    const centre = this.boundsCentre();
+    const centre = this.cameras.centre();
     this.update(panel, (s) => {
       for (const view of SLICE_VIEWS) {
         const { right, up } = viewAxes(view, this.convention);
@@ -361,119 +422,104 @@ export class ComparisonViewer {
     return this.links;
   }
 
+  private requireSource(): ViewerVolume {
+    if (!this.source) throw new Error('ComparisonViewer: no volumes loaded yet (call setVolumes first)');
+    return this.source;
+  }
+
   /** World length of one image voxel step along world axis `axis`. */
   private imageStep(axis: number): number {
-    const inverse = invertAffine(this.image!.header.affine);
+    const inverse = invertAffine(this.requireSource().header.affine);
     return 1 / Math.max(Math.abs(inverse[axis]), Math.abs(inverse[4 + axis]), Math.abs(inverse[8 + axis]));
   }
 
-  /** The voxel (i, j, k) of the image under the panel's cursor. */
+  /** The voxel (i, j, k) of the image under the panel's cursor (rounded; may lie outside near the edges). */
   cursorVoxel(panel: number): Vec3 {
-    const voxel = applyAffine(invertAffine(this.image!.header.affine), this.stateOf(panel).cursor);
+    const voxel = applyAffine(invertAffine(this.requireSource().header.affine), this.stateOf(panel).cursor);
     return voxel.map(Math.round) as Vec3;
+  }
+
+  /** Voxel index, world position, intensity per modality and each panel's label at the panel's cursor. */
+  readout(panel: number): CursorReadout {
+    const image = this.requireSource();
+    const world = this.stateOf(panel).cursor;
+    const voxel = voxelAt(image, world);
+    const intensities = image.header.channels.map((modality, c) => ({
+      modality,
+      value: voxel === null ? NaN : image.channels[c][voxelOffset(image, voxel)],
+    }));
+    const labels = this.sourceLabels.map((volume, index) => {
+      if (!volume) return null;
+      const at = voxelAt(volume, world);
+      const value = at === null ? 0 : volume.channels[0][voxelOffset(volume, at)];
+      const entry = this.panels[index].table?.labels.find((l) => l.value === value);
+      return { value, name: entry?.name ?? (value === 0 ? 'background' : `label ${value}`) };
+    });
+    return { voxel, world, intensities, labels };
+  }
+
+  /** The slice `view` shows, as an index along the image voxel axis closest to the view's normal. */
+  sliceIndex(panel: number, view: SliceViewName): SliceIndex {
+    const image = this.requireSource();
+    const normal = viewAxes(view, this.convention).normalAxis;
+    const inverse = invertAffine(image.header.affine);
+    const axis = ([0, 1, 2] as const).reduce((best, a) =>
+      Math.abs(inverse[a * 4 + normal]) > Math.abs(inverse[best * 4 + normal]) ? a : best,
+    );
+    const voxel = applyAffine(inverse, this.stateOf(panel).cursor);
+    const count = image.header.dims[axis];
+    return { axis, index: Math.min(count - 1, Math.max(0, Math.round(voxel[axis]))), count };
+  }
+
+  /** Moves `view`'s slice to image voxel index `index` along its axis (sliceIndex), keeping the in-plane cursor. */
+  setSliceIndex(panel: number, view: SliceViewName, index: number): void {
+    const image = this.requireSource();
+    const { axis, count } = this.sliceIndex(panel, view);
+    if (!Number.isInteger(index) || index < 0 || index >= count) {
+      throw new Error(`setSliceIndex: ${view} slice ${index} is outside 0–${count - 1}`);
+    }
+    const cursor = this.stateOf(panel).cursor;
+    const voxel = applyAffine(invertAffine(image.header.affine), cursor);
+    voxel[axis] = index;
+    const normal = viewAxes(view, this.convention).normalAxis;
+    cursor[normal] = applyAffine(image.header.affine, voxel)[normal];
+    this.setCursor(panel, cursor);
   }
 
   // ---- layout and rendering -----------------------------------------------------------------------
 
   cellRect(panel: number, view: ViewName): Rect {
-    const row = this.views.indexOf(view);
-    if (row < 0) throw new Error(`cellRect: view "${view}" is not shown (showing ${this.views.join(', ')})`);
     this.panel(panel);
-    const width = this.canvas.clientWidth / this.panels.length;
-    const height = (this.canvas.clientHeight - TITLE_STRIP) / this.views.length;
-    // One pixel gap between cells keeps the grid readable.
-    return {
-      x: Math.round(panel * width),
-      y: TITLE_STRIP + Math.round(row * height),
-      width: Math.round((panel + 1) * width) - Math.round(panel * width) - 1,
-      height: Math.round((row + 1) * height) - Math.round(row * height) - 1,
-    };
+    return this.layout.cellRect(panel, view);
   }
 
-  private boundsCentre(): Vec3 {
-    return [0, 1, 2].map((a) => (this.bounds.min[a] + this.bounds.max[a]) / 2) as Vec3;
+  cellAt(x: number, y: number): { panel: number; view: ViewName } | null {
+    return this.layout.cellAt(x, y);
   }
 
-  private sliceFrame(panel: number, view: SliceViewName, rect: Rect): SliceFrame {
-    const state = this.requireLinks().stateOf(panel);
-    const axes = viewAxes(view, this.convention);
-    const right = new Vector3(...axes.right);
-    const up = new Vector3(...axes.up);
-    const centre = new Vector3(...this.boundsCentre())
-      .addScaledVector(right, state.pan[view][0])
-      .addScaledVector(up, state.pan[view][1]);
-    centre.setComponent(axes.normalAxis, state.cursor[axes.normalAxis]);
-    const extent = (dir: Vector3): number =>
-      Math.abs(dot(this.bounds.max, dir.toArray()) - dot(this.bounds.min, dir.toArray()));
-    const aspect = rect.width / Math.max(1, rect.height);
-    const halfHeight = (Math.max(extent(up) / 2, extent(right) / 2 / aspect) * 1.04) / state.zoom;
-    return { centre, right, up, halfWidth: halfHeight * aspect, halfHeight, normalAxis: axes.normalAxis };
+  titleAt(x: number, y: number): number | null {
+    return this.layout.titleAt(x, y);
   }
 
   /** World point under a CSS pixel of a slice cell (the normal coordinate is the slice's). */
   screenToWorld(panel: number, view: SliceViewName, x: number, y: number): Vec3 {
-    const rect = this.cellRect(panel, view);
-    const f = this.sliceFrame(panel, view, rect);
-    const u = ((x - rect.x) / rect.width) * 2 - 1;
-    const v = 1 - ((y - rect.y) / rect.height) * 2;
-    return f.centre
-      .clone()
-      .addScaledVector(f.right, u * f.halfWidth)
-      .addScaledVector(f.up, v * f.halfHeight)
-      .toArray() as Vec3;
-  }
-
-  private setupSliceCamera(panel: number, view: SliceViewName, rect: Rect): OrthographicCamera {
-    const f = this.sliceFrame(panel, view, rect);
-    const cam = this.sliceCamera;
-    const distance = this.diagonal() + 10;
-    // The camera looks along up × right, so its screen x is `right` and screen y is `up`.
-    const backwards = new Vector3().crossVectors(f.right, f.up);
-    cam.position.copy(f.centre).addScaledVector(backwards, distance);
-    cam.up.copy(f.up);
-    cam.lookAt(f.centre);
-    cam.left = -f.halfWidth;
-    cam.right = f.halfWidth;
-    cam.top = f.halfHeight;
-    cam.bottom = -f.halfHeight;
-    cam.near = 0.01;
-    cam.far = distance * 2;
-    cam.updateProjectionMatrix();
-    cam.layers.disableAll();
-    cam.layers.enable(LAYERS.plane[view]);
-    cam.layers.enable(LAYERS.crosshair[view]);
-    return cam;
-  }
-
-  private diagonal(): number {
-    return Math.hypot(...this.bounds.max.map((v, a) => v - this.bounds.min[a]));
-  }
-
-  private setup3DCamera(panel: number, rect: Rect): PerspectiveCamera {
-    const { orbit, zoom } = this.requireLinks().stateOf(panel);
-    const centre = new Vector3(...this.boundsCentre());
-    const distance = ((this.diagonal() / 2 / Math.tan(((FOV_DEGREES / 2) * Math.PI) / 180)) * 1.05) / zoom;
-    const direction = new Vector3(
-      Math.cos(orbit.elevation) * Math.sin(orbit.azimuth),
-      Math.cos(orbit.elevation) * Math.cos(orbit.azimuth),
-      Math.sin(orbit.elevation),
+    return this.cameras.screenToWorld(
+      this.requireLinks().stateOf(panel),
+      view,
+      this.cellRect(panel, view),
+      x,
+      y,
     );
-    const cam = this.perspective;
-    cam.aspect = rect.width / Math.max(1, rect.height);
-    cam.near = Math.max(0.1, distance - this.diagonal());
-    cam.far = distance + this.diagonal();
-    cam.position.copy(centre).addScaledVector(direction, distance);
-    cam.up.set(0, 0, 1);
-    cam.lookAt(centre);
-    cam.updateProjectionMatrix();
-    cam.layers.disableAll();
-    for (const view of SLICE_VIEWS) cam.layers.enable(LAYERS.plane[view]);
-    cam.layers.enable(LAYERS.surfaces);
-    const light = this.panels[panel].scene.getObjectByName('headlight') as DirectionalLight;
-    light.position.copy(cam.position);
-    light.target.position.copy(centre);
-    light.target.updateMatrixWorld();
-    return cam;
+  }
+
+  /** CSS pixel where a world point appears in a slice cell. */
+  worldToScreen(panel: number, view: SliceViewName, world: Vec3): [number, number] {
+    return this.cameras.worldToScreen(
+      this.requireLinks().stateOf(panel),
+      view,
+      this.cellRect(panel, view),
+      world,
+    );
   }
 
   /** Draws every cell now (tests and export call this; interaction schedules it per animation frame). */
@@ -487,67 +533,45 @@ export class ComparisonViewer {
     this.renderer.clear();
     this.renderer.setScissorTest(true);
     this.renderer.setClearColor(0x000000, 1);
-    this.panels.forEach((panel, index) => {
-      panel.sync(this.requireLinks().stateOf(index), this.bounds, this.crosshair);
-      for (const view of this.views) {
+    for (const index of this.layout.shownPanels()) {
+      const panel = this.panels[index];
+      const state = this.requireLinks().stateOf(index);
+      panel.sync(state, this.cameras.bounds, this.crosshair);
+      for (const view of this.layout.views) {
         const rect = this.cellRect(index, view);
         const glY = size.y - rect.y - rect.height;
         this.renderer.setViewport(rect.x, glY, rect.width, rect.height);
         this.renderer.setScissor(rect.x, glY, rect.width, rect.height);
         this.renderer.clear();
-        if (view === '3d') panel.ensureSurfaces();
-        const camera =
-          view === '3d' ? this.setup3DCamera(index, rect) : this.setupSliceCamera(index, view, rect);
+        let camera;
+        if (view === '3d') {
+          panel.ensureSurfaces();
+          camera = this.cameras.setup3D(state, rect);
+          panel.placeHeadlight(camera.position, new Vector3(...this.cameras.centre()));
+        } else camera = this.cameras.setupSlice(state, view, rect);
         this.renderer.render(panel.scene, camera);
       }
-    });
+    }
     this.drawOverlay();
   }
 
   private drawOverlay(): void {
-    const ctx = this.overlay.getContext('2d')!;
-    const dpr = this.renderer.getPixelRatio();
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, this.overlay.width, this.overlay.height);
-    ctx.textBaseline = 'middle';
-    this.panels.forEach((panel, index) => {
-      for (const view of this.views) {
-        const rect = this.cellRect(index, view);
-        if (view !== '3d') {
-          const { edges } = viewAxes(view, this.convention);
-          ctx.font = 'bold 13px sans-serif';
-          ctx.fillStyle = '#ffd54a';
-          ctx.textAlign = 'left';
-          ctx.fillText(edges.left, rect.x + 4, rect.y + rect.height / 2);
-          ctx.textAlign = 'right';
-          ctx.fillText(edges.right, rect.x + rect.width - 4, rect.y + rect.height / 2);
-          ctx.textAlign = 'center';
-          ctx.fillText(edges.top, rect.x + rect.width / 2, rect.y + 10);
-          ctx.fillText(edges.bottom, rect.x + rect.width / 2, rect.y + rect.height - 10);
-        }
-        ctx.font = '11px sans-serif';
-        ctx.fillStyle = '#cfd8dc';
-        ctx.textAlign = 'left';
-        ctx.fillText(view, rect.x + 4, rect.y + rect.height - 10);
-      }
-      const top = this.cellRect(index, this.views[0]);
-      ctx.font = 'bold 12px sans-serif';
-      ctx.fillStyle = '#ffffff';
-      ctx.textAlign = 'left';
-      const link = this.requireLinks().isLinked(index) ? '' : ' (unlinked)';
-      ctx.fillText(panel.title + link, top.x + 4, TITLE_STRIP / 2);
-    });
-    const lines = [conventionNotice(this.convention), ...this.notices];
-    ctx.font = '12px sans-serif';
-    ctx.textAlign = 'right';
-    lines.forEach((line, i) => {
-      const y = this.canvas.clientHeight - 10 - (lines.length - 1 - i) * 16;
-      ctx.fillStyle = 'rgba(0,0,0,0.6)';
-      const w = ctx.measureText(line).width;
-      ctx.fillRect(this.canvas.clientWidth - w - 10, y - 8, w + 8, 16);
-      ctx.fillStyle = i === 0 ? '#ffd54a' : '#ff8a65';
-      ctx.fillText(line, this.canvas.clientWidth - 6, y);
-    });
+    if (!this.links) return;
+    const links = this.links;
+    this.overlay.draw(
+      {
+        layout: this.layout,
+        convention: this.convention,
+        titles: this.panels.map((p, i) => p.title + (links.isLinked(i) ? '' : ' (unlinked)')),
+        caption: (panel, view) => {
+          if (view === '3d') return '3d';
+          const { index, count } = this.sliceIndex(panel, view);
+          return `${view} ${index + 1}/${count}`;
+        },
+        notices: [conventionNotice(this.convention), ...this.notices],
+      },
+      this.renderer.getPixelRatio(),
+    );
   }
 
   /** The WebGL image and the overlay composed into one canvas (what the user sees). */
@@ -558,7 +582,7 @@ export class ComparisonViewer {
     out.height = this.canvas.height;
     const ctx = out.getContext('2d')!;
     ctx.drawImage(this.canvas, 0, 0);
-    ctx.drawImage(this.overlay, 0, 0);
+    ctx.drawImage(this.overlay.canvas, 0, 0);
     return out;
   }
 
@@ -593,78 +617,10 @@ export class ComparisonViewer {
     const width = Math.max(1, this.container.clientWidth);
     const height = Math.max(1, this.container.clientHeight);
     this.renderer.setSize(width, height, false);
-    const dpr = this.renderer.getPixelRatio();
-    this.overlay.width = Math.round(width * dpr);
-    this.overlay.height = Math.round(height * dpr);
+    this.overlay.resize(width, height, this.renderer.getPixelRatio());
+    this.layout.width = width;
+    this.layout.height = height;
     if (this.links) this.changed();
-  }
-
-  // ---- input ---------------------------------------------------------------------------------------
-
-  private cellAt(x: number, y: number): { panel: number; view: ViewName } | null {
-    for (let panel = 0; panel < this.panels.length; panel++) {
-      for (const view of this.views) {
-        const r = this.cellRect(panel, view);
-        if (x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height) return { panel, view };
-      }
-    }
-    return null;
-  }
-
-  private attachInput(): void {
-    const el = this.overlay;
-    let drag: {
-      panel: number;
-      view: ViewName;
-      x: number;
-      y: number;
-      mode: 'cursor' | 'pan' | 'orbit';
-    } | null = null;
-    const local = (e: MouseEvent): [number, number] => {
-      const r = el.getBoundingClientRect();
-      return [e.clientX - r.left, e.clientY - r.top];
-    };
-    el.addEventListener('contextmenu', (e) => e.preventDefault());
-    el.addEventListener('pointerdown', (e) => {
-      const [x, y] = local(e);
-      const cell = this.cellAt(x, y);
-      if (!cell || !this.links) return;
-      el.setPointerCapture(e.pointerId);
-      const mode = cell.view === '3d' ? 'orbit' : e.button === 0 && !e.shiftKey ? 'cursor' : 'pan';
-      drag = { ...cell, x, y, mode };
-      if (mode === 'cursor')
-        this.setCursor(cell.panel, this.screenToWorld(cell.panel, cell.view as SliceViewName, x, y));
-    });
-    el.addEventListener('pointermove', (e) => {
-      if (!drag) return;
-      const [x, y] = local(e);
-      const { panel, view } = drag;
-      if (drag.mode === 'orbit') this.orbit(panel, -(x - drag.x) * 0.01, (y - drag.y) * 0.01);
-      else if (drag.mode === 'cursor')
-        this.setCursor(panel, this.screenToWorld(panel, view as SliceViewName, x, y));
-      else {
-        const rect = this.cellRect(panel, view);
-        const mmPerPixel = (this.sliceFrame(panel, view as SliceViewName, rect).halfHeight * 2) / rect.height;
-        this.pan(panel, view as SliceViewName, -(x - drag.x) * mmPerPixel, (y - drag.y) * mmPerPixel);
-      }
-      drag.x = x;
-      drag.y = y;
-    });
-    el.addEventListener('pointerup', () => (drag = null));
-    el.addEventListener(
-      'wheel',
-      (e) => {
-        const [x, y] = local(e);
-        const cell = this.cellAt(x, y);
-        if (!cell || !this.links) return;
-        e.preventDefault();
-        const direction = e.deltaY > 0 ? -1 : 1;
-        if (cell.view === '3d' || e.ctrlKey) {
-          this.setZoom(cell.panel, this.stateOf(cell.panel).zoom * (direction > 0 ? 1.1 : 1 / 1.1));
-        } else this.moveSlice(cell.panel, cell.view, direction);
-      },
-      { passive: false },
-    );
   }
 
   private disposePanels(): void {
@@ -677,16 +633,24 @@ export class ComparisonViewer {
   dispose(): void {
     cancelAnimationFrame(this.frameRequest);
     this.resizeObserver.disconnect();
+    this.input.dispose();
     this.disposePanels();
     this.renderer.dispose();
     this.canvas.remove();
-    this.overlay.remove();
+    this.overlay.canvas.remove();
     this.listeners.clear();
   }
 }
 
-function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+/** The voxel of `volume` nearest a world point, or null outside its grid. */
+function voxelAt(volume: ViewerVolume, world: Vec3): Vec3 | null {
+  const voxel = applyAffine(invertAffine(volume.header.affine), world).map(Math.round) as Vec3;
+  return voxel.every((v, a) => v >= 0 && v < volume.header.dims[a]) ? voxel : null;
+}
+
+function voxelOffset(volume: ViewerVolume, [i, j, k]: Vec3): number {
+  const [ni, nj] = volume.header.dims;
+  return i + ni * (j + nj * k);
 }
 
 function rangeOf(values: ArrayLike<number>): [number, number] {

@@ -1,12 +1,16 @@
 import {
+  AmbientLight,
   BufferAttribute,
   BufferGeometry,
   DataTexture,
+  DirectionalLight,
   DoubleSide,
   LineBasicMaterial,
   LineSegments,
   Mesh,
+  Object3D,
   Scene,
+  Vector3,
 } from 'three';
 import type { Vec3 } from './affine.js';
 import { colourLookup, type ColourTable, type LabelDisplay } from './colour-table.js';
@@ -45,6 +49,7 @@ export class ViewerPanel {
   private readonly crosshairs = new Map<SliceViewName, LineSegments<BufferGeometry, LineBasicMaterial>>();
   private readonly labelTexture: VolumeTexture | null;
   private readonly lut: DataTexture;
+  private readonly headlight = new DirectionalLight(0xffffff, 2.2);
   private surfaces: LabelSurfaces | null = null;
   private settings: LabelSettings | null = null;
 
@@ -83,6 +88,18 @@ export class ViewerPanel {
       this.crosshairs.set(view, crosshair);
       this.scene.add(crosshair);
     }
+    // A light at the 3D camera (placeHeadlight) plus ambient, so surfaces read from every side.
+    this.headlight.layers.enableAll();
+    this.headlight.target = new Object3D();
+    const ambient = new AmbientLight(0xffffff, 0.8);
+    ambient.layers.enableAll();
+    this.scene.add(this.headlight, this.headlight.target, ambient);
+  }
+
+  placeHeadlight(position: Vector3, target: Vector3): void {
+    this.headlight.position.copy(position);
+    this.headlight.target.position.copy(target);
+    this.headlight.target.updateMatrixWorld();
   }
 
   setImage(image: VolumeTexture): void {

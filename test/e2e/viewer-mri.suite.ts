@@ -227,6 +227,81 @@ export function mriSuite(open: () => HarnessSession): void {
       }
     });
 
+    it("reads out voxel index, world mm, intensity and every panel's label at the cursor, as the NIfTI files hold them", async () => {
+      const { page } = session;
+      for (const voxel of [
+        [40, 70, 30],
+        [90, 50, 12],
+        [0, 0, 0],
+      ] as [number, number, number][]) {
+        const world = voxelToWorld(t1.affine, voxel);
+        await page.evaluate((w) => window.viewerHarness.viewer!.setCursor(0, w), world);
+        const readout = page.getByTestId('readout');
+        await expect.poll(() => readout.getByTestId('readout-voxel').textContent()).toBe(voxel.join(', '));
+        const at = index(...voxel);
+        expect(await readout.getByTestId('readout-intensity-T1').textContent()).toBe(String(t1.data[at]));
+        expect(await readout.getByTestId('readout-world').textContent()).toBe(
+          world.map((v) => v.toFixed(1)).join(', '),
+        );
+        const labels = [truth.data[at], unprunedLabels[at], prunedLabels[at]];
+        for (const [panel, value] of labels.entries()) {
+          expect(await readout.getByTestId(`readout-label-${panel}`).textContent()).toMatch(
+            new RegExp(`^${value} `),
+          );
+        }
+      }
+    });
+
+    it('moves slices with numbered sliders, sets window/level by right-drag and presets, and maximises a panel', async () => {
+      const { page } = session;
+      // The voxel axis the axial slider steps along, found here: the affine column with the largest S component.
+      const column = (a: number) => [0, 1, 2].map((r) => t1.affine[r * 4 + a]);
+      const axialAxis = [0, 1, 2].reduce((best, a) =>
+        Math.abs(column(a)[2]) > Math.abs(column(best)[2]) ? a : best,
+      );
+      await page.getByTestId('slice-axial').fill('20');
+      expect(await page.getByTestId('slice-number-axial').textContent()).toBe(`21/${t1.dims[axialAxis]}`);
+      const voxel = await page.evaluate(() => window.viewerHarness.viewer!.cursorVoxel(0));
+      expect(voxel[axialAxis]).toBe(20);
+
+      const before = await page.evaluate(() => window.viewerHarness.viewer!.window);
+      const rect = await page.evaluate(() => window.viewerHarness.viewer!.cellRect(1, 'coronal'));
+      const stage = await page.getByTestId('viewer-stage').boundingBox();
+      const [x, y] = [stage!.x + rect.x + rect.width / 2, stage!.y + rect.y + rect.height / 2];
+      await page.mouse.move(x, y);
+      await page.mouse.down({ button: 'right' });
+      await page.mouse.move(x + 40, y - 20, { steps: 4 });
+      await page.mouse.up({ button: 'right' });
+      const after = await page.evaluate(() => window.viewerHarness.viewer!.window);
+      expect(after[1] - after[0]).toBeGreaterThan(before[1] - before[0]); // wider
+      expect(after[0] + after[1]).toBeGreaterThan(before[0] + before[1]); // higher level
+      expect(Number(await page.getByTestId('window-low').inputValue())).toBeCloseTo(after[0], 3);
+
+      // The robust preset: 1st–99th percentile of the voxels other than the background value, computed here.
+      const counts = new Map<number, number>();
+      for (const v of t1.data) counts.set(v, (counts.get(v) ?? 0) + 1);
+      const background = [...counts].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+      const foreground = [...t1.data].filter((v) => v !== background).sort((a, b) => a - b);
+      const [lo, hi] = [
+        foreground[Math.ceil(0.01 * foreground.length) - 1],
+        foreground[Math.ceil(0.99 * foreground.length) - 1],
+      ];
+      await page.getByTestId('window-preset').selectOption({ label: 'robust (1–99th percentile)' });
+      const robust = await page.evaluate(() => window.viewerHarness.viewer!.window);
+      const binWidth = 255 / 4096; // the uint8 T1's range over the histogram's bins
+      expect(Math.abs(robust[0] - lo)).toBeLessThanOrEqual(1 + binWidth);
+      expect(Math.abs(robust[1] - hi)).toBeLessThanOrEqual(1 + binWidth);
+
+      const small = await page.evaluate(() => window.viewerHarness.viewer!.cellRect(2, 'axial'));
+      await page.mouse.dblclick(stage!.x + small.x + small.width / 2, stage!.y + small.y + small.height / 2);
+      expect(await page.evaluate(() => window.viewerHarness.viewer!.maximised)).toBe(2);
+      const big = await page.evaluate(() => window.viewerHarness.viewer!.cellRect(2, 'axial'));
+      expect(big.width).toBeGreaterThan(small.width * 1.8);
+      await screenshot(page, 'viewer-mri-maximised');
+      await page.getByTestId('restore-panels').click();
+      expect(await page.evaluate(() => window.viewerHarness.viewer!.maximised)).toBe(null);
+    });
+
     it('shows an empty disagreement map for identical predictions', async () => {
       const { page } = session;
       await load(page, {
