@@ -5,6 +5,7 @@ import type {
   JobInfo,
   ProtocolClient,
   RunSummary,
+  WorkStatus,
 } from '../engine/protocol/index.js';
 
 export type ViewName = 'data' | 'experiment' | 'runs' | 'compare';
@@ -30,10 +31,13 @@ export class AppState {
     });
     client.on('job', (job) => {
       const known = this.jobs.find((j) => j.id === job.id);
-      const newRuns = job.runIds.length !== (known?.runIds.length ?? 0);
+      const changed =
+        known?.state !== job.state ||
+        known.activeRunId !== job.activeRunId ||
+        known.runIds.length !== job.runIds.length;
       this.upsertJob(job);
-      // A run was created or the job ended: the stored runs changed.
-      if (newRuns || job.state !== 'running') void this.refreshRuns();
+      // The job moved to another run, or started or ended: the stored runs' statuses changed.
+      if (changed) void this.refreshRuns();
     });
     client.on('progress', ({ jobId, progress, etaSeconds }) => {
       const job = this.jobs.find((j) => j.id === jobId);
@@ -70,6 +74,13 @@ export class AppState {
 
   async changeSettings(change: Partial<EngineSettings>): Promise<void> {
     this.settings = await this.client.request('settings.set', change);
+  }
+
+  /** What the job events say about runs now, before the next run list arrives: the run each job trains. */
+  get liveStatus(): Record<string, WorkStatus> {
+    return Object.fromEntries(
+      this.jobs.flatMap((j) => (j.state === 'running' && j.activeRunId ? [[j.activeRunId, 'running']] : [])),
+    );
   }
 
   upsertJob(job: JobInfo): void {

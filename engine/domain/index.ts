@@ -5,3 +5,4 @@
 export * from './methods.js';
 export * from './tasks.js';
 export * from './limits.js';
+export * from './statuses.js';

@@ -8,8 +8,8 @@ import type { Disposable } from '../util/disposable.js';
 export interface JobControl {
   signal: AbortSignal;
   onProgress(progress: Progress): void;
-  /** Run ids become known while the job runs (the UI links to them). */
-  addRun(runId: string): void;
+  /** The job starts training this run (new, or one it owns since submit); the UI links to it. */
+  startRun(runId: string): void;
   log(message: string): void;
 }
 
@@ -165,10 +165,11 @@ export class JobManager implements Disposable {
         entry.lastProgressAt = now;
         this.events.progress(id, progress, eta);
       },
-      addRun: (runId) => {
-        if (entry.info.runIds.includes(runId)) return;
-        entry.info.runIds.push(runId);
-        // Clients list the new run (status 'running') while the job goes on.
+      startRun: (runId) => {
+        if (entry.info.activeRunId === runId) return;
+        if (!entry.info.runIds.includes(runId)) entry.info.runIds.push(runId);
+        entry.info.activeRunId = runId;
+        // Clients show the run as running (a queued or interrupted row changed) while the job goes on.
         this.events.changed(this.snapshot(entry));
       },
       log: (message) => this.events.log(id, message),
@@ -180,7 +181,7 @@ export class JobManager implements Disposable {
     void Promise.resolve()
       .then(() => entry.work(control))
       .then(
-        () => this.end(entry, signal.aborted ? stopped() : 'finished'),
+        () => this.end(entry, signal.aborted ? stopped() : 'completed'),
         (error: unknown) =>
           this.end(
             entry,
@@ -196,6 +197,7 @@ export class JobManager implements Disposable {
 
   private end(entry: Entry, state: EndState, error?: string): void {
     entry.info.state = state;
+    delete entry.info.activeRunId;
     entry.info.finishedAt = new Date().toISOString();
     if (error !== undefined && state === 'failed') entry.info.error = error;
     try {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WORK_STATUSES } from '../domain/statuses.js';
 import { ProgressSchema } from './common.js';
 import { PruneSettingsSchema } from './prune.js';
 
@@ -14,11 +15,8 @@ export const ExperimentConfigSchema = PruneSettingsSchema.extend({
   samplesPerEpoch: z.number().int().positive().optional(),
 });
 
-/**
- * queued → running → finished | failed | cancelled | interrupted. A queued job cancelled never
- * starts; 'interrupted' means stopped with its runs resumable (the UI closed, by the user's setting).
- */
-export const JobStateSchema = z.enum(['queued', 'running', 'finished', 'failed', 'cancelled', 'interrupted']);
+/** A job's state, in the words of its runs' status (engine/domain/statuses.ts); a queued job cancelled never starts. */
+export const JobStateSchema = z.enum(WORK_STATUSES);
 
 export const JobInfoSchema = z.object({
   id: z.string(),
@@ -34,6 +32,8 @@ export const JobInfoSchema = z.object({
   progress: ProgressSchema.optional(),
   etaSeconds: z.number().optional(),
   runIds: z.array(z.string()),
+  /** The run the job trains now (its row's status is 'running'); changes as the job moves to the next run. */
+  activeRunId: z.string().optional(),
   error: z.string().optional(),
 });
 

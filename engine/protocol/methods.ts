@@ -37,11 +37,18 @@ export const methods = {
       ),
     }),
   },
-  /** The tasks with their labels and λ defaults (engine/domain). */
+  /** The tasks with their labels, λ defaults and headline metrics (engine/domain). */
   'tasks.list': {
     params: NoParams,
     result: z.object({
-      tasks: z.array(z.object({ name: TaskSchema, label: z.string(), defaultLambda: z.number() })),
+      tasks: z.array(
+        z.object({
+          name: TaskSchema,
+          label: z.string(),
+          defaultLambda: z.number(),
+          primaryMetric: z.string(),
+        }),
+      ),
     }),
   },
   'nets.list': {

@@ -1,11 +1,31 @@
 import { z } from 'zod';
-import { MetricRecordSchema, ResourceTotalsSchema, ScalarRecordSchema, ScalarSchema } from './common.js';
+import { WORK_STATUSES } from '../domain/statuses.js';
+import {
+  MetricRecordSchema,
+  ResourceTotalsSchema,
+  ScalarRecordSchema,
+  ScalarSchema,
+  TripleSchema,
+} from './common.js';
+
+/** A metric's value and the epoch it was measured after. */
+export const EpochValueSchema = z.object({ value: z.number(), epoch: z.number().int().nonnegative() });
+
+/**
+ * The task's headline validation metric (engine/domain/tasks.ts primaryMetric): its best epoch and
+ * its last epoch. The stored "final" evaluation scores the best checkpoint, so it is the best, not the last.
+ */
+export const HeadlineMetricSchema = z.object({
+  metric: z.string(),
+  best: EpochValueSchema.optional(),
+  last: EpochValueSchema.optional(),
+});
 
 export const RunSummarySchema = z.object({
   id: z.string(),
   name: z.string(),
   createdAt: z.string(),
-  status: z.string(),
+  status: z.enum(WORK_STATUSES),
   task: z.string(),
   net: z.string(),
   method: z.string(),
@@ -18,6 +38,21 @@ export const RunSummarySchema = z.object({
   resources: ResourceTotalsSchema.optional(),
   /** Place of the run's job in the engine's queue (1 starts next); only while it waits. */
   queuePosition: z.number().int().positive().optional(),
+  headline: HeadlineMetricSchema.optional(),
+  /** The dataset folder trained on. */
+  dataPath: z.string().optional(),
+  inputSize: TripleSchema.optional(),
+  width: z.number().optional(),
+  /** Epochs planned and epochs recorded so far. */
+  epochs: z.number().int().nonnegative().optional(),
+  epochsDone: z.number().int().nonnegative(),
+  /** From start to end (to now while running). */
+  durationSeconds: z.number().nonnegative().optional(),
+  /** Peak resident memory of the training process. */
+  peakMemoryMB: z.number().optional(),
+  backend: z.string().optional(),
+  seed: z.number().optional(),
+  lambda: z.number().optional(),
 });
 
 export const CurveSchema = z.object({
@@ -43,6 +78,8 @@ export const RunComparisonSchema = z.object({
 export const ExportFormatSchema = z.enum(['json', 'csv', 'net']);
 
 export type RunSummary = z.infer<typeof RunSummarySchema>;
+export type EpochValue = z.infer<typeof EpochValueSchema>;
+export type HeadlineMetric = z.infer<typeof HeadlineMetricSchema>;
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 export type Curve = z.infer<typeof CurveSchema>;
 export type RunComparison = z.infer<typeof RunComparisonSchema>;

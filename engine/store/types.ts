@@ -1,7 +1,10 @@
 /** Public records of the experiment store. Times are milliseconds since the Unix epoch. */
 
-export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
+import { WORK_STATUSES, type WorkStatus } from '../domain/statuses.js';
+
+/** A run's status: the same words as its job's state (engine/domain/statuses.ts). */
+export const RUN_STATUSES = WORK_STATUSES;
+export type RunStatus = WorkStatus;
 
 /** What a run did. */
 export const RUN_TASKS = ['prune', 'train', 'evaluate', 'search'] as const;

@@ -93,7 +93,7 @@ describe('RANP Studio in the browser', () => {
     await screenshot(page, '3-progress');
     await expect
       .poll(() => job.getAttribute('data-state'), { timeout: 280_000, interval: 1000 })
-      .toBe('finished');
+      .toBe('completed');
     const rows = page.getByTestId('runs-table').locator('tbody tr');
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(2);
     await screenshot(page, '4-runs');

@@ -57,7 +57,7 @@ function queueExperiment(
         signal: control.signal,
         onProgress: control.onProgress,
         onLog: control.log,
-        onRun: (id) => control.addRun(String(id)),
+        onRun: (id) => control.startRun(String(id)),
       });
     },
     {

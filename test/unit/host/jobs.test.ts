@@ -61,12 +61,41 @@ describe('JobManager queue', { timeout: 10_000 }, () => {
     expect(ended.map((j) => `${j.title} ${j.state}`)).toEqual([
       'c cancelled',
       'a failed',
-      'b finished',
-      'd finished',
+      'b completed',
+      'd completed',
     ]);
     expect(ended[1].error).toBe('out of memory');
     expect(ended[0].startedAt).toBeUndefined();
     expect(c.seen.signal).toBeUndefined();
+  });
+
+  it('announces each run the job starts, also one it owned since submit, and clears it when the job ends', async () => {
+    const { jobs, changes } = newManager();
+    let control!: JobControl;
+    let finish!: () => void;
+    const job = jobs.start(
+      'two runs',
+      (c) =>
+        new Promise<void>((resolve) => {
+          control = c;
+          finish = resolve;
+        }),
+      { runIds: ['3', '4'] },
+    );
+    await tick();
+    const before = changes.length;
+    control.startRun('3');
+    control.startRun('3'); // the same run again: nothing new to say
+    control.startRun('4');
+    expect(changes.slice(before).map((j) => [j.activeRunId, j.runIds.join()])).toEqual([
+      ['3', '3,4'],
+      ['4', '3,4'],
+    ]);
+    finish();
+    await jobs.idle();
+    const last = changes.filter((j) => j.id === job.id).pop();
+    expect(last?.state).toBe('completed');
+    expect(last?.activeRunId).toBeUndefined();
   });
 
   it('interruptAll stops the running job with an InterruptRequest and ends the queued ones interrupted', async () => {
@@ -97,7 +126,7 @@ describe('JobManager queue', { timeout: 10_000 }, () => {
     await tick();
     await tick();
     expect(changes.filter((j) => j.id === ja.id).at(-1)).toMatchObject({
-      state: 'finished',
+      state: 'completed',
       error: 'database is closed',
     });
     expect(jobs.running?.title).toBe('b');

@@ -57,6 +57,7 @@ describe('queued and interrupted experiments', () => {
       sparsity: 0.3,
       pruned: true,
       metrics: {},
+      epochsDone: 0,
       queuePosition: 1,
     };
     render(RunsTable, { runs: [run] });
