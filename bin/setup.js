@@ -98,7 +98,13 @@ function installNodeModules() {
   const lock = existsSync(path.join(root, 'package-lock.json'));
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   say(`npm ${lock ? 'ci' : 'install'}`);
-  const result = sh(npm, [lock ? 'ci' : 'install'], { shell: process.platform === 'win32' });
+  // onnxruntime-node (a devDependency: the ONNX export tests) ships its CPU binaries in the npm
+  // package; its postinstall would also fetch CUDA binaries from NuGet, which is not reachable
+  // everywhere and not needed (the tests run on the CPU).
+  const result = sh(npm, [lock ? 'ci' : 'install'], {
+    shell: process.platform === 'win32',
+    env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: process.env.ONNXRUNTIME_NODE_INSTALL ?? 'skip' },
+  });
   if (result.status !== 0) {
     console.error('setup: npm failed (its messages are above); nothing else was changed');
     process.exit(result.status ?? 1);

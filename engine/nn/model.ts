@@ -86,7 +86,8 @@ export interface BuildOptions {
   seed: number;
 }
 
-function describeMismatch(
+/** Throws naming unknown, missing (unless `partial`) and wrongly shaped parameters of `given` against `expected`. */
+export function describeMismatch(
   label: string,
   expected: ReadonlyMap<string, number[]>,
   given: ReadonlyMap<string, number[]>,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { isEmptyOrAbsent } from '../util/empty-folder.js';
 import { parseCsv } from './csv.js';
 import { hashFile, verifyContent } from './content-store.js';
 import { ArtifactIntegrityError, BundleError, StoreError } from './errors.js';
@@ -105,10 +106,6 @@ const systemMetricsSchema = z.array(
     extra: z.record(z.string(), z.json()).optional(),
   }),
 );
-
-function isEmptyOrAbsent(dir: string): boolean {
-  return !fs.existsSync(dir) || (fs.statSync(dir).isDirectory() && fs.readdirSync(dir).length === 0);
-}
 
 /** Writes the run as a bundle into `outDir` (which must not exist or be empty). Returns the manifest. */
 export function exportBundle(store: StoreApi, runId: number, outDir: string): BundleManifest {

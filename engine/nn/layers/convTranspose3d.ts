@@ -11,7 +11,7 @@ import { expectChannels, numel, spatialInput } from '../window.js';
  * What the transposed conv crops from its full (n−1)·s + k output, per axis. 'same' is TF's:
  * the output is n·s, i.e. the padding a forward 'same' conv would use on an n·s input.
  */
-function transposeCrop(input: Triple, attrs: ConvTranspose3dAttrs): Padding3 {
+export function transposeCrop(input: Triple, attrs: ConvTranspose3dAttrs): Padding3 {
   if (attrs.padding !== 'same') return attrs.padding;
   return [0, 1, 2].map((axis) =>
     samePadding(input[axis] * attrs.stride[axis], attrs.kernel[axis], attrs.stride[axis]),

@@ -1,0 +1,13 @@
+/**
+ * Interchange: a net (pruned or not) and its weights in formats other engines run.
+ *
+ * - `exportNet(format, { net, weights, inputSize? }, outDir)` → files written; formats in
+ *   registry.ts ('onnx': model.onnx, an opset-13 inference graph).
+ * - `netToOnnx(input)` → the ONNX bytes.
+ * Layout: the engine is channels-last (NDHWC); every export is channels-first (NCDHW input and
+ * output), its weights permuted once at export (layout.ts), no transposes inside.
+ */
+export { exportNet, exporterFor, EXPORT_FORMATS } from './registry.js';
+export { ExportError, type NetExporter, type NetExportInput } from './exporter.js';
+export { netToOnnx, ONNX_FILE, ONNX_OPSET } from './onnx.js';
+export { NCDHW_TO_NDHWC, NDHWC_TO_NCDHW } from './layout.js';
