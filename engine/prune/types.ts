@@ -26,7 +26,8 @@ export interface WeightScores {
 }
 
 /** How one neuron's weight scores are reduced to one number (docs/method.md step 4). */
-export type Aggregation = 'sum' | 'mean' | 'max';
+export const AGGREGATIONS = ['sum', 'mean', 'max'] as const;
+export type Aggregation = (typeof AGGREGATIONS)[number];
 
 /** Per prunable layer, one value per output channel. Keyed by layer name, in node order. */
 export type NeuronScores = Map<string, Float64Array>;

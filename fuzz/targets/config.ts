@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../engine/cli/command.js';
-import { readConfigFile } from '../../engine/cli/commands/train.js';
+import { readConfigFile } from '../../engine/cli/config-file.js';
 import { ConfigError, resolveConfig } from '../../engine/experiment/config.js';
 import { mutateBytes, mutateJson } from '../mutate.js';
 import { isErrorOf, type FuzzTarget } from '../target.js';

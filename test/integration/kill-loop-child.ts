@@ -4,7 +4,7 @@
 // each store write begins (stderr is a pipe, written synchronously on Linux, so the marker is out
 // before the write starts).
 // argv: <data dir> <work dir> <store data dir> <resume: 0|1>
-import { runExperimentCli } from '../../engine/cli/commands/experiment-shared.js';
+import { runExperimentCli } from '../../engine/cli/experiment-runner.js';
 import { openStore, type Store } from '../../engine/store/index.js';
 
 const [data, workDir, dataDir, resume] = process.argv.slice(2);

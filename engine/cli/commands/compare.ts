@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { formatFigure } from '../../experiment/report.js';
 import { UsageError, type CliCommand } from '../command.js';
-import { openStoreFrom, STORE_OPTIONS } from './experiment-shared.js';
+import { parseCommandArgs, parseRunId } from '../args.js';
+import { openStoreAt, STORE_LOCATION_OPTIONS } from '../store-options.js';
 
 const USAGE = `Usage: ranp compare RUN RUN [options]
 
@@ -17,20 +17,14 @@ export const compareCommand: CliCommand = {
   summary: 'compare two runs: accuracy, cost and their ratios',
   usage: USAGE,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: { json: { type: 'boolean' }, ...STORE_OPTIONS },
-      allowPositionals: true,
-      strict: true,
-    });
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      { json: { type: 'boolean' }, ...STORE_LOCATION_OPTIONS },
+      { positionals: true },
+    );
     if (positionals.length !== 2) throw new UsageError('give exactly two run ids');
-    const ids = positionals.map((p) => {
-      const id = Number(p);
-      if (!Number.isSafeInteger(id) || id <= 0) throw new UsageError(`expected a run id, got '${p}'`);
-      return id;
-    });
-    const store = openStoreFrom({ ...values, 'no-store': false });
-    if (!store) throw new UsageError('compare needs the experiment store');
+    const ids = positionals.map((p) => parseRunId(p));
+    const store = openStoreAt(values);
     try {
       const runs = ids.map((id) => store.getRun(id));
       const last = ids.map((id) => {

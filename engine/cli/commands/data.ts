@@ -1,10 +1,9 @@
 import { checkDataset, type DatasetReport } from '../../data/index.js';
-import type { TaskName } from '../../nn/description.js';
+import { TASK_NAMES } from '../../domain/tasks.js';
+import { parseChoice, parseCommandArgs } from '../args.js';
 import { UsageError, type CliCommand } from '../command.js';
 
-const TASKS: TaskName[] = ['brats', 'shapenet', 'ucf101'];
-
-const usage = `Usage: ranp data check DIR [--task brats|shapenet|ucf101] [--json]
+const usage = `Usage: ranp data check DIR [--task ${TASK_NAMES.join('|')}] [--json]
 
 Reads a dataset folder in its published layout (BraTS'18, ShapeNet part benchmark, UCF101 + ucfTrainTestlist)
 and reports what it found: items per group and split, grids/frame sizes, label sets, and every problem with
@@ -38,25 +37,18 @@ export const dataCommand: CliCommand = {
   summary: 'check a dataset folder (subjects/shapes/videos, shapes, labels, problems)',
   usage,
   async run(argv, io) {
-    const [sub, ...rest] = argv;
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      { task: { type: 'string' }, json: { type: 'boolean', default: false } },
+      { positionals: true },
+    );
+    const [sub, dir, ...extra] = positionals;
     if (sub !== 'check') throw new UsageError(sub ? `unknown subcommand '${sub}'` : 'missing subcommand');
-    let dir: string | undefined;
-    let task: TaskName | undefined;
-    let json = false;
-    for (let i = 0; i < rest.length; i++) {
-      const arg = rest[i];
-      if (arg === '--json') json = true;
-      else if (arg === '--task') {
-        const value = rest[++i] as TaskName;
-        if (!TASKS.includes(value)) throw new UsageError(`--task must be one of ${TASKS.join(', ')}`);
-        task = value;
-      } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
-      else if (dir === undefined) dir = arg;
-      else throw new UsageError(`unexpected argument ${arg}`);
-    }
     if (!dir) throw new UsageError('missing DIR');
+    if (extra.length) throw new UsageError(`unexpected argument ${extra[0]}`);
+    const task = parseChoice('task', values.task, TASK_NAMES);
     const report = await checkDataset(dir, task);
-    io.out(json ? JSON.stringify(report, null, 2) : formatReport(report));
+    io.out(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
     return report.problems.length ? 1 : 0;
   },
 };

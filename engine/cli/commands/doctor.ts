@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { collectDoctorReport, formatDoctorReport } from '../../backend/doctor.js';
 import { BACKEND_NAMES, parseBackendName } from '../../backend/index.js';
+import { parseCommandArgs } from '../args.js';
 import { UsageError, type CliCommand } from '../command.js';
 
 const USAGE = `Usage: ranp doctor [--json] [--backend NAME]
@@ -22,16 +22,7 @@ export const doctorCommand: CliCommand = {
   summary: 'backends, native kernels, versions, threads and data paths',
   usage: USAGE,
   async run(argv, io) {
-    let values: { json?: boolean; backend?: string };
-    try {
-      ({ values } = parseArgs({
-        args: argv,
-        options: { json: { type: 'boolean' }, backend: { type: 'string' } },
-        strict: true,
-      }));
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
+    const { values } = parseCommandArgs(argv, { json: { type: 'boolean' }, backend: { type: 'string' } });
     let prefer;
     try {
       prefer = values.backend ? parseBackendName(values.backend, '--backend') : undefined;

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { openDataset, type SplitName } from '../../data/index.js';
 import { resolveConfig } from '../../experiment/config.js';
 import type { NetDescription } from '../../nn/description.js';
@@ -9,9 +8,12 @@ import { loadCheckpointWeights } from '../../train/loop.js';
 import { trainableNet } from '../../train/net-model.js';
 import { createProgressPrinter } from '../../util/progress.js';
 import { formatFigure } from '../../experiment/report.js';
-import { UsageError, type CliCommand } from '../command.js';
-import { openStoreFrom, STORE_OPTIONS } from './experiment-shared.js';
+import type { CliCommand } from '../command.js';
+import { optionalNumber, parseChoice, parseCommandArgs, parseRunId } from '../args.js';
+import { openStoreAt, STORE_LOCATION_OPTIONS } from '../store-options.js';
 import { recordEvaluationArtifacts } from '../../experiment/record.js';
+
+const EVAL_SPLITS: readonly SplitName[] = ['val', 'test'];
 
 const USAGE = `Usage: ranp eval --run ID [options]
 
@@ -32,26 +34,19 @@ export const evalCommand: CliCommand = {
   summary: "evaluate a trained run's net on a dataset split",
   usage: USAGE,
   async run(argv, io) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        run: { type: 'string' },
-        split: { type: 'string', default: 'val' },
-        data: { type: 'string' },
-        samples: { type: 'string' },
-        predictions: { type: 'boolean' },
-        json: { type: 'boolean' },
-        ...STORE_OPTIONS,
-      },
-      strict: true,
+    const { values } = parseCommandArgs(argv, {
+      run: { type: 'string' },
+      split: { type: 'string', default: 'val' },
+      data: { type: 'string' },
+      samples: { type: 'string' },
+      predictions: { type: 'boolean' },
+      json: { type: 'boolean' },
+      ...STORE_LOCATION_OPTIONS,
     });
-    const runId = Number(values.run);
-    if (!Number.isSafeInteger(runId) || runId <= 0)
-      throw new UsageError(`--run: expected a run id, got '${values.run ?? ''}'`);
-    if (values.split !== 'val' && values.split !== 'test')
-      throw new UsageError(`--split: expected val or test, got '${values.split}'`);
-    const store = openStoreFrom({ ...values, 'no-store': false });
-    if (!store) throw new UsageError('eval needs the experiment store');
+    const runId = parseRunId(values.run, '--run ID');
+    const split = parseChoice('split', values.split, EVAL_SPLITS)!;
+    const limit = optionalNumber('samples', values.samples, 'a positive integer');
+    const store = openStoreAt(values);
     try {
       const source = store.getRun(runId);
       const config = resolveConfig(source.config, `run ${runId} config`);
@@ -62,7 +57,7 @@ export const evalCommand: CliCommand = {
           `run ${runId} has no trained net to evaluate (needs net.json and a checkpoint artifact; it has: ${artifacts.join(', ') || 'none'})`,
         );
       const net = JSON.parse(store.readArtifact(runId, 'net.json').toString('utf8')) as NetDescription;
-      const data = await openDataset(config.task, values.data ?? config.data, values.split as SplitName, {});
+      const data = await openDataset(config.task, values.data ?? config.data, split, {});
       const model = buildModel(net, { seed: config.seed });
       const printer = createProgressPrinter(process.stderr, io.interactive);
       const run = store.createRun({
@@ -74,14 +69,14 @@ export const evalCommand: CliCommand = {
         role: source.role ?? undefined,
         parentRunId: runId,
         seed: config.seed,
-        config: { evaluates: runId, split: values.split, data: values.data ?? config.data } as JsonObject,
+        config: { evaluates: runId, split, data: values.data ?? config.data } as JsonObject,
         status: 'running',
       });
       try {
         const trainable = trainableNet(model);
         loadCheckpointWeights(trainable, store.verifyArtifact(runId, checkpointName).path);
         const evaluation = await evaluateModel(trainable, data, {
-          limit: values.samples ? Number(values.samples) : undefined,
+          limit,
           overlap: config.eval.overlap,
           patch: net.inputSize,
           predictionsDir: values.predictions ? `${store.paths.staging}/eval-${run.uuid}` : undefined,
@@ -108,7 +103,7 @@ export const evalCommand: CliCommand = {
                 2,
               )
             : [
-                `run ${run.id}: ${checkpointName} of run ${runId} on ${values.split}`,
+                `run ${run.id}: ${checkpointName} of run ${runId} on ${split}`,
                 ...Object.entries(evaluation.metrics).map(([k, v]) => `  ${k.padEnd(16)} ${formatFigure(v)}`),
               ].join('\n'),
         );

@@ -1,9 +1,12 @@
-import { parseArgs } from 'node:util';
+import { PRUNE_METHOD_NAMES } from '../../domain/methods.js';
+import { TASK_NAMES } from '../../domain/tasks.js';
 import { TASK_DEFAULTS } from '../../experiment/config.js';
+import { optionalNumber, parseChoice, parseCommandArgs, parseInputSize, parseNumber } from '../args.js';
 import { UsageError, type CliCommand } from '../command.js';
-import { openStoreFrom, runExperimentCli, STORE_OPTIONS } from './experiment-shared.js';
+import { runExperimentCli } from '../experiment-runner.js';
+import { openStoreFrom, STORE_OPTIONS } from '../store-options.js';
 
-const USAGE = `Usage: ranp experiment --task shapenet|brats|ucf101 --data DIR [options]
+const USAGE = `Usage: ranp experiment --task ${TASK_NAMES.join('|')} --data DIR [options]
 
 Prunes the task's net at initialization, trains the pruned and the unpruned net under identical
 conditions (seed, data order, epochs, optimizer) and prints the comparison. Everything not given
@@ -11,11 +14,11 @@ follows the paper's settings for the task (see engine/experiment/CONFIG.md; 'ran
 takes the full config).
 
 Options:
-  --method NAME          ranp-f (default), ranp-m, ranp-p, vanilla, balanced, random, layerwise, weight-snip
+  --method NAME          ${PRUNE_METHOD_NAMES.join(', ')} (default ranp-f)
   --sparsity S           neuron sparsity in [0, 1) (default: the paper's for the task)
   --scoring-samples N    training samples averaged for the pruning scores (default 16)
   --epochs N             training epochs
-  --input N              training input size N³ (crop / voxel grid)
+  --input N|DxHxW        training input size (crop / voxel grid / clip); N is N×N×N
   --width W              width multiplier of the net
   --net NAME             zoo net (default per task)
   --samples-per-epoch N  train on the first N samples of each epoch's order (quick runs)
@@ -33,68 +36,61 @@ export const experimentCommand: CliCommand = {
   summary: 'prune a net, train it and the unpruned net identically, compare accuracy and cost',
   usage: USAGE,
   async run(argv, io) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        task: { type: 'string' },
-        data: { type: 'string' },
-        method: { type: 'string' },
-        sparsity: { type: 'string' },
-        'scoring-samples': { type: 'string' },
-        epochs: { type: 'string' },
-        input: { type: 'string' },
-        width: { type: 'string' },
-        net: { type: 'string' },
-        'samples-per-epoch': { type: 'string' },
-        batch: { type: 'string' },
-        lr: { type: 'string' },
-        seed: { type: 'string' },
-        backend: { type: 'string' },
-        'work-dir': { type: 'string' },
-        resume: { type: 'boolean' },
-        json: { type: 'boolean' },
-        ...STORE_OPTIONS,
-      },
-      strict: true,
+    const { values } = parseCommandArgs(argv, {
+      task: { type: 'string' },
+      data: { type: 'string' },
+      method: { type: 'string' },
+      sparsity: { type: 'string' },
+      'scoring-samples': { type: 'string' },
+      epochs: { type: 'string' },
+      input: { type: 'string' },
+      width: { type: 'string' },
+      net: { type: 'string' },
+      'samples-per-epoch': { type: 'string' },
+      batch: { type: 'string' },
+      lr: { type: 'string' },
+      seed: { type: 'string' },
+      backend: { type: 'string' },
+      'work-dir': { type: 'string' },
+      resume: { type: 'boolean' },
+      json: { type: 'boolean' },
+      ...STORE_OPTIONS,
     });
-    if (!values.task) throw new UsageError('--task is required');
+    const task = parseChoice('task', values.task, TASK_NAMES);
+    if (!task) throw new UsageError('--task is required');
     if (!values.data) throw new UsageError('--data is required');
     if (values.resume && !values['work-dir'])
       throw new UsageError('--resume needs --work-dir (where the checkpoints are)');
-    const number = (flag: string, text: string | undefined) => {
-      if (text === undefined) return undefined;
-      const n = Number(text);
-      if (!Number.isFinite(n)) throw new UsageError(`--${flag}: expected a number, got '${text}'`);
-      return n;
-    };
-    const lr = number('lr', values.lr);
+    const lr = optionalNumber('lr', values.lr, 'a positive number');
     const config = {
-      task: values.task,
+      task,
       data: values.data,
       ...(values.net && { net: values.net }),
-      ...(values.width && { width: number('width', values.width) }),
-      ...(values.input && { inputSize: number('input', values.input) }),
-      ...(values.seed && { seed: number('seed', values.seed) }),
+      ...(values.width && { width: parseNumber('width', values.width, 'a positive number') }),
+      ...(values.input && { inputSize: parseInputSize(values.input) }),
+      ...(values.seed && { seed: parseNumber('seed', values.seed, 'a non-negative integer') }),
       ...(values.backend && { backend: values.backend }),
       prune: {
         ...(values.method && { method: values.method }),
-        ...(values.sparsity && { sparsity: number('sparsity', values.sparsity) }),
+        ...(values.sparsity && { sparsity: parseNumber('sparsity', values.sparsity, 'a number in [0, 1]') }),
         ...(values['scoring-samples'] && {
-          scoringSamples: number('scoring-samples', values['scoring-samples']),
+          scoringSamples: parseNumber('scoring-samples', values['scoring-samples'], 'a positive integer'),
         }),
       },
       train: {
-        ...(values.epochs && { epochs: number('epochs', values.epochs) }),
-        ...(values.batch && { batchSize: number('batch', values.batch) }),
+        ...(values.epochs && { epochs: parseNumber('epochs', values.epochs, 'a positive integer') }),
+        ...(values.batch && { batchSize: parseNumber('batch', values.batch, 'a positive integer') }),
         ...(values['samples-per-epoch'] && {
-          samplesPerEpoch: number('samples-per-epoch', values['samples-per-epoch']),
+          samplesPerEpoch: parseNumber(
+            'samples-per-epoch',
+            values['samples-per-epoch'],
+            'a positive integer',
+          ),
         }),
       },
     };
     if (lr !== undefined) {
-      const defaults = TASK_DEFAULTS[values.task as keyof typeof TASK_DEFAULTS] as
-        { train?: { schedule?: object } } | undefined;
-      if (!defaults) throw new UsageError(`--task: expected shapenet, brats or ucf101, got '${values.task}'`);
+      const defaults = TASK_DEFAULTS[task] as { train?: { schedule?: object } };
       Object.assign(config.train, { schedule: { ...defaults.train?.schedule, lr } });
     }
     return runExperimentCli(config, io, {

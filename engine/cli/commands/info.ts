@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
-import { UsageError, type CliCommand, type CliIO } from '../command.js';
-import type { Triple } from '../../nn/description.js';
+import { optionalNumber, parseCommandArgs, parseInputSize, parseNetName } from '../args.js';
+import type { CliCommand, CliIO } from '../command.js';
+import { formatTable, humanCount } from '../format.js';
 import { buildNet, listNets } from '../../nn/zoo/registry.js';
 import { countResources } from '../../resources/count.js';
-import { formatTable } from './runs.js';
 
 const USAGE = `Usage: ranp info --net NAME [options]
 
@@ -21,68 +20,25 @@ Options:
   --prunable          list only prunable layers (totals still cover the whole net)
   --json              machine-readable output (exact numbers)`;
 
-export function parseInputSize(text: string): Triple {
-  const parts = text.split(/[x×,]/).map((p) => Number(p.trim()));
-  const size = parts.length === 1 ? [parts[0], parts[0], parts[0]] : parts;
-  if (size.length !== 3 || size.some((n) => !Number.isInteger(n) || n < 1))
-    throw new UsageError(`--input must be N or DxHxW with positive integers, got '${text}'`);
-  return size as Triple;
-}
-
-function parseNumber(flag: string, text: string | undefined, integer: boolean): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!(value > 0) || (integer && !Number.isInteger(value)))
-    throw new UsageError(`${flag} must be a positive ${integer ? 'integer' : 'number'}, got '${text}'`);
-  return value;
-}
-
-/** 1234567 → '1.23M' (SI prefixes, 3 significant digits). */
-export function humanCount(value: number): string {
-  const units: [number, string][] = [
-    [1e12, 'T'],
-    [1e9, 'G'],
-    [1e6, 'M'],
-    [1e3, 'k'],
-  ];
-  const [scale, unit] = units.find(([s]) => Math.abs(value) >= s) ?? [1, ''];
-  return `${Number((value / scale).toPrecision(3))}${unit}`;
-}
-
 export const infoCommand: CliCommand = {
   name: 'info',
   summary: 'per-layer FLOPs, params and memory of a zoo net',
   usage: USAGE,
   async run(argv: string[], io: CliIO): Promise<number> {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: argv,
-        options: {
-          net: { type: 'string' },
-          input: { type: 'string' },
-          width: { type: 'string' },
-          classes: { type: 'string' },
-          'in-channels': { type: 'string' },
-          prunable: { type: 'boolean', default: false },
-          json: { type: 'boolean', default: false },
-        },
-      }));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-    if (!values.net) throw new UsageError('--net is required');
-    if (!listNets().some((n) => n.name === values.net))
-      throw new UsageError(
-        `unknown net '${values.net}' (known: ${listNets()
-          .map((n) => n.name)
-          .join(', ')})`,
-      );
-    const net = buildNet(values.net, {
+    const { values } = parseCommandArgs(argv, {
+      net: { type: 'string' },
+      input: { type: 'string' },
+      width: { type: 'string' },
+      classes: { type: 'string' },
+      'in-channels': { type: 'string' },
+      prunable: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    });
+    const net = buildNet(parseNetName(values.net), {
       inputSize: values.input === undefined ? undefined : parseInputSize(values.input),
-      width: parseNumber('--width', values.width, false),
-      classes: parseNumber('--classes', values.classes, true),
-      inputChannels: parseNumber('--in-channels', values['in-channels'], true),
+      width: optionalNumber('width', values.width, 'a positive number'),
+      classes: optionalNumber('classes', values.classes, 'a positive integer'),
+      inputChannels: optionalNumber('in-channels', values['in-channels'], 'a positive integer'),
     });
     const report = countResources(net);
     if (values.json) {

@@ -1,6 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { UsageError, type CliCommand, type CliIO } from '../command.js';
 import type { NetDescription, Triple } from '../../nn/description.js';
@@ -27,9 +26,17 @@ import {
   type WeightScores,
 } from '../../prune/index.js';
 import { syntheticSamples } from '../../prune/synthetic.js';
+import { AGGREGATIONS } from '../../prune/types.js';
 import { createProgressPrinter, type Progress } from '../../util/progress.js';
-import { humanCount, parseInputSize } from './info.js';
-import { formatTable } from './runs.js';
+import {
+  optionalNumber,
+  parseChoice,
+  parseCommandArgs,
+  parseInputSize,
+  parseNetName,
+  parseNumber,
+} from '../args.js';
+import { formatTable, humanCount } from '../format.js';
 
 const USAGE = `Usage: ranp prune --net NAME [--method M] (--sparsity S | --budget R=V | --max-sparsity)
                   (--scores FILE | --data DIR | --synthetic) [options]
@@ -54,7 +61,7 @@ Options:
   --input N|DxHxW       input size for scoring and resource counting (default: the net's)
   --width W             channel width multiplier of the net (default 1)
   --lambda L            RANP reweighting strength (default per task: ShapeNet 11, BraTS 15, UCF101 80)
-  --aggregation A       sum | mean | max (default sum)
+  --aggregation A       ${AGGREGATIONS.join(' | ')} (default sum)
   --seed N              initialization / random-pruning seed (default 0)
   --inherit             the pruned weights inherit the full net's surviving weights (default: re-initialized)
   --out DIR             write report.json, scores.ranpscores, pruned-net.json, pruned-weights.ranpw
@@ -81,47 +88,26 @@ interface Flags {
 }
 
 function parseFlags(argv: string[]): Flags {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        net: { type: 'string' },
-        method: { type: 'string', default: 'ranp-f' },
-        sparsity: { type: 'string' },
-        budget: { type: 'string' },
-        'max-sparsity': { type: 'boolean', default: false },
-        scores: { type: 'string' },
-        data: { type: 'string' },
-        synthetic: { type: 'boolean', default: false },
-        samples: { type: 'string' },
-        input: { type: 'string' },
-        width: { type: 'string', default: '1' },
-        lambda: { type: 'string' },
-        aggregation: { type: 'string', default: 'sum' },
-        seed: { type: 'string', default: '0' },
-        inherit: { type: 'boolean', default: false },
-        out: { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const number = (flag: string, text: string | undefined, check: (v: number) => boolean, what: string) => {
-    if (text === undefined) return undefined;
-    const value = Number(text);
-    if (!check(value)) throw new UsageError(`--${flag} must be ${what}, got '${text}'`);
-    return value;
-  };
-  if (!values.net) throw new UsageError('--net is required');
-  if (!listNets().some((n) => n.name === values.net)) {
-    throw new UsageError(
-      `unknown net '${values.net}' (known: ${listNets()
-        .map((n) => n.name)
-        .join(', ')})`,
-    );
-  }
+  const { values } = parseCommandArgs(argv, {
+    net: { type: 'string' },
+    method: { type: 'string', default: 'ranp-f' },
+    sparsity: { type: 'string' },
+    budget: { type: 'string' },
+    'max-sparsity': { type: 'boolean', default: false },
+    scores: { type: 'string' },
+    data: { type: 'string' },
+    synthetic: { type: 'boolean', default: false },
+    samples: { type: 'string' },
+    input: { type: 'string' },
+    width: { type: 'string', default: '1' },
+    lambda: { type: 'string' },
+    aggregation: { type: 'string', default: 'sum' },
+    seed: { type: 'string', default: '0' },
+    inherit: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  });
+  const net = parseNetName(values.net);
   const method = resolveMethodName(values.method);
   if (!method)
     throw new UsageError(`unknown method '${values.method}' (known: ${PRUNE_METHOD_NAMES.join(', ')})`);
@@ -137,23 +123,21 @@ function parseFlags(argv: string[]): Flags {
       `method '${values.method}' needs scores: give --scores FILE, --data DIR or --synthetic`,
     );
   }
-  if (!['sum', 'mean', 'max'].includes(values.aggregation))
-    throw new UsageError(`--aggregation must be sum, mean or max`);
   return {
-    net: values.net,
+    net,
     method: values.method,
-    sparsity: number('sparsity', values.sparsity, (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
+    sparsity: optionalNumber('sparsity', values.sparsity, 'a number in [0, 1]'),
     budget: values.budget,
     maxSparsity: values['max-sparsity'],
     scores: values.scores,
     data: values.data,
     synthetic: values.synthetic,
-    samples: number('samples', values.samples, (v) => Number.isInteger(v) && v > 0, 'a positive integer'),
+    samples: optionalNumber('samples', values.samples, 'a positive integer'),
     input: values.input === undefined ? undefined : parseInputSize(values.input),
-    width: number('width', values.width, (v) => v > 0, 'a positive number')!,
-    lambda: number('lambda', values.lambda, (v) => v >= 0, 'a non-negative number'),
-    aggregation: values.aggregation as Aggregation,
-    seed: number('seed', values.seed, (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer')!,
+    width: parseNumber('width', values.width, 'a positive number'),
+    lambda: optionalNumber('lambda', values.lambda, 'a non-negative number'),
+    aggregation: parseChoice('aggregation', values.aggregation, AGGREGATIONS)!,
+    seed: parseNumber('seed', values.seed, 'a non-negative integer'),
     inherit: values.inherit,
     out: values.out,
     json: values.json,

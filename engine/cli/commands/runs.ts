@@ -1,7 +1,8 @@
-import { parseArgs } from 'node:util';
+import { optionalNumber, parseChoice, parseCommandArgs, parseRunId } from '../args.js';
 import { UsageError, type CliCommand, type CliIO } from '../command.js';
+import { formatTable } from '../format.js';
+import { openStoreAt, STORE_LOCATION_OPTIONS } from '../store-options.js';
 import {
-  openStore,
   runToJson,
   RUN_STATUSES,
   RUN_TASKS,
@@ -35,58 +36,12 @@ Options:
 const SORT_KEYS: readonly RunSortKey[] = ['id', 'createdAt', 'net', 'method', 'sparsity', 'status', 'task'];
 const FORMATS: readonly ExportFormat[] = ['csv', 'json', 'bundle'];
 
-/** Fixed-width text table; numbers right-aligned. */
-export function formatTable(
-  header: readonly string[],
-  rows: readonly (readonly (string | number | null)[])[],
-): string {
-  const text = rows.map((row) => row.map((cell) => (cell === null ? '-' : String(cell))));
-  const widths = header.map((h, i) => Math.max(h.length, ...text.map((row) => row[i].length)));
-  const line = (cells: readonly string[], numeric: readonly boolean[]) =>
-    cells
-      .map((cell, i) => (numeric[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
-  const numericColumns = header.map(
-    (_, i) => rows.length > 0 && rows.every((row) => row[i] === null || typeof row[i] === 'number'),
-  );
-  return [
-    line(
-      header,
-      header.map(() => false),
-    ),
-    line(
-      widths.map((w) => '-'.repeat(w)),
-      numericColumns,
-    ),
-    ...text.map((row) => line(row, numericColumns)),
-  ].join('\n');
-}
-
 const formatNumber = (value: number | null | undefined) =>
   value === null || value === undefined
     ? null
     : Number.isInteger(value)
       ? value
       : Number(value.toPrecision(5));
-
-function runId(text: string | undefined): number {
-  const id = Number(text);
-  if (!text || !Number.isSafeInteger(id) || id <= 0)
-    throw new UsageError(`expected a run id (positive integer), got '${text ?? ''}'`);
-  return id;
-}
-
-function oneOf<T extends string>(
-  value: string | undefined,
-  allowed: readonly T[],
-  option: string,
-): T | undefined {
-  if (value === undefined) return undefined;
-  if (!allowed.includes(value as T))
-    throw new UsageError(`${option} must be one of ${allowed.join(', ')}, got '${value}'`);
-  return value as T;
-}
 
 function printJson(io: CliIO, value: unknown): void {
   io.out(JSON.stringify(value, null, 2));
@@ -198,49 +153,40 @@ export const runsCommand: CliCommand = {
   summary: 'list, show, compare, export, import and delete stored runs',
   usage: USAGE,
   async run(argv, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          'data-dir': { type: 'string' },
-          db: { type: 'string' },
-          json: { type: 'boolean', default: false },
-          task: { type: 'string' },
-          net: { type: 'string' },
-          method: { type: 'string' },
-          status: { type: 'string' },
-          text: { type: 'string' },
-          sort: { type: 'string' },
-          desc: { type: 'boolean', default: false },
-          limit: { type: 'string' },
-          format: { type: 'string' },
-          out: { type: 'string' },
-        },
-      });
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      {
+        ...STORE_LOCATION_OPTIONS,
+        json: { type: 'boolean', default: false },
+        task: { type: 'string' },
+        net: { type: 'string' },
+        method: { type: 'string' },
+        status: { type: 'string' },
+        text: { type: 'string' },
+        sort: { type: 'string' },
+        desc: { type: 'boolean', default: false },
+        limit: { type: 'string' },
+        format: { type: 'string' },
+        out: { type: 'string' },
+      },
+      { positionals: true },
+    );
     const [action, ...args] = positionals;
     if (!action) throw new UsageError('missing action');
-    const store = openStore({ dataDir: values['data-dir'], dbPath: values.db });
+    const store = openStoreAt(values);
     try {
       switch (action) {
         case 'list': {
-          const limit = values.limit === undefined ? undefined : Number(values.limit);
-          if (limit !== undefined && !(Number.isSafeInteger(limit) && limit > 0))
-            throw new UsageError(`--limit must be a positive integer, got '${values.limit}'`);
+          const limit = optionalNumber('limit', values.limit, 'a positive integer');
           list(
             store,
             {
-              task: oneOf<RunTask>(values.task, RUN_TASKS, '--task'),
+              task: parseChoice<RunTask>('task', values.task, RUN_TASKS),
               net: values.net,
               method: values.method,
-              status: oneOf<RunStatus>(values.status, RUN_STATUSES, '--status'),
+              status: parseChoice<RunStatus>('status', values.status, RUN_STATUSES),
               text: values.text,
-              sort: oneOf(values.sort, SORT_KEYS, '--sort'),
+              sort: parseChoice('sort', values.sort, SORT_KEYS),
               descending: values.desc,
               limit,
             },
@@ -250,15 +196,20 @@ export const runsCommand: CliCommand = {
           return 0;
         }
         case 'show':
-          show(store, runId(args[0]), io, values.json);
+          show(store, parseRunId(args[0]), io, values.json);
           return 0;
         case 'compare':
           if (args.length < 2) throw new UsageError('compare needs at least two run ids');
-          compare(store, args.map(runId), io, values.json);
+          compare(
+            store,
+            args.map((a) => parseRunId(a)),
+            io,
+            values.json,
+          );
           return 0;
         case 'export': {
-          const id = runId(args[0]);
-          const format = oneOf(values.format, FORMATS, '--format');
+          const id = parseRunId(args[0]);
+          const format = parseChoice('format', values.format, FORMATS);
           if (!format) throw new UsageError('export needs --format csv|json|bundle');
           if (format === 'json' && !values.out) {
             io.out(JSON.stringify(runToJson(store, id), null, 2));
@@ -278,7 +229,7 @@ export const runsCommand: CliCommand = {
           return 0;
         }
         case 'delete': {
-          const id = runId(args[0]);
+          const id = parseRunId(args[0]);
           store.deleteRun(id);
           if (values.json) printJson(io, { deleted: id });
           else io.out(`deleted run ${id}`);

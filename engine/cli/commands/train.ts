@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
+import { parseCommandArgs } from '../args.js';
 import { UsageError, type CliCommand } from '../command.js';
-import { openStoreFrom, runExperimentCli, STORE_OPTIONS } from './experiment-shared.js';
+import { readConfigFile } from '../config-file.js';
+import { runExperimentCli } from '../experiment-runner.js';
+import { openStoreFrom, STORE_OPTIONS } from '../store-options.js';
 
 const USAGE = `Usage: ranp train --config FILE [options]
 
@@ -17,37 +17,17 @@ Options:
   --db FILE | --data-dir DIR | --no-store    experiment store (default: the app's data folder)
   --json                 machine-readable result`;
 
-export function readConfigFile(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read config ${file}: ${(error as Error).message}`);
-  }
-  try {
-    return /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(
-      `config ${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(error as Error).message}`,
-    );
-  }
-}
-
 export const trainCommand: CliCommand = {
   name: 'train',
   summary: 'run an experiment described by a JSON/YAML config file',
   usage: USAGE,
   async run(argv, io) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        config: { type: 'string' },
-        'work-dir': { type: 'string' },
-        resume: { type: 'boolean' },
-        json: { type: 'boolean' },
-        ...STORE_OPTIONS,
-      },
-      strict: true,
+    const { values } = parseCommandArgs(argv, {
+      config: { type: 'string' },
+      'work-dir': { type: 'string' },
+      resume: { type: 'boolean' },
+      json: { type: 'boolean' },
+      ...STORE_OPTIONS,
     });
     if (!values.config) throw new UsageError('--config is required');
     if (values.resume && !values['work-dir'])

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CliIO } from '../../../engine/cli/command.js';
-import { humanCount, infoCommand, parseInputSize } from '../../../engine/cli/commands/info.js';
+import { parseInputSize } from '../../../engine/cli/args.js';
+import { infoCommand } from '../../../engine/cli/commands/info.js';
+import { humanCount } from '../../../engine/cli/format.js';
 import { UsageError } from '../../../engine/cli/command.js';
 
 async function run(args: string[]): Promise<{ code: number; out: string }> {

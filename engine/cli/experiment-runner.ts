@@ -1,30 +1,15 @@
-import { createProgressPrinter } from '../../util/progress.js';
-import { openStore, type Store } from '../../store/index.js';
-import { parseBackendName, selectBackend } from '../../backend/index.js';
+import { createProgressPrinter } from '../util/progress.js';
+import type { Store } from '../store/index.js';
+import { parseBackendName, selectBackend } from '../backend/index.js';
 import {
   resolveConfig,
   runExperiment,
   type ExperimentOptions,
   type ExperimentResult,
-} from '../../experiment/index.js';
-import { warnIfJsKernels } from '../js-kernels-warning.js';
-import { formatComparison } from '../../experiment/report.js';
-import type { CliIO } from '../command.js';
-
-export const STORE_OPTIONS = {
-  db: { type: 'string' },
-  'data-dir': { type: 'string' },
-  'no-store': { type: 'boolean' },
-} as const;
-
-export function openStoreFrom(values: {
-  db?: string;
-  'data-dir'?: string;
-  'no-store'?: boolean;
-}): Store | undefined {
-  if (values['no-store']) return undefined;
-  return openStore({ dbPath: values.db, dataDir: values['data-dir'] });
-}
+} from '../experiment/index.js';
+import { warnIfJsKernels } from './js-kernels-warning.js';
+import { formatComparison } from '../experiment/report.js';
+import type { CliIO } from './command.js';
 
 /**
  * Runs an experiment for the CLI: progress bar on stderr, Ctrl-C cancels cleanly (checkpoint kept,
