@@ -66,6 +66,8 @@ export const RunDetailSchema = RunSummarySchema.extend({
   curves: z.array(CurveSchema),
   /** Samples with stored predictions (for the 3D viewer). */
   predictions: z.array(z.string()),
+  /** Each evaluated sample's metrics from the run's evaluation report (e.g. per-case Dice); empty without one. */
+  perSample: z.array(z.object({ id: z.string(), metrics: MetricRecordSchema })),
 });
 
 export const RunComparisonSchema = z.object({

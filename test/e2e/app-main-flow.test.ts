@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLocal, launchChromium, screenshot, type LaunchedBrowser } from './helpers/chromium.js';
+import { buildRenderer, STATIC_DIR } from './helpers/build-renderer.js';
 import { startEngineHost, type RunningHost } from './helpers/engine-host.js';
 
 /**
@@ -9,17 +8,11 @@ import { startEngineHost, type RunningHost } from './helpers/engine-host.js';
  * temp data dir, the bundled BraTS-layout samples. A tiny experiment (width 0.25, 16³, 1 epoch of
  * 1 sample) keeps it to a couple of minutes on 2 cores.
  */
-const STATIC_DIR = path.resolve('dist/renderer');
 let host: RunningHost;
 let ui: LaunchedBrowser;
 
 beforeAll(async () => {
-  // Always build: the test must see this tree's renderer, not a stale dist/.
-  execFileSync(
-    process.execPath,
-    [path.resolve('node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'],
-    { stdio: 'inherit' },
-  );
+  buildRenderer();
   host = await startEngineHost({ staticDir: STATIC_DIR });
   ui = await launchChromium();
 });
@@ -112,7 +105,7 @@ describe('RANP Studio in the browser', () => {
     await screenshot(page, '5-compare');
 
     // The 3D viewer with the MRI, the ground truth and both nets' predictions.
-    await page.getByRole('button', { name: 'Show segmentations in 3D' }).click();
+    await page.getByRole('button', { name: 'Show segmentations' }).click();
     await expect.poll(() => page.getByTestId('modality').count(), { timeout: 60_000 }).toBe(1);
     expect(await page.getByTestId('segmentation').locator('canvas').count()).toBeGreaterThan(0);
     await page.getByTestId('segmentation').scrollIntoViewIfNeeded();

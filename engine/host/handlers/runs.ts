@@ -66,8 +66,24 @@ export const getRun: Handler<'runs.get'> = async ({ id }, ctx) => {
       .listArtifacts(run.id)
       .filter((a) => a.kind === 'prediction')
       .map((a) => a.name.replace(/\.nii(\.gz)?$/, '')),
+    perSample: evaluationPerSample(store, run.id),
   };
 };
+
+/** The per-sample metrics of the run's stored evaluation report (record-evaluation.ts writes it). */
+function evaluationPerSample(store: Store, id: number): { id: string; metrics: Record<string, number> }[] {
+  if (!store.listArtifacts(id).some((a) => a.kind === 'report' && a.name === 'evaluation.json')) return [];
+  const report = JSON.parse(store.readArtifact(id, 'evaluation.json').toString('utf8')) as {
+    perSample?: { id: string; metrics: Record<string, number> }[];
+  };
+  // NaN metrics were stored as null by JSON: left out rather than failing the whole run.
+  return (report.perSample ?? [])
+    .filter((s) => typeof s.id === 'string' && typeof s.metrics === 'object' && s.metrics !== null)
+    .map((s) => ({
+      id: s.id,
+      metrics: Object.fromEntries(Object.entries(s.metrics).filter(([, v]) => Number.isFinite(v))),
+    }));
+}
 
 export const compareRuns: Handler<'runs.compare'> = async ({ ids }, ctx) => {
   const store = ctx.store();

@@ -7,8 +7,12 @@ import type { VolumeHeader } from '../../protocol/volume.js';
 import type { Store } from '../../store/index.js';
 import type { Handler, HostContext } from '../context.js';
 
-/** Volumes larger than this are downsampled for the viewer (the header says by how much). */
-const MAX_VIEWER_VOXELS = 192 ** 3;
+/**
+ * Volumes are sent at full resolution: the viewer fits them to the GPU's 3D texture limit itself and says
+ * so on screen. Only beyond this many voxels per channel (512³: 0.5 GiB of float32) does the engine stride
+ * them, to bound the payload; the header's `downsampled` then names the factor and the viewer shows it.
+ */
+const MAX_VIEWER_VOXELS = 512 ** 3;
 
 type Loaded = { header: VolumeHeader; payload: ArrayBuffer };
 
@@ -81,7 +85,10 @@ async function fromDataset(
   });
 }
 
-/** The modalities as one 4D image (channel after channel), as the viewer's multi-channel payload wants. */
+/**
+ * The modalities as one 4D image (channel after channel), as the viewer's multi-channel payload wants.
+ * Integer modalities stay int16 when every one fits it (half the bytes of float32 to send and hold).
+ */
 function stackChannels(images: NiftiImage[]): NiftiImage {
   const [first] = images;
   const voxels = first.dims.slice(0, 3).reduce((a, b) => a * b, 1);
@@ -93,9 +100,13 @@ function stackChannels(images: NiftiImage[]): NiftiImage {
       );
     }
   }
-  const data = new Float32Array(voxels * images.length);
-  images.forEach((image, c) =>
-    data.set(Float32Array.from(image.data.subarray(0, voxels), Number), c * voxels),
-  );
-  return { ...first, dims: [...first.dims.slice(0, 3), images.length], data, scaled: true };
+  const int16 = images.every((image) => image.data instanceof Int16Array || image.data instanceof Uint8Array);
+  const data = int16 ? new Int16Array(voxels * images.length) : new Float32Array(voxels * images.length);
+  images.forEach((image, c) => data.set(image.data.subarray(0, voxels), c * voxels));
+  return {
+    ...first,
+    dims: [...first.dims.slice(0, 3), images.length],
+    data,
+    scaled: images.some((i) => i.scaled),
+  };
 }

@@ -1,0 +1,149 @@
+/**
+ * The segmentation viewer inside the app, for real: Debian's Chromium, the engine host process, a real
+ * store and a BraTS study at MRI resolution (181×217×181, .nii.gz files written by helpers/mri-study.ts).
+ * Checks the explicit run pairing, the per-case metrics with the jump to the worst case, full resolution,
+ * the cursor readout against the NIfTI voxel values, the label-3 legend, and the layout at 1400 and 1024 px.
+ * Records the open-time breakdown the app shows in test-results/viewer-open-times.json (not asserted).
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, screenshot, type LaunchedBrowser } from './helpers/chromium.js';
+import { buildRenderer, STATIC_DIR } from './helpers/build-renderer.js';
+import { startEngineHost, type RunningHost } from './helpers/engine-host.js';
+import { STUDY_DIMS, studyIndex, wholeTumourDice, writeStudy, type Study } from './helpers/mri-study.js';
+
+let dataDir: string;
+let study: Study;
+let host: RunningHost;
+let ui: LaunchedBrowser;
+
+beforeAll(async () => {
+  buildRenderer();
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'ranp-viewer-app-'));
+  study = writeStudy(dataDir);
+  host = await startEngineHost({ staticDir: STATIC_DIR, dataDir });
+  ui = await launchChromium({ width: 1400, height: 900 });
+}, 240_000);
+
+afterAll(async () => {
+  await ui?.close();
+  await host?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('segmentation viewer in the app', () => {
+  it('pairs the runs of one experiment, lists the cases worst first and opens the worst at full resolution', async () => {
+    const { page } = ui;
+    await page.goto(host.url);
+    await page.getByRole('tab', { name: 'Runs' }).click();
+    for (const name of ['other experiment unpruned', 'study unpruned', 'study pruned']) {
+      await page.getByRole('checkbox', { name: `Compare ${name}` }).check();
+    }
+    await page.getByRole('button', { name: /Compare 3 selected/ }).click();
+    const view = page.getByTestId('segmentation');
+    await expect
+      .poll(() => view.getByTestId('case-metrics').locator('tbody tr').count(), { timeout: 30_000 })
+      .toBe(2);
+
+    // Explicit pairing: the pruned run and the unpruned run of its experiment, not the first unpruned one.
+    expect(await view.getByTestId('pair-pruned').inputValue()).toBe(String(study.prunedRunId));
+    expect(await view.getByTestId('pair-unpruned').inputValue()).toBe(String(study.unprunedRunId));
+    expect(await view.getByTestId('pair-note').count()).toBe(0);
+    await view.getByTestId('pair-unpruned').selectOption(String(study.otherRunId));
+    await expect.poll(() => view.getByTestId('pair-note').count()).toBe(1);
+    await view.getByTestId('pair-unpruned').selectOption(String(study.unprunedRunId));
+
+    // Per-case metrics as stored, worst (lowest pruned Dice) first.
+    const dice = study.cases.map((c) => ({
+      id: c.id,
+      unpruned: wholeTumourDice(c.unpruned, c.truth),
+      pruned: wholeTumourDice(c.pruned, c.truth),
+    }));
+    dice.sort((a, b) => a.pruned - b.pruned);
+    await expect.poll(() => view.getByTestId('case-metrics').locator('tbody tr').count()).toBe(2);
+    const rows = await view
+      .getByTestId('case-metrics')
+      .locator('tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [
+          tr.getAttribute('data-case'),
+          tr.querySelector('[data-value="unpruned"]')!.textContent,
+          tr.querySelector('[data-value="pruned"]')!.textContent,
+        ]),
+      );
+    expect(rows).toEqual(dice.map((d) => [d.id, d.unpruned.toFixed(3), d.pruned.toFixed(3)]));
+
+    await view.getByTestId('jump-worst').click();
+    const times = view.getByTestId('open-times');
+    await expect.poll(() => times.count(), { timeout: 120_000 }).toBe(1);
+    const openMs = JSON.parse((await times.getAttribute('data-open-ms'))!) as Record<string, number>;
+    mkdirSync('test-results', { recursive: true });
+    writeFileSync(
+      'test-results/viewer-open-times.json',
+      JSON.stringify({ dims: STUDY_DIMS, openMs }, null, 2),
+    );
+    console.log(`viewer open (181×217×181, 4 modalities + 3 label maps): ${await times.textContent()}`);
+    expect(await view.getByTestId('case').inputValue()).toBe(dice[0].id);
+
+    // Full resolution: no downsampling notice, and the sliders count every slice.
+    expect(await view.getByTestId('notice').count()).toBe(0);
+    expect(await view.getByTestId('slice-number-sagittal').textContent()).toMatch(
+      new RegExp(`/${STUDY_DIMS[0]}$`),
+    );
+    expect(await view.getByTestId('slice-number-coronal').textContent()).toMatch(
+      new RegExp(`/${STUDY_DIMS[1]}$`),
+    );
+    expect(await view.getByTestId('slice-number-axial').textContent()).toMatch(
+      new RegExp(`/${STUDY_DIMS[2]}$`),
+    );
+
+    // Panel titles name the runs.
+    const panels = await view.locator('fieldset', { hasText: 'Panels' }).textContent();
+    expect(panels).toContain(`unpruned: study unpruned (#${study.unprunedRunId})`);
+    expect(panels).toContain(`pruned: study pruned (#${study.prunedRunId})`);
+
+    // Readout at voxels set with the sliders (the grid is RAS-aligned: sagittal = i, coronal = j, axial = k).
+    const shown = study.cases.find((c) => c.id === dice[0].id)!;
+    for (const [i, j, k] of [
+      [90, 126, 72],
+      [60, 100, 120],
+    ]) {
+      await view.getByTestId('slice-sagittal').fill(String(i));
+      await view.getByTestId('slice-coronal').fill(String(j));
+      await view.getByTestId('slice-axial').fill(String(k));
+      await expect.poll(() => view.getByTestId('readout-voxel').textContent()).toBe(`${i}, ${j}, ${k}`);
+      const at = studyIndex(i, j, k);
+      for (const [name, voxels] of Object.entries(shown.modalities)) {
+        expect(await view.getByTestId(`readout-intensity-${name}`).textContent(), name).toBe(
+          String(voxels[at]),
+        );
+      }
+      for (const [panel, labels] of [shown.truth, shown.unpruned, shown.pruned].entries()) {
+        expect(await view.getByTestId(`readout-label-${panel}`).textContent()).toMatch(
+          new RegExp(`^${labels[at]} `),
+        );
+      }
+    }
+
+    // The unpruned net's label 3 has its legend entry.
+    expect(await view.getByTestId('labels-BraTS').getByTestId('legend-3').textContent()).toBe(
+      '3 label 3, not a BraTS label',
+    );
+
+    // Layout: nothing wider than the window at 1400 and 1024 px.
+    for (const width of [1400, 1024]) {
+      await page.setViewportSize({ width, height: 900 });
+      await view.scrollIntoViewIfNeeded();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `horizontal overflow at ${width} px`).toBeLessThanOrEqual(0);
+      const table = await view.getByTestId('disagreement-table').boundingBox();
+      expect(table!.x + table!.width, `disagreement table inside ${width} px`).toBeLessThanOrEqual(width);
+      await view.getByTestId('viewer-stage').scrollIntoViewIfNeeded();
+      const file = await screenshot(page, `viewer-app-${width}`);
+      mkdirSync('docs/screenshots', { recursive: true });
+      copyFileSync(file, `docs/screenshots/viewer-${width}.png`);
+    }
+  });
+});

@@ -1,0 +1,81 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeLabelMap, writeNifti } from '../../../engine/data/nifti/write.js';
+import { EngineHost } from '../../../engine/host/host.js';
+import { getVolume } from '../../../engine/host/handlers/volume.js';
+import { getRun } from '../../../engine/host/handlers/runs.js';
+import { openStore } from '../../../engine/store/index.js';
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ranp-volume-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+const dims = [7, 5, 3];
+const affine = [2, 0, 0, -7, 0, 2, 0, -5, 0, 0, 3, -4, 0, 0, 0, 1];
+const voxels = dims[0] * dims[1] * dims[2];
+const modality = (c: number) => Int16Array.from({ length: voxels }, (_, v) => ((v * (c + 3)) % 900) - 100);
+const truth = Uint8Array.from({ length: voxels }, (_, v) => [0, 1, 2, 4][v % 4]);
+
+async function setUp() {
+  const dir = path.join(dataDir, 'brats', 'HGG', 'S1');
+  mkdirSync(dir, { recursive: true });
+  const names = ['flair', 't1ce', 't1', 't2'];
+  for (const [c, name] of names.entries())
+    await writeNifti(path.join(dir, `S1_${name}.nii.gz`), modality(c), { dims, affine });
+  await writeLabelMap(path.join(dir, 'S1_seg.nii.gz'), truth, { dims, affine });
+  const prediction = path.join(dataDir, 'S1.nii.gz');
+  await writeLabelMap(
+    prediction,
+    truth.map((v) => (v === 2 ? 3 : v)),
+    { dims, affine },
+  );
+  const store = openStore({ dataDir });
+  const run = store.createRun({
+    task: 'train',
+    dataset: 'brats',
+    net: 'unet3d-brats',
+    role: 'unpruned',
+    config: { data: path.join(dataDir, 'brats') },
+  });
+  store.addArtifact(run.id, { kind: 'prediction', name: 'S1.nii.gz', source: { file: prediction } });
+  const report = { perSample: [{ id: 'S1', metrics: { dice: 0.5, hd95: null } }] };
+  store.addArtifact(run.id, {
+    kind: 'report',
+    name: 'evaluation.json',
+    source: { bytes: Buffer.from(JSON.stringify(report)) },
+  });
+  store.dispose();
+  return String(run.id);
+}
+
+describe('volume.get', () => {
+  it('sends the MRI at full resolution, int16 modalities as int16, channel after channel; predictions as stored', async () => {
+    const runId = await setUp();
+    const host = new EngineHost({ mode: 'test', dataDir, samplesDir: path.resolve('assets/samples') });
+    try {
+      const image = await getVolume({ runId, sample: 'S1', which: 'image' }, host.context);
+      expect(image.result).toMatchObject({
+        dims,
+        dataType: 'int16',
+        channels: ['flair', 't1ce', 't1', 't2'],
+      });
+      expect(image.result.downsampled).toBeUndefined();
+      const data = new Int16Array(image.payload!.buffer, image.payload!.byteOffset, voxels * 4);
+      for (let c = 0; c < 4; c++)
+        expect([...data.subarray(c * voxels, (c + 1) * voxels)]).toEqual([...modality(c)]);
+      expect(image.result.affine).toEqual(affine);
+
+      const prediction = await getVolume({ runId, sample: 'S1', which: 'prediction' }, host.context);
+      expect([...prediction.payload!].filter((v) => v === 3).length).toBe(
+        truth.filter((v) => v === 2).length,
+      );
+
+      const detail = await getRun({ id: runId }, host.context);
+      // The report's NaN metric (stored as null) is left out, the rest kept.
+      expect(detail.perSample).toEqual([{ id: 'S1', metrics: { dice: 0.5 } }]);
+    } finally {
+      host.dispose();
+    }
+  });
+});
