@@ -1,16 +1,21 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { endianness } from 'node:os';
+import { readFile } from 'node:fs/promises';
+import {
+  decodeTensorFile,
+  littleEndianBytes,
+  readValues,
+  writeTensorFile,
+  type TensorFileFormat,
+} from '../util/tensor-file.js';
 
 /**
- * Weights file format, version 1 ('.ranpw'):
- *   bytes 0–7   magic "RANPWGT1"
- *   bytes 8–11  header length H (uint32 little-endian)
- *   12…12+H     header: UTF-8 JSON { format: 'ranp-weights', version: 1, net, tensors: [{ name, shape, dtype: 'float32', offset, byteLength }] }
- *               padded with spaces so the data starts 4-byte aligned
- *   then        data: each tensor's values as float32 little-endian, row-major, at `offset` bytes from the data start
+ * Weights file format, version 1 ('.ranpw'), in the tensor-file container (engine/util/tensor-file.ts)
+ * with magic "RANPWGT1", data 4-byte aligned. Header: { format: 'ranp-weights', version: 1, net,
+ * tensors: [{ name, shape, dtype: 'float32', offset, byteLength }] }; each tensor's values are
+ * float32 little-endian, row-major, at `offset` bytes from the data start.
  */
 export const WEIGHTS_MAGIC = 'RANPWGT1';
 export const WEIGHTS_VERSION = 1;
+const FORMAT: TensorFileFormat = { magic: WEIGHTS_MAGIC, align: 4, what: 'RANP weights file' };
 
 export interface WeightEntry {
   shape: number[];
@@ -40,47 +45,27 @@ export class WeightsFileError extends Error {
   }
 }
 
-function littleEndianBytes(values: Float32Array): Buffer {
-  const bytes = Buffer.from(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
-  return endianness() === 'LE' ? bytes : bytes.swap32();
-}
-
-export function encodeWeights(netName: string, weights: ReadonlyMap<string, WeightEntry>): Buffer {
+function weightsHeader(netName: string, weights: ReadonlyMap<string, WeightEntry>): WeightsHeader {
   const tensors: HeaderTensor[] = [];
   let offset = 0;
   for (const [name, { shape, values }] of weights) {
     tensors.push({ name, shape, dtype: 'float32', offset, byteLength: values.byteLength });
     offset += values.byteLength;
   }
-  const header: WeightsHeader = { format: 'ranp-weights', version: WEIGHTS_VERSION, net: netName, tensors };
-  let headerText = JSON.stringify(header);
-  headerText += ' '.repeat((4 - ((12 + Buffer.byteLength(headerText)) % 4)) % 4);
-  const prefix = Buffer.alloc(12);
-  prefix.write(WEIGHTS_MAGIC, 0, 'ascii');
-  prefix.writeUInt32LE(Buffer.byteLength(headerText), 8);
-  return Buffer.concat([
-    prefix,
-    Buffer.from(headerText),
-    ...[...weights.values()].map((w) => littleEndianBytes(w.values)),
-  ]);
+  return { format: 'ranp-weights', version: WEIGHTS_VERSION, net: netName, tensors };
 }
 
 /** Parses and validates a weights file's bytes; `file` only labels errors. */
 export function decodeWeights(
-  bytes: Buffer,
+  bytes: Uint8Array,
   file = '<buffer>',
 ): { net: string; weights: Map<string, WeightEntry> } {
-  if (bytes.length < 12 || bytes.toString('ascii', 0, 8) !== WEIGHTS_MAGIC)
-    throw new WeightsFileError(file, `not a RANP weights file (expected magic ${WEIGHTS_MAGIC})`);
-  const headerLength = bytes.readUInt32LE(8);
-  if (12 + headerLength > bytes.length)
-    throw new WeightsFileError(file, `header length ${headerLength} runs past the end of the file`);
-  let header: WeightsHeader;
-  try {
-    header = JSON.parse(bytes.toString('utf8', 12, 12 + headerLength)) as WeightsHeader;
-  } catch (error) {
-    throw new WeightsFileError(file, `header is not valid JSON (${(error as Error).message})`);
-  }
+  const fail = (problem: string): never => {
+    throw new WeightsFileError(file, problem);
+  };
+  const decoded = decodeTensorFile(FORMAT, bytes, fail);
+  const header = decoded.header as WeightsHeader;
+  if (header === null || typeof header !== 'object') fail('header is not a JSON object');
   if (
     header.format !== 'ranp-weights' ||
     header.version !== WEIGHTS_VERSION ||
@@ -90,7 +75,7 @@ export function decodeWeights(
       file,
       `unsupported header (format ${String(header.format)}, version ${String(header.version)}; expected ranp-weights v${WEIGHTS_VERSION})`,
     );
-  const dataStart = 12 + headerLength;
+  const { dataStart } = decoded;
   const weights = new Map<string, WeightEntry>();
   for (const t of header.tensors) {
     const count = Array.isArray(t.shape) ? t.shape.reduce((a, b) => a * b, 1) : NaN;
@@ -106,9 +91,7 @@ export function decodeWeights(
         `tensor '${t.name}': data at offset ${t.offset} runs past the end of the file`,
       );
     if (weights.has(t.name)) throw new WeightsFileError(file, `tensor '${t.name}' appears twice`);
-    const copy = Buffer.from(bytes.subarray(start, start + t.byteLength));
-    if (endianness() !== 'LE') copy.swap32();
-    weights.set(t.name, { shape: t.shape, values: new Float32Array(copy.buffer, copy.byteOffset, count) });
+    weights.set(t.name, { shape: t.shape, values: readValues(bytes, start, count, 'float32') });
   }
   return { net: String(header.net), weights };
 }
@@ -118,7 +101,12 @@ export async function writeWeightsFile(
   netName: string,
   weights: ReadonlyMap<string, WeightEntry>,
 ): Promise<void> {
-  await writeFile(file, encodeWeights(netName, weights));
+  writeTensorFile(
+    file,
+    FORMAT,
+    weightsHeader(netName, weights),
+    [...weights.values()].map((w) => littleEndianBytes(w.values)),
+  );
 }
 
 export async function readWeightsFile(

@@ -1,5 +1,13 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { TaskName, Triple } from '../nn/description.js';
+import {
+  decodeTensorFile,
+  encodeTensorFile,
+  littleEndianBytes,
+  readValues,
+  writeTensorFile,
+  type TensorFileFormat,
+} from '../util/tensor-file.js';
 import type { LayerWeightScores, WeightScores } from './types.js';
 
 /**
@@ -30,6 +38,7 @@ import type { LayerWeightScores, WeightScores } from './types.js';
  */
 export const SCORES_MAGIC = 'RANPSCR1';
 export const SCORES_VERSION = 1;
+const FORMAT: TensorFileFormat = { magic: SCORES_MAGIC, align: 4, what: 'RANP score file' };
 
 interface HeaderLayer {
   name: string;
@@ -60,14 +69,14 @@ export class ScoresFileError extends Error {
   }
 }
 
-export function encodeScores(scores: WeightScores): Uint8Array {
+function scoresHeader(scores: WeightScores): ScoresHeader {
   let offset = 0;
   const layers: HeaderLayer[] = [...scores.layers].map(([name, layer]) => {
     const entry = { name, shape: layer.shape, outAxis: layer.outAxis, offset, length: layer.values.length };
     offset += layer.values.length;
     return entry;
   });
-  const header: ScoresHeader = {
+  return {
     format: 'ranp-scores',
     version: SCORES_VERSION,
     net: scores.net,
@@ -77,18 +86,14 @@ export function encodeScores(scores: WeightScores): Uint8Array {
     source: scores.source,
     layers,
   };
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const dataStart = Math.ceil((12 + json.length) / 4) * 4;
-  const bytes = new Uint8Array(dataStart + offset * 4);
-  bytes.set(new TextEncoder().encode(SCORES_MAGIC), 0);
-  new DataView(bytes.buffer).setUint32(8, json.length, true);
-  bytes.set(json, 12);
-  const data = new DataView(bytes.buffer, dataStart);
-  for (const [i, [, layer]] of [...scores.layers].entries()) {
-    const base = layers[i].offset * 4;
-    layer.values.forEach((v, j) => data.setFloat32(base + 4 * j, v, true));
-  }
-  return bytes;
+}
+
+const payloads = (scores: WeightScores) =>
+  [...scores.layers.values()].map((l) => littleEndianBytes(l.values));
+
+export function encodeScores(scores: WeightScores): Uint8Array {
+  // A fresh array (byteOffset 0), not a view into Node's shared Buffer pool.
+  return new Uint8Array(Buffer.concat(encodeTensorFile(FORMAT, scoresHeader(scores), payloads(scores))));
 }
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
@@ -99,20 +104,8 @@ export function decodeScores(bytes: Uint8Array, file = 'scores'): WeightScores {
   const fail = (problem: string): never => {
     throw new ScoresFileError(file, problem);
   };
-  if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== SCORES_MAGIC) {
-    fail(`not a RANP score file (expected magic "${SCORES_MAGIC}")`);
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = view.getUint32(8, true);
-  if (12 + headerLength > bytes.length) fail(`header length ${headerLength} runs past the end of the file`);
-  let header: Partial<ScoresHeader>;
-  try {
-    header = JSON.parse(
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(12, 12 + headerLength)),
-    );
-  } catch (error) {
-    return fail(`header is not valid UTF-8 JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
+  const decoded = decodeTensorFile(FORMAT, bytes, fail);
+  const header = decoded.header as Partial<ScoresHeader>;
   if (header === null || typeof header !== 'object') return fail('header is not a JSON object');
   if (header.format !== 'ranp-scores')
     fail(`header.format is ${JSON.stringify(header.format)}, expected "ranp-scores"`);
@@ -126,9 +119,8 @@ export function decodeScores(bytes: Uint8Array, file = 'scores'): WeightScores {
   if (!isTriple(header.inputSize)) fail('header.inputSize must be three positive integers');
   if (typeof header.source !== 'string') fail('header.source must be a string');
   if (!Array.isArray(header.layers)) fail('header.layers must be an array');
-  const dataStart = Math.ceil((12 + headerLength) / 4) * 4;
+  const { dataStart } = decoded;
   const floats = Math.floor(Math.max(0, bytes.length - dataStart) / 4);
-  const data = new DataView(bytes.buffer, bytes.byteOffset + Math.min(dataStart, bytes.length));
   const layers = new Map<string, LayerWeightScores>();
   for (const [i, entry] of header.layers!.entries()) {
     const where = `layers[${i}]`;
@@ -147,13 +139,9 @@ export function decodeScores(bytes: Uint8Array, file = 'scores'): WeightScores {
         `${at}: values [${entry.offset}, ${entry.offset + entry.length}) lie outside the ${floats} stored values`,
       );
     }
-    const values = new Float32Array(entry.length);
-    for (let j = 0; j < entry.length; j++) {
-      const v = data.getFloat32((entry.offset + j) * 4, true);
-      if (!Number.isFinite(v) || v < 0)
-        fail(`${at}: value ${j} is ${v} (scores must be finite and non-negative)`);
-      values[j] = v;
-    }
+    const values = readValues(bytes, dataStart + entry.offset * 4, entry.length, 'float32');
+    const bad = values.findIndex((v) => !Number.isFinite(v) || v < 0);
+    if (bad >= 0) fail(`${at}: value ${bad} is ${values[bad]} (scores must be finite and non-negative)`);
     layers.set(entry.name, { shape: entry.shape, outAxis: entry.outAxis, values });
   }
   return {
@@ -167,7 +155,7 @@ export function decodeScores(bytes: Uint8Array, file = 'scores'): WeightScores {
 }
 
 export function saveScores(path: string, scores: WeightScores): void {
-  writeFileSync(path, encodeScores(scores));
+  writeTensorFile(path, FORMAT, scoresHeader(scores), payloads(scores));
 }
 
 export function loadScores(path: string): WeightScores {
