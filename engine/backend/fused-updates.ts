@@ -1,10 +1,8 @@
-import * as tf from '@tensorflow/tfjs';
-
 /**
  * Fused optimizer updates: one pass over a weight, its gradient and its optimizer slots instead of
  * 5–9 separate element-wise ops, each allocating a weight-sized tensor. They are kernels tfjs does
- * not have; a backend that registers them (the native cpu path) runs them, any other falls back to
- * the optimizer's composed tf ops. Results are bit-identical to those ops (float32 rounding after
+ * not have; a backend that registers them (the native cpu path) runs them (runFusedKernel), any other
+ * falls back to the optimizer's composed tf ops. Results are bit-identical to those ops (float32 rounding after
  * every operation, float32 scalars), so which path ran never changes a trained net.
  */
 export const SGD_UPDATE = 'RanpSgdUpdate';
@@ -30,19 +28,4 @@ export interface AdamUpdateAttrs {
   weightDecay: number;
   stepSize: number;
   secondCorrection: number;
-}
-
-/**
- * Runs a fused update on the current backend, or returns undefined where that backend has no such
- * kernel (the caller then composes the update from tf ops).
- */
-export function fusedUpdate(
-  kernelName: typeof SGD_UPDATE | typeof ADAM_UPDATE,
-  inputs: Record<string, tf.Tensor | undefined>,
-  attrs: SgdUpdateAttrs | AdamUpdateAttrs,
-): tf.Tensor[] | undefined {
-  if (!tf.getKernel(kernelName, tf.getBackend())) return undefined;
-  const present: tf.NamedTensorMap = {};
-  for (const [name, tensor] of Object.entries(inputs)) if (tensor) present[name] = tensor;
-  return tf.engine().runKernel(kernelName, present, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
 }

@@ -74,6 +74,26 @@ export interface NativeAddon {
   elementwiseUnary(op: NativeUnaryOp, x: Float32Array, out: Float32Array, parameter: number): void;
   /** x viewed as [outer, reduce, inner]: out[o·inner + c] = Σ_r x[(o·reduce + r)·inner + c], accumulated in double. */
   sumBlock(x: Float32Array, out: Float32Array, outer: number, inner: number): void;
+  /**
+   * Mean softmax cross-entropy of [rows, classes] logits over the rows whose label is not
+   * `ignoreLabel`; writes its gradient by the logits into `gradient` (engine/backend/fused-losses.ts).
+   */
+  softmaxCrossEntropy(
+    logits: Float32Array,
+    labels: Int32Array,
+    gradient: Float32Array,
+    classes: number,
+    ignoreLabel: number,
+  ): number;
+  /** Σ over classes 1..C−1 of the smoothed soft Dice loss; writes its gradient by the logits into `gradient`. */
+  softDice(
+    logits: Float32Array,
+    labels: Int32Array,
+    gradient: Float32Array,
+    classes: number,
+    ignoreLabel: number,
+    smooth: number,
+  ): number;
   /** out[i] = op(a[i mod aBatches]) · op(b[i mod bBatches]) for each of `batch` [m, n] products (oneDNN sgemm). */
   batchMatMul(a: Float32Array, b: Float32Array, out: Float32Array, geometry: NativeMatMulGeometry): void;
   /**
@@ -110,6 +130,8 @@ const ADDON_FUNCTIONS = [
   'elementwiseBinary',
   'elementwiseUnary',
   'sumBlock',
+  'softmaxCrossEntropy',
+  'softDice',
   'batchMatMul',
   'retainFreedMemory',
 ] as const;

@@ -5,6 +5,7 @@
 #include "context.h"
 #include "conv3d.h"
 #include "elementwise.h"
+#include "losses.h"
 #include "matmul.h"
 #include "memory.h"
 
@@ -58,6 +59,8 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("elementwiseBinary", Napi::Function::New(env, ranp::ElementwiseBinary));
   exports.Set("elementwiseUnary", Napi::Function::New(env, ranp::ElementwiseUnary));
   exports.Set("sumBlock", Napi::Function::New(env, ranp::SumBlock));
+  exports.Set("softmaxCrossEntropy", Napi::Function::New(env, ranp::SoftmaxCrossEntropy));
+  exports.Set("softDice", Napi::Function::New(env, ranp::SoftDice));
   exports.Set("batchMatMul", Napi::Function::New(env, ranp::BatchMatMul));
   exports.Set("retainFreedMemory", Napi::Function::New(env, ranp::RetainFreedMemory));
   return exports;

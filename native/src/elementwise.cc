@@ -5,6 +5,8 @@
 // must be full-size; the loops below are specialised per pattern so each inner loop vectorizes.
 #include "elementwise.h"
 
+#include "arguments.h"
+
 #include <omp.h>
 
 #include <algorithm>
@@ -165,22 +167,6 @@ BinaryLoop binaryLoop(const std::string& op) {
   if (op == "Maximum") return binary<MaximumOp>;
   if (op == "SquaredDifference") return binary<SquaredDifferenceOp>;
   return nullptr;
-}
-
-Napi::Float32Array float32Arg(const Napi::CallbackInfo& info, size_t index, const char* fn, const char* name) {
-  if (!info[index].IsTypedArray() || info[index].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
-    throw Napi::TypeError::New(info.Env(), std::string(fn) + ": argument '" + name + "' must be a Float32Array");
-  return info[index].As<Napi::Float32Array>();
-}
-
-int64_t positiveIntArg(const Napi::CallbackInfo& info, size_t index, const char* fn, const char* name) {
-  if (!info[index].IsNumber())
-    throw Napi::TypeError::New(info.Env(), std::string(fn) + ": argument '" + name + "' must be a number");
-  const double value = info[index].As<Napi::Number>().DoubleValue();
-  if (!(value >= 1) || value != static_cast<double>(static_cast<int64_t>(value)))
-    throw Napi::RangeError::New(info.Env(), std::string(fn) + ": '" + name + "' must be a positive integer, got " +
-                                                std::to_string(value));
-  return static_cast<int64_t>(value);
 }
 
 // Σ x[0..n) in double; eight independent lanes so the loop vectorizes without -ffast-math.

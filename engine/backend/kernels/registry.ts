@@ -21,6 +21,8 @@ import { relu } from './relu.js';
 import { rsqrt } from './rsqrt.js';
 import { sgdUpdate } from './sgd-update.js';
 import { slice } from './slice.js';
+import { softDice } from './soft-dice.js';
+import { softmaxCrossEntropy } from './softmax-cross-entropy.js';
 import { splitV } from './split-v.js';
 import { sqrt } from './sqrt.js';
 import { square } from './square.js';
@@ -64,4 +66,6 @@ export const nativeKernels: readonly NativeKernel[] = [
   batchMatMul,
   sgdUpdate,
   adamUpdate,
+  softmaxCrossEntropy,
+  softDice,
 ];

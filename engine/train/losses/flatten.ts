@@ -21,15 +21,15 @@ export interface FlatTargets {
 const checkedLabels = new WeakMap<tf.Tensor, string>();
 
 /**
- * Checks logits (N, …, C) against labels (N, …) up front and flattens both (call inside tf.tidy). Labels must be
- * class indices in [0, C) or the ignore label.
+ * Checks logits (N, …, C) against labels (N, …): matching shapes, int32 labels that are class
+ * indices in [0, C) or the ignore label. Each label tensor is read once (checkedLabels).
  */
-export function flattenTargets(
+export function checkTargets(
   loss: string,
   logits: tf.Tensor,
   labels: tf.Tensor,
   ignoreLabel = IGNORE_LABEL,
-): FlatTargets {
+): void {
   const classes = logits.shape[logits.rank - 1];
   const expected = logits.shape.slice(0, -1);
   if (labels.rank !== expected.length || labels.shape.some((d, i) => d !== expected[i])) {
@@ -39,18 +39,28 @@ export function flattenTargets(
   }
   if (labels.dtype !== 'int32') throw new Error(`${loss}: labels must be int32, got ${labels.dtype}`);
   const checkedAgainst = `${classes}/${ignoreLabel}`;
-  if (checkedLabels.get(labels) !== checkedAgainst) {
-    const values = labels.dataSync();
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v !== ignoreLabel && (v < 0 || v >= classes)) {
-        throw new Error(
-          `${loss}: label ${v} at index ${i} is outside [0, ${classes}) and not the ignore label ${ignoreLabel}`,
-        );
-      }
+  if (checkedLabels.get(labels) === checkedAgainst) return;
+  const values = labels.dataSync();
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== ignoreLabel && (v < 0 || v >= classes)) {
+      throw new Error(
+        `${loss}: label ${v} at index ${i} is outside [0, ${classes}) and not the ignore label ${ignoreLabel}`,
+      );
     }
-    checkedLabels.set(labels, checkedAgainst);
   }
+  checkedLabels.set(labels, checkedAgainst);
+}
+
+/** Checks (checkTargets) and flattens logits and labels into rows (call inside tf.tidy). */
+export function flattenTargets(
+  loss: string,
+  logits: tf.Tensor,
+  labels: tf.Tensor,
+  ignoreLabel = IGNORE_LABEL,
+): FlatTargets {
+  checkTargets(loss, logits, labels, ignoreLabel);
+  const classes = logits.shape[logits.rank - 1];
   const flatLabels = labels.reshape([-1]) as tf.Tensor1D;
   const validBool = flatLabels.notEqual(ignoreLabel);
   return {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { ADAM_UPDATE, fusedUpdate } from '../../backend/fused-updates.js';
+import { runFusedKernel } from '../../backend/fused-kernel.js';
+import { ADAM_UPDATE } from '../../backend/fused-updates.js';
 import { checkGradShape, type Optimizer, type OptimizerState } from './optimizer.js';
 
 export interface AdamOptions {
@@ -39,7 +40,7 @@ export function createAdam(options: Partial<AdamOptions> = {}): Optimizer {
         if (!variable) throw new Error(`adam: gradient for unknown variable '${name}'`);
         checkGradShape('adam', name, variable, grad);
         const [m0, v0] = [firstMoments.get(name), secondMoments.get(name)];
-        const fused = fusedUpdate(
+        const fused = runFusedKernel(
           ADAM_UPDATE,
           { variable, grad, m: m0, v: v0 },
           { ...o, stepSize, secondCorrection },

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { fusedUpdate, SGD_UPDATE } from '../../backend/fused-updates.js';
+import { runFusedKernel } from '../../backend/fused-kernel.js';
+import { SGD_UPDATE } from '../../backend/fused-updates.js';
 import { checkGradShape, type Optimizer, type OptimizerState } from './optimizer.js';
 
 export interface SgdOptions {
@@ -31,7 +32,7 @@ export function createSgd(options: Partial<SgdOptions> = {}): Optimizer {
         if (!variable) throw new Error(`sgd: gradient for unknown variable '${name}'`);
         checkGradShape('sgd', name, variable, grad);
         const previous = momentumBuffers.get(name);
-        const fused = fusedUpdate(SGD_UPDATE, { variable, grad, buffer: previous }, { lr, ...o });
+        const fused = runFusedKernel(SGD_UPDATE, { variable, grad, buffer: previous }, { lr, ...o });
         if (fused) {
           const [updated, buffer] = fused;
           variable.assign(updated);
