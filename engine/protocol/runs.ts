@@ -75,6 +75,19 @@ export const RunComparisonSchema = z.object({
   /** Only the parameters whose values differ between the runs, one value per run (null: unset). */
   differingParams: z.array(z.object({ key: z.string(), values: z.array(ScalarSchema) })),
   curves: z.array(CurveSchema),
+  /** Neurons/channels each pruned run kept per prunable layer (its stored prune report). */
+  pruneLayers: z.array(
+    z.object({
+      runId: z.string(),
+      layers: z.array(
+        z.object({
+          name: z.string(),
+          kept: z.number().int().nonnegative(),
+          total: z.number().int().nonnegative(),
+        }),
+      ),
+    }),
+  ),
 });
 
 export const ExportFormatSchema = z.enum(['json', 'csv', 'net']);

@@ -101,7 +101,18 @@ export const compareRuns: Handler<'runs.compare'> = async ({ ids }, ctx) => {
           key: d.key,
           values: d.values.map(scalar),
         }));
-  return { runs, differingParams, curves: curvesOf(store, numeric) };
+  const pruneLayers = numeric.flatMap((id) => {
+    const report = store.getPruneReport(id);
+    return report
+      ? [
+          {
+            runId: String(id),
+            layers: report.layers.map((l) => ({ name: l.layer, kept: l.kept, total: l.total })),
+          },
+        ]
+      : [];
+  });
+  return { runs, differingParams, curves: curvesOf(store, numeric), pruneLayers };
 };
 
 /** Exports go to <data dir>/exports; the UI shows where. */

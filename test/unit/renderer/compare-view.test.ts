@@ -1,0 +1,157 @@
+import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { EngineHost } from '../../../engine/host/host.js';
+import { inProcessTransport } from '../../../engine/host/in-process.js';
+import { ProtocolClient } from '../../../engine/protocol/index.js';
+import { openStore } from '../../../engine/store/index.js';
+import { paretoFront } from '../../../renderer/charts/pareto.js';
+import CompareView from '../../../renderer/views/CompareView.svelte';
+
+afterEach(() => cleanup());
+
+describe('paretoFront', () => {
+  it('keeps the points nothing cheaper beats (worked by hand)', () => {
+    // a (1, 0.5) and b (2, 0.7) and d (4, 0.8) are optimal; c (3, 0.6) is beaten by b; e (2, 0.7) ties b.
+    const points = [
+      { id: 'd', cost: 4, accuracy: 0.8 },
+      { id: 'c', cost: 3, accuracy: 0.6 },
+      { id: 'a', cost: 1, accuracy: 0.5 },
+      { id: 'b', cost: 2, accuracy: 0.7 },
+      { id: 'e', cost: 2, accuracy: 0.7 },
+    ];
+    expect(paretoFront(points)).toEqual(['a', 'b', 'e', 'd']);
+    expect(paretoFront([{ id: 'x', cost: 1, accuracy: 0 }])).toEqual(['x']);
+  });
+});
+
+// The real engine host in this process over a real SQLite store written the way experiments write it.
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ranp-compare-ui-'));
+const store = openStore({ dataDir });
+function storedRun(o: {
+  net: string;
+  task: string;
+  method: string;
+  sparsity: number;
+  dice: number[];
+  flops: number;
+}) {
+  const pruned = o.method !== 'none';
+  const run = store.createRun({
+    name: `${o.task} ${o.method} ${o.sparsity}`,
+    task: 'train',
+    dataset: o.task,
+    net: o.net,
+    method: o.method,
+    sparsity: o.sparsity,
+    role: pruned ? 'pruned' : 'unpruned',
+    config: { task: o.task, seed: 0, prune: { method: o.method, sparsity: o.sparsity } },
+    status: 'running',
+  });
+  const metric = o.task === 'brats' ? 'dice mean' : 'class mIoU';
+  o.dice.forEach((value, i) =>
+    store.recordEpoch(run.id, {
+      epoch: i + 1,
+      metrics: [
+        { name: 'loss', value: 1 },
+        { name: `val ${metric}`, value },
+      ],
+    }),
+  );
+  store.recordEpoch(run.id, {
+    epoch: o.dice.length + 1,
+    metrics: [
+      { name: `final ${metric}`, value: Math.max(...o.dice) },
+      { name: 'FLOPs', value: o.flops },
+      { name: 'params', value: o.flops / 100 },
+      { name: 'memory MB', value: o.flops / 1e6 },
+    ],
+  });
+  if (pruned)
+    store.recordPruneReport(run.id, {
+      layers: [
+        { layer: 'enc0', kept: Math.round(8 * (1 - o.sparsity)), total: 8 },
+        { layer: 'enc1', kept: Math.round(16 * (1 - o.sparsity)), total: 16 },
+      ],
+    });
+  store.updateRunStatus(run.id, 'completed');
+  return String(run.id);
+}
+const ids = [
+  storedRun({
+    net: 'unet3d-brats',
+    task: 'brats',
+    method: 'none',
+    sparsity: 0,
+    dice: [0.3, 0.5],
+    flops: 4e9,
+  }),
+  storedRun({
+    net: 'unet3d-brats',
+    task: 'brats',
+    method: 'ranp-f',
+    sparsity: 0.5,
+    dice: [0.2678, 0.136],
+    flops: 1e9,
+  }),
+  storedRun({
+    net: 'unet3d-brats',
+    task: 'brats',
+    method: 'random',
+    sparsity: 0.5,
+    dice: [0.1, 0.2],
+    flops: 2e9,
+  }),
+  storedRun({
+    net: 'unet3d-shapenet',
+    task: 'shapenet',
+    method: 'ranp-f',
+    sparsity: 0.3,
+    dice: [0.34],
+    flops: 5e7,
+  }),
+];
+store.dispose();
+const host = new EngineHost({ mode: 'test', dataDir, samplesDir: path.resolve('assets/samples') });
+afterAll(() => {
+  host.dispose();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('CompareView (real engine host and store)', () => {
+  it('draws accuracy against cost with the Pareto front from the stored metrics, labels best and last, refuses ratios across tasks', async () => {
+    const client = new ProtocolClient(inProcessTransport(host));
+    render(CompareView, { client, ids, onBack: () => {} });
+    await vi.waitFor(() => expect(screen.getByTestId('compare-table')).toBeInTheDocument());
+    const charts = screen.getAllByTestId('cost-chart');
+    expect(charts).toHaveLength(2); // one per task and net
+    const brats = charts.find((c) => c.textContent?.includes('brats · unet3d-brats'))!;
+    const onFront = (chart: HTMLElement) =>
+      [...chart.querySelectorAll('[data-pareto="true"]')].map((g) => g.getAttribute('data-point'));
+    // Best dice: unpruned 0.5 at 4 G, ranp-f 0.2678 at 1 G, random 0.2 at 2 G: random is beaten by ranp-f.
+    expect(onFront(brats).sort()).toEqual([ids[0], ids[1]].sort());
+    expect(brats.querySelector(`[data-point="${ids[2]}"]`)?.getAttribute('data-pareto')).toBe('false');
+    // Best and last with their epochs; the 'final' column says it is the best epoch.
+    const table = screen.getByTestId('compare-table');
+    const rowOf = (name: string) =>
+      [...table.querySelectorAll('tbody tr')].find((r) =>
+        r.querySelector('th')?.textContent?.startsWith(name),
+      )!;
+    const row = rowOf('brats ranp-f 0.5');
+    expect(row.querySelector('[data-column="best"]')?.textContent).toBe('0.268 (epoch 1)');
+    expect(row.querySelector('[data-column="last"]')?.textContent).toBe('0.136 (epoch 2)');
+    expect(screen.getByRole('columnheader', { name: 'dice mean (best epoch)' })).toBeInTheDocument();
+    // Ratios only against the unpruned run of the same net: −75% FLOPs for ranp-f, none for ShapeNet.
+    expect(row.textContent).toContain('−75.0%');
+    expect(rowOf('shapenet ranp-f 0.3').textContent).toContain('not comparable');
+    expect(screen.getByTestId('not-comparable')).toBeInTheDocument();
+    // Kept neurons of each pruned run side by side.
+    const kept = screen.getByTestId('kept-layers');
+    expect(kept.querySelector('tbody tr')?.textContent).toBe('enc04/84/86/8');
+    // Another cost axis: the points move, the front is the same (costs are proportional here).
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Cost' }), { target: { value: 'params' } });
+    expect(onFront(screen.getAllByTestId('cost-chart')[0]).length).toBeGreaterThan(0);
+  });
+});
