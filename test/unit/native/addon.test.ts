@@ -1,13 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  loadNativeAddon,
-  type NativeAddon,
-  type NativeConvGeometry,
-} from '../../../engine/backend/native-addon.js';
+import { type NativeAddon, type NativeConvGeometry } from '../../../engine/backend/native-addon.js';
+import { nativeAddon, nativeSuffix, requireNativeAddon, skipNative } from './native-required.js';
 
-const loaded = loadNativeAddon();
-const suffix = loaded.loaded ? '' : ` — SKIPPED, addon absent: ${loaded.why}`;
+const loaded = nativeAddon;
+const suffix = nativeSuffix;
 
 function geometry(overrides: Partial<NativeConvGeometry> = {}): NativeConvGeometry {
   return {
@@ -58,7 +55,8 @@ function groupedReference(
   return tf.concat(parts, 4);
 }
 
-describe.skipIf(!loaded.loaded)(`@ranp/native addon called directly${suffix}`, () => {
+describe.skipIf(skipNative)(`@ranp/native addon called directly${suffix}`, () => {
+  requireNativeAddon();
   let addon: NativeAddon;
   beforeAll(async () => {
     await tf.setBackend('cpu');

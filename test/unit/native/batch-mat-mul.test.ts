@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { batchMatMul } from '../../../engine/backend/kernels/batch-mat-mul.js';
-import { loadNativeAddon } from '../../../engine/backend/native-addon.js';
 import { seededRandom } from '../../../engine/data/random.js';
+import { nativeAddon, nativeSuffix, requireNativeAddon, skipNative } from './native-required.js';
 
 await tf.setBackend('cpu');
-const loaded = loadNativeAddon();
-const suffix = loaded.loaded ? '' : ` — SKIPPED, addon absent: ${loaded.why}`;
+const loaded = nativeAddon;
+const suffix = nativeSuffix;
 
 /** Runs `compute` with the native BatchMatMul over the cpu backend; counts calls handed to tfjs's kernel. */
 function withNative(compute: () => tf.Tensor): { values: Float32Array; shape: number[]; fallbacks: number } {
@@ -86,7 +86,8 @@ const CASES: { a: number[]; b: number[]; ta: boolean; tb: boolean; why: string }
 ];
 
 describe(`native BatchMatMul (oneDNN sgemm) vs products in double${suffix}`, () => {
-  it.skipIf(!loaded.loaded).each(CASES)(
+  requireNativeAddon();
+  it.skipIf(skipNative).each(CASES)(
     '$why: a $a, b $b, transposeA $ta, transposeB $tb',
     ({ a, b, ta, tb }) => {
       const [x, y] = [tensor(a), tensor(b)];
@@ -107,7 +108,7 @@ describe(`native BatchMatMul (oneDNN sgemm) vs products in double${suffix}`, () 
     },
   );
 
-  it.skipIf(!loaded.loaded)(
+  it.skipIf(skipNative)(
     'hands cross broadcasts ([2,1] × [1,3] batches) and int32 to the JS kernel, with its results',
     () => {
       const [x, y] = [tensor([2, 1, 3, 4]), tensor([1, 3, 4, 2])];
@@ -124,7 +125,7 @@ describe(`native BatchMatMul (oneDNN sgemm) vs products in double${suffix}`, () 
     },
   );
 
-  it.skipIf(!loaded.loaded)('gradients through matMul equal the JS kernel within float32 rounding', () => {
+  it.skipIf(skipNative)('gradients through matMul equal the JS kernel within float32 rounding', () => {
     const [x, y] = [tensor([3, 6, 5]), tensor([3, 5, 4])];
     const f = (p: tf.Tensor, q: tf.Tensor) => tf.matMul(p, q).square().sum();
     const js = tf.grads(f)([x, y]);

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadNativeAddon } from '../../../engine/backend/native-addon.js';
 import { installNativeKernels, nativeKernelsInstalled } from '../../../engine/backend/native-kernels.js';
 import type { Disposable } from '../../../engine/util/disposable.js';
+import { nativeAddon, nativeSuffix, requireNativeAddon, skipNative } from './native-required.js';
 
-const addon = loadNativeAddon();
-const suffix = addon.loaded ? '' : ` — SKIPPED, addon absent: ${addon.why}`;
+const addon = nativeAddon;
+const suffix = nativeSuffix;
 
 type Triple = [number, number, number];
 interface Case {
@@ -83,7 +83,8 @@ function maxAbsError(a: Float32Array, b: Float32Array): number {
   return max;
 }
 
-describe.skipIf(!addon.loaded)(`native oneDNN conv3d kernels vs tfjs cpu kernels${suffix}`, () => {
+describe.skipIf(skipNative)(`native oneDNN conv3d kernels vs tfjs cpu kernels${suffix}`, () => {
+  requireNativeAddon();
   const reference = new Map<string, Float32Array[]>();
   let installed: Disposable;
 
@@ -149,9 +150,10 @@ describe.skipIf(!addon.loaded)(`native oneDNN conv3d kernels vs tfjs cpu kernels
   });
 });
 
-describe.skipIf(!addon.loaded)(`installNativeKernels lifecycle${suffix}`, () => {
+describe.skipIf(skipNative)(`installNativeKernels lifecycle${suffix}`, () => {
+  requireNativeAddon();
   it('dispose restores the JS kernels and a second install while installed is refused', () => {
-    if (!addon.loaded) return;
+    if (!addon.loaded) throw new Error('unreachable');
     const before = tf.getKernel('Conv3D', 'cpu')?.kernelFunc;
     const installed = installNativeKernels(addon.addon);
     expect(tf.getKernel('Conv3D', 'cpu')?.kernelFunc).not.toBe(before);

@@ -17,11 +17,12 @@ import { squaredDifference } from '../../../engine/backend/kernels/squared-diffe
 import { step } from '../../../engine/backend/kernels/step.js';
 import { sub } from '../../../engine/backend/kernels/sub.js';
 import { contiguousReduction, sum } from '../../../engine/backend/kernels/sum.js';
-import { loadNativeAddon, type NativeAddon } from '../../../engine/backend/native-addon.js';
+import type { NativeAddon } from '../../../engine/backend/native-addon.js';
 import { withJsKernels, withKernels, type Outcome } from './js-kernel-harness.js';
+import { nativeAddon, nativeSuffix, requireNativeAddon, skipNative } from './native-required.js';
 
-const loaded = loadNativeAddon();
-const suffix = loaded.loaded ? '' : ` — SKIPPED, addon absent: ${loaded.why}`;
+const loaded = nativeAddon;
+const suffix = nativeSuffix;
 
 const BINARY: { kernel: NativeKernel; op: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor }[] = [
   { kernel: add, op: tf.add },
@@ -130,7 +131,8 @@ describe('contiguousReduction', () => {
   });
 });
 
-describe.skipIf(!loaded.loaded)(`native element-wise binary kernels and Sum${suffix}`, () => {
+describe.skipIf(skipNative)(`native element-wise binary kernels and Sum${suffix}`, () => {
+  requireNativeAddon();
   let addon: NativeAddon;
   beforeAll(async () => {
     await tf.setBackend('cpu');

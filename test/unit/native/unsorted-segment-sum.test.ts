@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadNativeAddon } from '../../../engine/backend/native-addon.js';
 import { installNativeKernels } from '../../../engine/backend/native-kernels.js';
 import type { Disposable } from '../../../engine/util/disposable.js';
+import { nativeAddon, nativeSuffix, requireNativeAddon, skipNative } from './native-required.js';
 
-const addon = loadNativeAddon();
-const suffix = addon.loaded ? '' : ` — SKIPPED, addon absent: ${addon.why}`;
+const addon = nativeAddon;
+const suffix = nativeSuffix;
 
 /** Gradient of nearest 2× upsampling along axis 1 (what the U-Net decoder differentiates). */
 function gatherGradient(): Float32Array {
@@ -19,9 +19,10 @@ function gatherGradient(): Float32Array {
   });
 }
 
-describe.skipIf(!addon.loaded)(
+describe.skipIf(skipNative)(
   `O(N) UnsortedSegmentSum kernel (installed with the native kernels)${suffix}`,
   () => {
+    requireNativeAddon();
     let reference: Float32Array;
     let installed: Disposable;
     beforeAll(async () => {
