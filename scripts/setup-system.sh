@@ -2,13 +2,14 @@
 # Debian packages the app and its tests use. Idempotent; run as root (or with sudo).
 #   run-time packages oneDNN, OpenMP, ffmpeg: the list `npm run setup` installs, read from bin/setup.js
 #   chromium          UI and viewer tests (playwright-core drives it)
+#   python3-torch     the PyTorch export test loads and trains the exported module
 #   mesa-vulkan-drivers 25 (bookworm-backports): software Vulkan so the WebGPU backend is tested without a GPU
 #   insighttoolkit5-examples, python3-imageio: real MRI and video used by tests (data files only, unpacked to assets/debian)
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-PKGS="$(node "$ROOT/bin/setup.js" --print-runtime-packages) chromium"
+PKGS="$(node "$ROOT/bin/setup.js" --print-runtime-packages) chromium python3-torch"
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

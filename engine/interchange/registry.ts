@@ -1,8 +1,9 @@
 import { ExportError, type NetExporter, type NetExportInput } from './exporter.js';
 import { onnxExporter } from './onnx.js';
+import { pytorchExporter } from './pytorch.js';
 
 /** Every export format by name, one line each. */
-const exporters: NetExporter[] = [onnxExporter];
+const exporters: NetExporter[] = [onnxExporter, pytorchExporter];
 
 export const EXPORT_FORMATS = exporters.map((e) => e.format);
 

@@ -1,0 +1,93 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../../engine/backend/index.js';
+import { exportNet, PYTORCH_MODULE_FILE, PYTORCH_WEIGHTS_FILE } from '../../../engine/interchange/index.js';
+import type { NetDescription, Triple } from '../../../engine/nn/description.js';
+import { buildNet } from '../../../engine/nn/zoo/registry.js';
+import {
+  EXPORT_CASES,
+  engineReference,
+  maxAbs,
+  maxAbsDifference,
+  randomizedModel,
+  ranpPrunedNet,
+  weightsOf,
+} from './export-fixtures.js';
+
+// Debian's python3-torch lives in the system Python. The test installs nothing: without torch it
+// is skipped, and its title says so.
+const PYTHON = '/usr/bin/python3';
+const probe = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+const torchVersion = probe.status === 0 ? probe.stdout.trim() : null;
+const TITLE = torchVersion
+  ? `PyTorch export verified by torch ${torchVersion} (${PYTHON})`
+  : `PyTorch export — SKIPPED: ${PYTHON} cannot import torch (install Debian's python3-torch: apt-get install python3-torch)`;
+const CHECK = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pytorch-check.py');
+const TOLERANCE = 1e-4;
+const dir = mkdtempSync(path.join(tmpdir(), 'ranp-torch-'));
+
+beforeAll(async () => {
+  await selectBackend();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function exportAndCompare(net: NetDescription, input: Triple, label: string) {
+  const model = randomizedModel(net, 5);
+  try {
+    const reference = await engineReference(model, input, 2, 13);
+    const out = path.join(dir, label);
+    const files = exportNet('pytorch', { net, weights: await weightsOf(model), inputSize: input }, out);
+    expect(files).toEqual([path.join(out, PYTORCH_MODULE_FILE), path.join(out, PYTORCH_WEIGHTS_FILE)]);
+    const inputFile = path.join(dir, `${label}.in`);
+    const outputFile = path.join(dir, `${label}.out`);
+    writeFileSync(
+      inputFile,
+      Buffer.from(reference.ncdhw.buffer, reference.ncdhw.byteOffset, reference.ncdhw.byteLength),
+    );
+    const run = spawnSync(PYTHON, [CHECK, out, inputFile, reference.inputShape.join(','), outputFile], {
+      encoding: 'utf8',
+      env: { ...process.env, OMP_NUM_THREADS: '1' },
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const result = JSON.parse(run.stdout) as {
+      shape: number[];
+      finite: boolean;
+      changed: number;
+      parameters: number;
+    };
+    expect(result.shape).toEqual(reference.outputShape);
+    const bytes = readFileSync(outputFile);
+    const output = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    const difference = maxAbsDifference(output, reference.expected);
+    console.info(
+      `${label}: max |torch − engine| ${difference.toExponential(2)} (outputs up to ${maxAbs(reference.expected).toFixed(3)})`,
+    );
+    expect(maxAbs(reference.expected)).toBeGreaterThan(1e-2);
+    expect(difference).toBeLessThanOrEqual(TOLERANCE);
+    // One training step ran: finite loss, parameters moved (not all need to: a ReLU6 saturated at
+    // these random weights passes no gradient to the batch norm before it).
+    expect(result.finite).toBe(true);
+    expect(result.changed).toBeGreaterThan(0.9 * result.parameters);
+  } finally {
+    model.dispose();
+  }
+}
+
+describe.skipIf(!torchVersion)(TITLE, () => {
+  it.each(EXPORT_CASES)(
+    '$net at $input: same output as the engine, and one training step runs',
+    async ({ net: name, input, width }) => {
+      await exportAndCompare(buildNet(name, { inputSize: input, width }), input, name);
+    },
+  );
+
+  it('a RANP-pruned U-Net: same output as the engine, and one training step runs', async () => {
+    const input: Triple = [16, 16, 16];
+    await exportAndCompare(await ranpPrunedNet(input), input, 'unet3d-pruned');
+  });
+});
