@@ -2,14 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { softDice } from '../../../engine/backend/kernels/soft-dice.js';
 import { softmaxCrossEntropy } from '../../../engine/backend/kernels/softmax-cross-entropy.js';
-import { loadNativeAddon } from '../../../engine/backend/native-addon.js';
 import { crossEntropy } from '../../../engine/train/losses/cross-entropy.js';
 import { softDiceLoss } from '../../../engine/train/losses/cross-entropy-dice.js';
 import type { NativeAddon } from '../../../engine/backend/native-addon.js';
 import { withJsKernels } from './js-kernel-harness.js';
+import { nativeAddon, nativeSuffix, requireNativeAddon, skipNative } from './native-required.js';
 
-const loaded = loadNativeAddon();
-const suffix = loaded.loaded ? '' : ` — SKIPPED, addon absent: ${loaded.why}`;
 const FUSED = [softmaxCrossEntropy, softDice];
 
 /**
@@ -61,8 +59,9 @@ const LOSSES = [
   { name: 'soft Dice', loss: softDiceLoss, classes: 4 },
 ];
 
-describe.skipIf(!loaded.loaded)(`fused native losses vs the composed tf ops${suffix}`, () => {
-  const addon = loaded.loaded ? loaded.addon : undefined;
+describe.skipIf(skipNative)(`fused native losses vs the composed tf ops${nativeSuffix}`, () => {
+  requireNativeAddon();
+  const addon = nativeAddon.loaded ? nativeAddon.addon : undefined;
   for (const { name, loss, classes } of LOSSES) {
     it(`${name}: value and gradient of a [2, 6, 7, 5, ${classes}] batch equal the composed ops within float32 rounding`, () => {
       const { logits, labels } = batch([2, 6, 7, 5], classes);
