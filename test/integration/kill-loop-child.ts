@@ -1,9 +1,12 @@
-// Child process for kill-loop.test.ts: `ranp experiment` on a tiny BraTS folder, through the CLI's own
-// runner, with two markers on stderr for the parent to time its SIGKILL: every progress update
-// (interactive progress bar, one '\r'-separated update per step) and "write <method>" just before
-// each store write begins (stderr is a pipe, written synchronously on Linux, so the marker is out
-// before the write starts).
+// Child process for kill-loop.ts: `ranp experiment` on a tiny BraTS folder, through the CLI's own
+// runner, with three markers on stderr for the parent to time its SIGKILL: every progress update
+// (interactive progress bar, one '\r'-separated update per step), "write <method>" just before each
+// store write begins and "write checkpoint <file>" when a checkpoint's temporary file is opened
+// (stderr is a pipe, written synchronously on Linux, so the marker is out before the write starts).
 // argv: <data dir> <work dir> <store data dir> <resume: 0|1>
+import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+import { relative } from 'node:path';
 import { runExperimentCli } from '../../engine/cli/experiment-runner.js';
 import { openStore, type Store } from '../../engine/store/index.js';
 
@@ -23,6 +26,16 @@ function announcingWrites(store: Store): Store {
   }
   return store;
 }
+
+// Checkpoints are written by writeFileAtomic (open <file>.tmp, write, fsync, rename); the named
+// imports of node:fs follow the patched function once the ESM bindings are synced.
+const openSync = fs.openSync;
+fs.openSync = (path: fs.PathLike, flags: fs.OpenMode = 'r', mode?: fs.Mode | null) => {
+  if (String(path).endsWith('.ckpt.tmp'))
+    process.stderr.write(`\nwrite checkpoint ${relative(workDir, String(path))}\n`);
+  return openSync(path, flags, mode);
+};
+syncBuiltinESMExports();
 
 const config = {
   task: 'brats',
