@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkNativeAbi } from './electron-abi.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_ADDON_DIR = path.join(root, 'native/build/Release');
@@ -118,13 +119,19 @@ export function bundleNativeLibs(dir = DEFAULT_ADDON_DIR, platform = process.pla
   return copied;
 }
 
-/** electron-builder's beforePack hook: it rebuilt the addon in place, so bundle there. */
+/**
+ * electron-builder's beforePack hook: it rebuilt the addon in place, so bundle there; first refuse
+ * binaries that Electron could not load (bin/electron-abi.js).
+ */
 export default async function beforePack(context) {
   const platform = context?.electronPlatformName ?? process.platform;
   if (platform !== process.platform)
     throw new Error(
       `bundle-native-libs: cannot carry ${platform} libraries from ${process.platform}; build each installer on its own OS`,
     );
+  say(
+    `ABI checked: ${checkNativeAbi(context?.packager?.info?.appDir ?? root, context?.packager?.info?.framework?.version).join(', ')}`,
+  );
   bundleNativeLibs(DEFAULT_ADDON_DIR, platform);
 }
 
