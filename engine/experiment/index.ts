@@ -8,6 +8,7 @@ import { buildNet } from '../nn/zoo/registry.js';
 import { assertTrainingFits } from '../train/memory-check.js';
 import { resolveConfig } from './config.js';
 import { openSplit } from './open-data.js';
+import { experimentInputSize, openEvaluationSplit } from './evaluate-role.js';
 import { pruneForTraining } from './prune-net.js';
 import { compareRuns, type ExperimentResult, type NetRunResult } from './result.js';
 import type { NetRole } from './role-run.js';
@@ -44,10 +45,9 @@ export async function runExperiment(
   );
   log(`backend: ${backend.chosen}${backend.native ? ' (native kernels)' : ''}`);
 
-  const defaultNet = buildNet(config.net, { width: config.width });
-  const inputSize = config.inputSize ?? defaultNet.inputSize;
+  const inputSize = experimentInputSize(config);
   const train = await openSplit(config.task, config.data, 'train', inputSize);
-  const val = await openSplit(config.task, config.data, 'val', inputSize, config.eval.cropSize);
+  const val = await openEvaluationSplit(config, 'val', inputSize);
   const fullNet = buildNet(config.net, {
     width: config.width,
     inputSize,

@@ -1,5 +1,11 @@
-import { openDataset, type SplitName } from '../../data/index.js';
+import { parseBackendName, selectBackend } from '../../backend/index.js';
 import { resolveConfig } from '../../experiment/config.js';
+import {
+  evaluationSettings,
+  experimentInputSize,
+  openEvaluationSplit,
+} from '../../experiment/evaluate-role.js';
+import { warnIfJsKernels } from '../js-kernels-warning.js';
 import type { NetDescription } from '../../nn/description.js';
 import { buildModel } from '../../nn/model.js';
 import type { JsonObject } from '../../store/types.js';
@@ -18,13 +24,15 @@ const EVAL_SPLITS: readonly SplitName[] = ['val', 'test'];
 const USAGE = `Usage: ranp eval --run ID [options]
 
 Evaluates a trained run's net (its best checkpoint, else its last) on a split of its dataset, or
-another folder in the same layout, and records the result as an 'evaluate' run.
+another folder in the same layout, and records the result as an 'evaluate' run. Crops, window
+overlap, normalization, sample limit and backend are the run's own (its stored config), so on its
+validation split eval reproduces the run's final metrics.
 
 Options:
   --run ID          the training run (see ranp runs list)
   --split NAME      val (default) or test
   --data DIR        dataset folder (default: the run's)
-  --samples N       evaluate the first N samples only
+  --samples N       evaluate the first N samples only (default: the run's eval.samples)
   --predictions     write prediction label maps (stored as artifacts of the evaluate run)
   --db FILE | --data-dir DIR   experiment store
   --json            machine-readable output`;
@@ -57,7 +65,14 @@ export const evalCommand: CliCommand = {
           `run ${runId} has no trained net to evaluate (needs net.json and a checkpoint artifact; it has: ${artifacts.join(', ') || 'none'})`,
         );
       const net = JSON.parse(store.readArtifact(runId, 'net.json').toString('utf8')) as NetDescription;
-      const data = await openDataset(config.task, values.data ?? config.data, split, {});
+      const backend = await selectBackend(
+        config.backend ? { prefer: parseBackendName(config.backend, 'backend') } : {},
+      );
+      warnIfJsKernels(backend, io);
+      const inputSize = experimentInputSize(config);
+      const settings = { ...evaluationSettings(config, inputSize), ...(limit ? { limit } : {}) };
+      const dataDir = values.data ?? config.data;
+      const data = await openEvaluationSplit(config, split, inputSize, dataDir);
       const model = buildModel(net, { seed: config.seed });
       const printer = createProgressPrinter(process.stderr, io.interactive);
       const run = store.createRun({
@@ -69,16 +84,20 @@ export const evalCommand: CliCommand = {
         role: source.role ?? undefined,
         parentRunId: runId,
         seed: config.seed,
-        config: { evaluates: runId, split, data: values.data ?? config.data } as JsonObject,
+        config: {
+          evaluates: runId,
+          split,
+          data: dataDir,
+          evaluation: { ...settings, limit: settings.limit ?? null, cropSize: config.eval.cropSize ?? null },
+        } as JsonObject,
+        backend: backend.chosen,
         status: 'running',
       });
       try {
         const trainable = trainableNet(model);
         loadCheckpointWeights(trainable, store.verifyArtifact(runId, checkpointName).path);
         const evaluation = await evaluateModel(trainable, data, {
-          limit,
-          overlap: config.eval.overlap,
-          patch: net.inputSize,
+          ...settings,
           predictionsDir: values.predictions ? `${store.paths.staging}/eval-${run.uuid}` : undefined,
           onProgress: (p) => printer.update(p),
         });
