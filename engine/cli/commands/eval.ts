@@ -1,3 +1,4 @@
+import type { SplitName } from '../../data/index.js';
 import { parseBackendName, selectBackend } from '../../backend/index.js';
 import { resolveConfig } from '../../experiment/config.js';
 import {
