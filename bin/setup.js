@@ -100,7 +100,8 @@ function installNodeModules() {
   say(`npm ${lock ? 'ci' : 'install'}`);
   // onnxruntime-node (a devDependency: the ONNX export tests) ships its CPU binaries in the npm
   // package; its postinstall would also fetch CUDA binaries from NuGet, which is not reachable
-  // everywhere and not needed (the tests run on the CPU).
+  // everywhere and not needed (the tests run on the CPU). package.json's allowScripts denies that
+  // script for npm >= 11.16 (so a plain `npm install` works too); the variable covers older npm.
   const result = sh(npm, [lock ? 'ci' : 'install'], {
     shell: process.platform === 'win32',
     env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: process.env.ONNXRUNTIME_NODE_INSTALL ?? 'skip' },
