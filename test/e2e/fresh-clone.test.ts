@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,8 +10,9 @@ import { launchChromium } from './helpers/chromium.js';
 /**
  * First contact, as a new user has it: a fresh clone of HEAD (RANP_FRESH_CLONE_SOURCE: clone that
  * repository instead), the README's first command run there for real (system packages, npm ci, the
- * demo), then `npm start` with no prior build, a page rendered by Chromium, and SIGTERM. A missing
- * install step, a build crash or a silently slow demo fails it. npm uses its usual cache.
+ * demo), a plain `npm ci` (the fast path without setup), then `npm start` with no prior build, a
+ * page rendered by Chromium, and SIGTERM. A missing install step, a build crash or a silently slow
+ * demo fails it. npm uses its usual cache.
  */
 const source = process.env.RANP_FRESH_CLONE_SOURCE ?? process.cwd();
 const work = mkdtempSync(path.join(os.tmpdir(), 'ranp-fresh-clone-'));
@@ -60,7 +61,7 @@ function run(
 }
 
 describe('a fresh clone', () => {
-  it("README's first command sets up and runs the demo on the native kernels, then npm start serves the UI and stops cleanly", async () => {
+  it("README's first command sets up and runs the demo on the native kernels; a plain npm ci builds the fast path too; npm start serves the UI and stops cleanly", async () => {
     execFileSync('git', ['clone', '--quiet', source, clone], { stdio: 'inherit' });
     const command = readmeFirstCommand(readFileSync(path.join(clone, 'README.md'), 'utf8'));
     expect(command).toMatch(/^npm run setup && npm run demo$/);
@@ -93,6 +94,17 @@ describe('a fresh clone', () => {
     const ldd = execFileSync('ldd', [path.join(carried, 'ranp_native.node')], { encoding: 'utf8' });
     for (const lib of ['libdnnl.so.2', 'libgomp.so.1', 'libOpenCL.so.1'])
       expect(ldd.replaceAll('/./', '/')).toContain(`${lib} => ${carried}/${lib} `);
+
+    // The fast path behind a plain `npm ci`, as a user who skips setup has it (no
+    // ONNXRUNTIME_NODE_INSTALL, which setup sets): package.json's allowScripts must cover every
+    // install script (npm 12 skips unlisted ones silently), the addon must build, and the offline
+    // machine must not fail on onnxruntime-node's CUDA download. `npm start` below runs on it.
+    rmSync(path.join(clone, 'native/build'), { recursive: true, force: true });
+    const plain = await run('npm ci', clone, 900_000);
+    const plainTail = plain.output.slice(-4000);
+    expect(plain.code, `plain 'npm ci' failed:\n${plainTail}`).toBe(0);
+    expect(plain.output, plainTail).not.toMatch(/not yet covered by allowScripts/);
+    expect(existsSync(path.join(clone, 'native/build/Release/ranp_native.node')), plainTail).toBe(true);
 
     const app = await startApp(clone, ['--port', '0', '--data-dir', path.join(work, 'data')], {
       timeoutMs: 300_000,
