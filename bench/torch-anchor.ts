@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { NetDescription, Triple } from '../engine/nn/description.js';
 import { inferShapes } from '../engine/nn/shapes.js';
 import { resolveWindow } from '../engine/nn/window.js';
-import { TASK_LOSS } from '../engine/train/losses/registry.js';
+import { taskModule } from '../engine/tasks/registry.js';
 
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'torch', 'step.py');
 /** Debian's python3-torch lives in the system Python, which a pyenv or venv `python3` on PATH hides. */
@@ -69,7 +69,7 @@ export function torchStep(
         size,
         batch,
         segmentation: net.task !== 'ucf101',
-        loss: TASK_LOSS[net.task],
+        loss: taskModule(net.task).loss,
         threads: Number(process.env.OMP_NUM_THREADS) || os.availableParallelism(),
         reps: Math.max(1, options.reps),
         warmup: options.warmup,

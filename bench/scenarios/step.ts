@@ -3,7 +3,7 @@ import type { NetDescription, Triple } from '../../engine/nn/description.js';
 import { buildModel } from '../../engine/nn/model.js';
 import { zooEntry } from '../../engine/nn/zoo/registry.js';
 import { countResources } from '../../engine/resources/count.js';
-import { lossFor } from '../../engine/train/losses/registry.js';
+import { lossFor } from '../../engine/tasks/registry.js';
 import { createOptimizer } from '../../engine/train/optimizers/registry.js';
 import { gflops, type CaseResult, type Scenario, type ScenarioContext } from '../scenario.js';
 import { measure } from '../stats.js';

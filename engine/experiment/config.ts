@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import type { TaskName, Triple } from '../nn/description.js';
-import { zooEntry } from '../nn/zoo/registry.js';
+import { TASK_NAMES } from '../domain/tasks.js';
+import type { Triple } from '../nn/description.js';
+import { taskModule } from '../tasks/registry.js';
 
 /**
  * The experiment config (documented in CONFIG.md): what `ranp train --config`, `ranp experiment` and
- * the app's runExperiment take. Omitted fields get the paper's settings for the task (TASK_DEFAULTS),
- * then the schema's own defaults.
+ * the app's runExperiment take. Omitted fields get the paper's settings for the task (its
+ * experimentDefaults, engine/tasks/NAME.ts), then the schema's own defaults.
  */
 
 const Positive = z.number().int().positive();
@@ -51,7 +52,7 @@ const ScheduleSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
-export const TaskSchema = z.enum(['shapenet', 'brats', 'ucf101']);
+export const TaskSchema = z.enum(TASK_NAMES);
 
 export const ExperimentConfigSchema = z
   .object({
@@ -123,40 +124,6 @@ export const ExperimentConfigSchema = z
 export type ExperimentConfig = z.output<typeof ExperimentConfigSchema>;
 export type ExperimentConfigInput = z.input<typeof ExperimentConfigSchema>;
 
-/** The paper's settings per task (docs/method.md sections 1 and 3). */
-export const TASK_DEFAULTS: Record<TaskName, Record<string, unknown>> = {
-  shapenet: {
-    net: 'unet3d-shapenet',
-    prune: { method: 'ranp-f', sparsity: zooEntry('unet3d-shapenet').paperSparsity },
-    train: {
-      epochs: 100,
-      batchSize: 4,
-      optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 1e-4 },
-      schedule: { kind: 'exponential', lr: 0.1, rate: 0.04 },
-    },
-  },
-  brats: {
-    net: 'unet3d-brats',
-    prune: { method: 'ranp-f', sparsity: zooEntry('unet3d-brats').paperSparsity },
-    train: {
-      epochs: 200,
-      batchSize: 1,
-      optimizer: { kind: 'adam', weightDecay: 1e-4 },
-      schedule: { kind: 'step', lr: 1e-3, milestones: [150], gamma: 0.1 },
-    },
-  },
-  ucf101: {
-    net: 'mobilenetv2-3d',
-    prune: { method: 'ranp-f', sparsity: zooEntry('mobilenetv2-3d').paperSparsity },
-    train: {
-      epochs: 100,
-      batchSize: 8,
-      optimizer: { kind: 'sgd', momentum: 0.9, weightDecay: 1e-3 },
-      schedule: { kind: 'plateau', lr: 0.1, mode: 'max', patience: 10 },
-    },
-  },
-};
-
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -192,7 +159,9 @@ export function resolveConfig(raw: unknown, source = 'config'): ExperimentConfig
   const task = TaskSchema.safeParse(raw.task);
   if (!task.success)
     throw new ConfigError(source, [`task: expected one of ${TaskSchema.options.join(', ')}`]);
-  const parsed = ExperimentConfigSchema.safeParse(mergeDefaults(TASK_DEFAULTS[task.data], raw));
+  const parsed = ExperimentConfigSchema.safeParse(
+    mergeDefaults(taskModule(task.data).experimentDefaults, raw),
+  );
   if (!parsed.success)
     throw new ConfigError(
       source,

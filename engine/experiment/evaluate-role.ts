@@ -46,7 +46,7 @@ export function validateOn(
 
 /**
  * Phase "evaluate": the trained net's final validation, from its best checkpoint when validation
- * chose one, writing prediction label maps into `dir` when the config asks and the task segments.
+ * chose one, writing prediction label maps into `dir` when the config asks (tasks that segment).
  */
 export async function evaluateTrained(
   model: TrainableModel,
@@ -60,8 +60,7 @@ export async function evaluateTrained(
   if (bestCheckpoint && existsSync(bestCheckpoint)) loadCheckpointWeights(model, bestCheckpoint);
   return evaluateModel(model, val, {
     ...evaluationSettings(config, inputSize),
-    predictionsDir:
-      config.eval.writePredictions && config.task !== 'ucf101' ? join(dir, 'predictions') : undefined,
+    predictionsDir: config.eval.writePredictions ? join(dir, 'predictions') : undefined,
     signal: options.signal,
     onProgress: options.onProgress,
   });

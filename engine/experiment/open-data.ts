@@ -1,19 +1,19 @@
-import { openDataset, type Dataset, type SplitName } from '../data/index.js';
-import type { TaskName, Triple } from '../nn/description.js';
-
-function datasetOptions(task: TaskName, size: Triple, evalCrop?: Triple) {
-  if (task === 'brats') return { trainCrop: size, evalCrop: evalCrop ?? size };
-  if (task === 'shapenet') return { grid: size[0] };
-  return { size: size[1], clipFrames: size[0] };
-}
+import type { CommonDatasetOptions, DatasetReader } from '../data/reader.js';
+import type { Dataset, SplitName } from '../data/index.js';
+import type { TaskName } from '../domain/tasks.js';
+import type { Triple } from '../nn/description.js';
+import { openWithReader } from '../tasks/datasets.js';
+import { taskModule } from '../tasks/registry.js';
 
 /** Phase "open data": a split of the task's dataset, cropped/voxelized/clipped to the input size. */
-export async function openSplit(
+export function openSplit(
   task: TaskName,
   dir: string,
   split: SplitName,
   size: Triple,
   evalCrop?: Triple,
 ): Promise<Dataset> {
-  return openDataset(task, dir, split, datasetOptions(task, size, evalCrop));
+  const module = taskModule(task);
+  const reader: DatasetReader<CommonDatasetOptions> = module.reader;
+  return openWithReader(reader, dir, split, module.datasetOptions(size, evalCrop));
 }

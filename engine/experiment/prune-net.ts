@@ -6,9 +6,10 @@ import { methodInfo } from '../prune/criteria/registry.js';
 import { materialize } from '../prune/materialize.js';
 import { prune } from '../prune/prune.js';
 import type { PruneReport } from '../prune/report.js';
+import { taskModule } from '../tasks/registry.js';
 import type { Progress } from '../util/progress.js';
 import { adaptNet } from './adapt.js';
-import { TASK_DEFAULTS, type ExperimentConfig } from './config.js';
+import type { ExperimentConfig } from './config.js';
 import { openScoringNet, scoreOnData, type ScoringSpec } from './score-on-data.js';
 
 /** What the prune phase hands to training. */
@@ -42,7 +43,7 @@ export async function pruneForTraining(
   const pruneSize = config.prune.inputSize ?? inputSize;
   const spec: ScoringSpec = {
     task: from?.task ?? config.task,
-    net: from ? (from.net ?? (TASK_DEFAULTS[from.task].net as string)) : config.net,
+    net: from ? (from.net ?? (taskModule(from.task).experimentDefaults.net as string)) : config.net,
     width: config.width,
     inputSize: pruneSize,
     data: from || config.prune.inputSize ? (from?.data ?? config.data) : train,

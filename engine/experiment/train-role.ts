@@ -8,7 +8,7 @@ import type { PruneReport } from '../prune/report.js';
 import { countNetResources } from '../prune/resources.js';
 import type { Store } from '../store/index.js';
 import { trainLoop } from '../train/loop.js';
-import { lossFor } from '../train/losses/registry.js';
+import { lossFor } from '../tasks/registry.js';
 import { trainableNet } from '../train/net-model.js';
 import type { Progress } from '../util/progress.js';
 import type { ExperimentConfig } from './config.js';

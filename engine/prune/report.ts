@@ -151,7 +151,6 @@ export function buildReport(
     summary: criterion.summary,
     settings: {
       aggregation: pruner.options.aggregation,
-      ...(criterion.name === 'random' ? { seed: pruner.options.seed } : {}),
       ...selection.settings,
     },
     scoresSource: scores

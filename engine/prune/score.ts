@@ -3,7 +3,7 @@ import type { Dataset, Sample } from '../data/dataset.js';
 import type { TaskName, Triple } from '../nn/description.js';
 import { isPrunable } from '../nn/description.js';
 import type { NetModel } from '../nn/model.js';
-import { lossFor } from '../train/losses/registry.js';
+import { lossFor } from '../tasks/registry.js';
 import type { LossFn } from '../train/trainable.js';
 import type { Progress } from '../util/progress.js';
 import { weightSpec } from './validate-scores.js';

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isTaskName, TASK_NAMES } from '../domain/tasks.js';
 import type { TaskName, Triple } from '../nn/description.js';
 import {
   decodeTensorFile,
@@ -23,7 +24,7 @@ import type { LayerWeightScores, WeightScores } from './types.js';
  * Header: {
  *   "format": "ranp-scores", "version": 1,
  *   "net": "unet3d-shapenet",            NetDescription.name the scores belong to
- *   "task": "shapenet" | "brats" | "ucf101",
+ *   "task": a task name of engine/domain/tasks.ts,
  *   "samples": 16,                        scoring samples averaged (0 when not from data)
  *   "inputSize": [16, 16, 16],            spatial size of the scoring samples
  *   "source": "samples",                  'samples', 'synthetic', or the writing tool
@@ -112,8 +113,8 @@ export function decodeScores(bytes: Uint8Array, file = 'scores'): WeightScores {
   if (header.version !== SCORES_VERSION)
     fail(`version ${JSON.stringify(header.version)} is not supported (this build reads ${SCORES_VERSION})`);
   if (typeof header.net !== 'string' || !header.net) fail('header.net must be a net name');
-  if (header.task !== 'shapenet' && header.task !== 'brats' && header.task !== 'ucf101') {
-    fail(`header.task ${JSON.stringify(header.task)} is not shapenet, brats or ucf101`);
+  if (typeof header.task !== 'string' || !isTaskName(header.task)) {
+    fail(`header.task ${JSON.stringify(header.task)} is not one of ${TASK_NAMES.join(', ')}`);
   }
   if (!isCount(header.samples)) fail('header.samples must be a non-negative integer');
   if (!isTriple(header.inputSize)) fail('header.inputSize must be three positive integers');

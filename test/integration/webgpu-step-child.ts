@@ -13,7 +13,7 @@ import { buildModel } from '../../engine/nn/model.js';
 import { scoreWeights } from '../../engine/prune/score.js';
 import { NetBuilder, cube, padAll } from '../../engine/nn/zoo/builder.js';
 import { buildNet } from '../../engine/nn/zoo/registry.js';
-import { lossFor } from '../../engine/train/losses/registry.js';
+import { lossFor } from '../../engine/tasks/registry.js';
 import { createOptimizer } from '../../engine/train/optimizers/registry.js';
 
 export interface StepTensorEntry {

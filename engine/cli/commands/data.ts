@@ -1,4 +1,5 @@
-import { checkDataset, type DatasetReport } from '../../data/index.js';
+import type { DatasetReport } from '../../data/index.js';
+import { checkDataset } from '../../tasks/datasets.js';
 import { TASK_NAMES } from '../../domain/tasks.js';
 import { parseChoice, parseCommandArgs } from '../args.js';
 import { UsageError, type CliCommand } from '../command.js';

@@ -1,6 +1,6 @@
 import { PRUNE_METHOD_NAMES } from '../../domain/methods.js';
 import { TASK_NAMES } from '../../domain/tasks.js';
-import { TASK_DEFAULTS } from '../../experiment/config.js';
+import { taskModule } from '../../tasks/registry.js';
 import { optionalNumber, parseChoice, parseCommandArgs, parseInputSize, parseNumber } from '../args.js';
 import { UsageError, type CliCommand } from '../command.js';
 import { runExperimentCli } from '../experiment-runner.js';
@@ -90,7 +90,7 @@ export const experimentCommand: CliCommand = {
       },
     };
     if (lr !== undefined) {
-      const defaults = TASK_DEFAULTS[task] as { train?: { schedule?: object } };
+      const defaults = taskModule(task).experimentDefaults as { train?: { schedule?: object } };
       Object.assign(config.train, { schedule: { ...defaults.train?.schedule, lr } });
     }
     return runExperimentCli(config, io, {

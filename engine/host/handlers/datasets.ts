@@ -1,20 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  checkDataset as checkFolder,
-  DataError,
-  detectTask,
-  type DatasetReport as DataReport,
-} from '../../data/index.js';
+import { DataError, type DatasetReport as DataReport } from '../../data/index.js';
 import type { DatasetEntry, DatasetReport } from '../../protocol/datasets.js';
 import { ProtocolError } from '../../protocol/errors.js';
+import { checkDataset as checkFolder, detectTask } from '../../tasks/datasets.js';
+import { taskModule } from '../../tasks/registry.js';
 import type { Handler } from '../context.js';
-
-const TASK_DESCRIPTIONS: Record<DatasetEntry['task'], string> = {
-  brats: 'Brain MRI (4 modalities) with tumour labels, BraTS layout',
-  shapenet: 'Point clouds with part labels, ShapeNet part layout',
-  ucf101: 'Short videos with action labels, UCF101 layout',
-};
 
 /** Every folder under the samples folder that has a known dataset layout. */
 export const listSamples: Handler<'datasets.samples'> = async (_params, ctx) => {
@@ -30,7 +21,7 @@ export const listSamples: Handler<'datasets.samples'> = async (_params, ctx) => 
       name: entry.name,
       task: found.task,
       path: folder,
-      description: firstLine?.trim() ?? TASK_DESCRIPTIONS[found.task],
+      description: firstLine?.trim() ?? taskModule(found.task).description,
     });
   }
   return { datasets };

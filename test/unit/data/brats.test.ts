@@ -12,7 +12,7 @@ import {
   type BratsSubject,
 } from '../../../engine/data/brats/index.js';
 import { DataError } from '../../../engine/data/dataset.js';
-import { openDataset } from '../../../engine/data/index.js';
+import { openDataset } from '../../../engine/tasks/datasets.js';
 import { writeNifti } from '../../../engine/data/nifti/write.js';
 import { readNifti } from '../../../engine/data/nifti/read.js';
 

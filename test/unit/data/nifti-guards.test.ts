@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataCommand } from '../../../engine/cli/commands/data.js';
 import { DataError } from '../../../engine/data/dataset.js';
-import { checkDataset, openDataset } from '../../../engine/data/index.js';
+import { checkDataset, openDataset } from '../../../engine/tasks/datasets.js';
 import { describeNonFinite } from '../../../engine/data/nifti/finite.js';
 import { readNifti } from '../../../engine/data/nifti/read.js';
 import { writeTinyBrats } from '../../integration/train-fixtures.js';

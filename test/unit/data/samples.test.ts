@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dataCommand } from '../../../engine/cli/commands/data.js';
 import { UsageError } from '../../../engine/cli/command.js';
-import { checkDataset, openDataset } from '../../../engine/data/index.js';
+import { checkDataset, openDataset } from '../../../engine/tasks/datasets.js';
 import { readNifti } from '../../../engine/data/nifti/read.js';
 
 const SAMPLES = join(import.meta.dirname, '../../../assets/samples');

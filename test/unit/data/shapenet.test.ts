@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DataError } from '../../../engine/data/dataset.js';
-import { checkDataset, detectTask, openDataset } from '../../../engine/data/index.js';
+import { checkDataset, detectTask, openDataset } from '../../../engine/tasks/datasets.js';
 import { SHAPENET_CATEGORIES, type ShapenetSampleMeta } from '../../../engine/data/shapenet/index.js';
 
 const MUG = '03797390';

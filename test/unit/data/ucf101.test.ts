@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DataError } from '../../../engine/data/dataset.js';
-import { checkDataset, openDataset } from '../../../engine/data/index.js';
+import { checkDataset, openDataset } from '../../../engine/tasks/datasets.js';
 import {
   clipFrames,
   cornerSquare,

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { crossEntropy } from '../../../engine/train/losses/cross-entropy.js';
 import { crossEntropyDice, softDiceLoss } from '../../../engine/train/losses/cross-entropy-dice.js';
-import { lossFor } from '../../../engine/train/losses/registry.js';
+import { lossFor } from '../../../engine/tasks/registry.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

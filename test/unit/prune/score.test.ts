@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sample } from '../../../engine/data/dataset.js';
 import { buildModel, type NetModel } from '../../../engine/nn/model.js';
 import { scoreWeights } from '../../../engine/prune/score.js';
-import { lossFor } from '../../../engine/train/losses/registry.js';
+import { lossFor } from '../../../engine/tasks/registry.js';
 import { createRandom } from '../../../engine/train/rng.js';
 import { residualNet } from './nets.js';
 

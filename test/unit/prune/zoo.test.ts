@@ -14,7 +14,7 @@ import {
   type WeightScores,
 } from '../../../engine/prune/index.js';
 import { syntheticSamples } from '../../../engine/prune/synthetic.js';
-import { lossFor } from '../../../engine/train/losses/registry.js';
+import { lossFor } from '../../../engine/tasks/registry.js';
 
 // Every zoo net end to end at a small size: score on (synthetic) samples → prune at the paper's
 // sparsity → materialize → one SGD step. Small widths keep it within seconds on 2 cores.

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { NetDescription, Triple } from '../../../engine/nn/description.js';
 import { buildModel } from '../../../engine/nn/model.js';
 import { buildNet } from '../../../engine/nn/zoo/registry.js';
-import { lossFor } from '../../../engine/train/losses/registry.js';
+import { lossFor } from '../../../engine/tasks/registry.js';
 import { estimateStepMemory } from '../../../engine/train/step-memory.js';
 import { syntheticBatch } from '../../../bench/nets.js';
 

@@ -1,0 +1,66 @@
+import type { CommonDatasetOptions, DatasetReader } from '../data/reader.js';
+import type { Sample } from '../data/dataset.js';
+import type { TaskName } from '../domain/tasks.js';
+import type { Triple } from '../nn/description.js';
+
+/** One evaluated sample: the net's logits and the labels chosen from them. */
+export interface SamplePrediction {
+  /** Segmentation: per-voxel labels ([D, H, W]); classification: one class. */
+  labels: Int32Array;
+  /** Segmentation: [D, H, W, classes]; classification: [classes]. */
+  logits: Float32Array;
+}
+
+/** Collects one evaluation pass's metrics, sample by sample. */
+export interface MetricAccumulator {
+  /** The sample's own metrics (shown per case, e.g. { iou } or { 'dice et', … }). */
+  add(sample: Sample, prediction: SamplePrediction): Record<string, number>;
+  /** The pass's metrics; the task's primaryMetric (engine/domain/tasks.ts) among them. */
+  finish(): Record<string, number>;
+}
+
+/** A label map to write for a segmentation prediction (NIfTI: dims i, j, k and a voxel → world affine). */
+export interface PredictionVolume {
+  labels: Uint8Array;
+  dims: [number, number, number];
+  affine: number[];
+}
+
+/** How the task's samples are evaluated (engine/train/evaluate.ts runs the pass). */
+export interface TaskEvaluation {
+  /** 'class': the net gives one logit vector per sample; 'voxels': per-voxel logits (sliding window). */
+  output: 'class' | 'voxels';
+  /** The labels a sample's prediction may take (ShapeNet: its category's parts); all when absent. */
+  allowedLabels?(sample: Sample): readonly number[];
+  start(classes: number, ignoreLabel: number | undefined): MetricAccumulator;
+  /** The label map written for the sample's prediction; absent: the task writes no predictions. */
+  predictionVolume?(sample: Sample, labels: Int32Array, ignoreLabel: number | undefined): PredictionVolume;
+}
+
+/** A synthetic scoring sample's contents (engine/prune/synthetic.ts adds id and shape). */
+export interface SyntheticSample {
+  input: Float32Array;
+  label: Int32Array;
+  labelShape: number[];
+}
+
+/**
+ * Everything the engine knows about one task, in one file (engine/tasks/NAME.ts) registered by one
+ * line in engine/tasks/registry.ts; its dataset reader is a folder in engine/data/ and its
+ * renderer-visible facts (label, λ default, headline metric) are its line in engine/domain/tasks.ts.
+ */
+export interface TaskModule<Name extends TaskName, Options extends CommonDatasetOptions> {
+  name: Name;
+  reader: DatasetReader<Options>;
+  /** One line for the data page when a folder has no README. */
+  description: string;
+  /** Reader options that yield samples of the training input size (evalCrop: a validation crop). */
+  datasetOptions(size: Triple, evalCrop?: Triple): Options;
+  /** The paper's training loss, by its name in engine/train/losses/registry.ts (docs/method.md §3). */
+  loss: string;
+  evaluation: TaskEvaluation;
+  /** The paper's experiment settings for the task (docs/method.md §§1, 3), merged under a config. */
+  experimentDefaults: Record<string, unknown>;
+  /** Seeded noise input with labels of the task's form, for scoring without a dataset. */
+  syntheticSample(random: () => number, size: Triple, channels: number, classes: number): SyntheticSample;
+}
