@@ -94,6 +94,35 @@ export interface NativeAddon {
     ignoreLabel: number,
     smooth: number,
   ): number;
+  /**
+   * Training batch norm of x viewed as [rows, gamma.length]: batch mean and biased variance per
+   * channel, invStd = 1/√(variance + eps), y = (x − mean)·invStd·γ + β, rectified when `relu`
+   * (engine/backend/fused-batch-norm.ts).
+   */
+  batchNormForward(
+    x: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    y: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    invStd: Float32Array,
+    eps: number,
+    relu: boolean,
+  ): void;
+  /** batchNormForward's gradients by x, γ and β from ∂loss/∂y (masked by the forward's ReLU when `relu`). */
+  batchNormBackward(
+    x: Float32Array,
+    dy: Float32Array,
+    mean: Float32Array,
+    invStd: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    dx: Float32Array,
+    dgamma: Float32Array,
+    dbeta: Float32Array,
+    relu: boolean,
+  ): void;
   /** out[i] = op(a[i mod aBatches]) · op(b[i mod bBatches]) for each of `batch` [m, n] products (oneDNN sgemm). */
   batchMatMul(a: Float32Array, b: Float32Array, out: Float32Array, geometry: NativeMatMulGeometry): void;
   /**
@@ -132,6 +161,8 @@ const ADDON_FUNCTIONS = [
   'sumBlock',
   'softmaxCrossEntropy',
   'softDice',
+  'batchNormForward',
+  'batchNormBackward',
   'batchMatMul',
   'retainFreedMemory',
 ] as const;

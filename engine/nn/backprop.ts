@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { planBatchNormFusion } from './batch-norm-fusion.js';
 import type { LayerNode } from './description.js';
 import type { BackwardArgs, ForwardContext, LayerGradients, Params } from './layer.js';
 import { layerDef } from './layers/registry.js';
@@ -46,6 +47,7 @@ export function backpropagate(
   const layerParams = new Map(nodes.map((node) => [node.name, paramsOf(node)]));
   const plan = planStep(nodes, output, (node) => layerParams.get(node.name)!.trainable.length > 0);
   const { needsGrad } = plan;
+  const fusion = planBatchNormFusion(nodes, output);
 
   const outputs = new Map<string, tf.Tensor>();
   const saved = new Map<string, Record<string, tf.Tensor>>();
@@ -79,7 +81,8 @@ export function backpropagate(
             saved.set(node.name, tensors);
           },
         };
-        const out = layerDef(node).forward(node, inputs, params, ctx);
+        const out =
+          fusion.forward(node, inputs, params, ctx) ?? layerDef(node).forward(node, inputs, params, ctx);
         ctx.statUpdates.forEach((t, key) => statUpdates.set(key, tf.keep(t)));
         sample();
         // An identity layer returns its input: give the output its own handle, released on its own.
@@ -154,13 +157,15 @@ export function backpropagate(
     let result: LayerGradients | undefined;
     tf.tidy(() => {
       const def = layerDef(node);
-      const raw = def.gradient
-        ? def.gradient.backward(node, args)
-        : recomputeGradients(
-            (inputs, params) =>
-              def.forward(node, inputs, params, { training: true, seed, statUpdates: new Map() }),
-            args,
-          );
+      const raw =
+        fusion.backward(node, args) ??
+        (def.gradient
+          ? def.gradient.backward(node, args)
+          : recomputeGradients(
+              (inputs, params) =>
+                def.forward(node, inputs, params, { training: true, seed, statUpdates: new Map() }),
+              args,
+            ));
       result = {
         inputs: raw.inputs.map((g, k) => (g && args.wantInput[k] ? own(g) : null)),
         params: Object.fromEntries(Object.entries(raw.params).map(([name, g]) => [name, own(g)])),

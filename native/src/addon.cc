@@ -2,6 +2,7 @@
 #include <napi.h>
 #include <omp.h>
 
+#include "batchnorm.h"
 #include "context.h"
 #include "conv3d.h"
 #include "elementwise.h"
@@ -61,6 +62,8 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("sumBlock", Napi::Function::New(env, ranp::SumBlock));
   exports.Set("softmaxCrossEntropy", Napi::Function::New(env, ranp::SoftmaxCrossEntropy));
   exports.Set("softDice", Napi::Function::New(env, ranp::SoftDice));
+  exports.Set("batchNormForward", Napi::Function::New(env, ranp::BatchNormForward));
+  exports.Set("batchNormBackward", Napi::Function::New(env, ranp::BatchNormBackward));
   exports.Set("batchMatMul", Napi::Function::New(env, ranp::BatchMatMul));
   exports.Set("retainFreedMemory", Napi::Function::New(env, ranp::RetainFreedMemory));
   return exports;

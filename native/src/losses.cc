@@ -1,6 +1,6 @@
 // Rows are independent, so both losses split them between threads in fixed contiguous ranges and
-// combine per-thread partial sums in thread order: a run repeats bit for bit at a given thread
-// count. Rounding follows the composed tf ops (engine/train/losses): float32 after every operation,
+// combine per-thread partial sums in thread order (parallel.h): a run repeats bit for bit at a given
+// thread count. Rounding follows the composed tf ops (engine/train/losses): float32 after every operation,
 // exp and log in double as tfjs's JS kernels compute them, sums accumulated in double.
 #include "losses.h"
 
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "arguments.h"
+#include "parallel.h"
 
 namespace ranp {
 namespace {
@@ -69,32 +70,6 @@ RowShift rowShift(const float* row, int64_t classes) {
   double s = 0;
   for (int64_t j = 0; j < classes; ++j) s += expf64(row[j] - m);
   return {m, static_cast<float>(s)};
-}
-
-// Per-thread partial sums: `width` doubles per thread, combined in thread order.
-class Partials {
- public:
-  Partials(int threads, int64_t width) : width_(width), values_(static_cast<size_t>(threads * width), 0.0) {}
-  double* of(int thread) { return values_.data() + thread * width_; }
-  double total(int64_t k, int threads) const {
-    double t = 0;
-    for (int i = 0; i < threads; ++i) t += values_[static_cast<size_t>(i * width_ + k)];
-    return t;
-  }
-
- private:
-  int64_t width_;
-  std::vector<double> values_;
-};
-
-template <class Body>
-void forRowRanges(int64_t rows, int threads, Body body) {
-#pragma omp parallel num_threads(threads) if (threads > 1)
-  {
-    const int t = omp_get_thread_num();
-    const int nt = omp_get_num_threads();
-    body(t, rows * t / nt, rows * (t + 1) / nt);
-  }
 }
 
 int threadsFor(const LossArgs& a) { return a.rows * a.classes >= kParallelMin ? omp_get_max_threads() : 1; }

@@ -3,6 +3,8 @@ import { add } from './add.js';
 import { avgPool3d } from './avg-pool3d.js';
 import { avgPool3dGrad } from './avg-pool3d-grad.js';
 import { batchMatMul } from './batch-mat-mul.js';
+import { batchNormTraining } from './batch-norm-training.js';
+import { batchNormTrainingGrad } from './batch-norm-training-grad.js';
 import { concat } from './concat.js';
 import { conv3d } from './conv3d.js';
 import { conv3dBackpropFilter } from './conv3d-backprop-filter.js';
@@ -68,4 +70,6 @@ export const nativeKernels: readonly NativeKernel[] = [
   adamUpdate,
   softmaxCrossEntropy,
   softDice,
+  batchNormTraining,
+  batchNormTrainingGrad,
 ];

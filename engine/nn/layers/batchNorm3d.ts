@@ -1,10 +1,36 @@
 import * as tf from '@tensorflow/tfjs';
-import { defaultStepTemporaries, type LayerDef } from '../layer.js';
+import type { LayerNodeOf } from '../description.js';
+import { defaultStepTemporaries, type ForwardContext, type LayerDef, type Params } from '../layer.js';
 import { as5D, channelSum, perChannelAffine } from '../ops.js';
 import { affineParams, normFlops, normOutputShape } from './norm-shared.js';
 
 /** PyTorch's default weight of the new batch statistics in the running average. */
 export const DEFAULT_BN_MOMENTUM = 0.1;
+
+/**
+ * The new running statistics of a training step into ctx.statUpdates, PyTorch-style: a `momentum`
+ * weight of the batch mean and of the unbiased batch variance (`variance` is the biased one over
+ * `count` values per channel). Shared with the fused kernel's path (engine/nn/batch-norm-fusion.ts).
+ */
+export function setRunningStatistics(
+  node: LayerNodeOf<'batchNorm3d'>,
+  params: Params,
+  ctx: ForwardContext,
+  mean: tf.Tensor,
+  variance: tf.Tensor,
+  count: number,
+): void {
+  const momentum = node.attrs.momentum ?? DEFAULT_BN_MOMENTUM;
+  const unbiased = count > 1 ? variance.mul(count / (count - 1)) : variance;
+  ctx.statUpdates.set(
+    `${node.name}.runningMean`,
+    params.runningMean.mul(1 - momentum).add(mean.mul(momentum)),
+  );
+  ctx.statUpdates.set(
+    `${node.name}.runningVar`,
+    params.runningVar.mul(1 - momentum).add(unbiased.mul(momentum)),
+  );
+}
 
 /**
  * BatchNorm3d written from plain ops (tfjs's batchNorm has no rank-5 gradient); per-channel sums
@@ -36,16 +62,7 @@ export const batchNorm3dLayer: LayerDef<'batchNorm3d'> = {
     const variance = channelSum(squared).div(count);
     // No tape records the memory-lean pass (it sets saveForBackward), so it frees this volume now.
     if (ctx.saveForBackward) squared.dispose();
-    const momentum = node.attrs.momentum ?? DEFAULT_BN_MOMENTUM;
-    const unbiased = count > 1 ? variance.mul(count / (count - 1)) : variance;
-    ctx.statUpdates.set(
-      `${node.name}.runningMean`,
-      params.runningMean.mul(1 - momentum).add(mean.mul(momentum)),
-    );
-    ctx.statUpdates.set(
-      `${node.name}.runningVar`,
-      params.runningVar.mul(1 - momentum).add(unbiased.mul(momentum)),
-    );
+    setRunningStatistics(node, params, ctx, mean, variance, count);
     const invStd = tf.rsqrt(variance.add(eps));
     ctx.saveForBackward?.({ mean, invStd });
     return perChannelAffine(centered, invStd.mul(params.gamma), params.beta);

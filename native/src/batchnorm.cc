@@ -1,0 +1,233 @@
+// Rounding follows the composed ops of engine/nn/layers/batchNorm3d.ts (float32 after every
+// operation) except for the batch statistics: sums are accumulated in double, the variance from
+// sums shifted by each channel's first value (one pass, no cancellation to speak of), so mean and
+// variance are the exact ones rounded once. Reductions use fixed per-thread row ranges combined in
+// thread order (parallel.h): a run repeats bit for bit at a given thread count.
+#include "batchnorm.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "arguments.h"
+#include "parallel.h"
+
+namespace ranp {
+namespace {
+
+// Below this many values one core keeps up and a parallel region only adds waiting.
+constexpr int64_t kParallelMin = 1 << 16;
+
+int threadsFor(int64_t values) { return values >= kParallelMin ? omp_get_max_threads() : 1; }
+
+// The normalized value before the ReLU, one float32 operation per statement (a contracted
+// multiply-add would round differently from the composed ops and from the backward's mask).
+inline float normalized(float x, float mean, float scale, float beta) {
+  const float centered = x - mean;
+  const float scaled = centered * scale;
+  return scaled + beta;
+}
+
+// tf.relu (tfjs's Maximum with 0): NaN stays NaN.
+inline float relu(float v) { return v > 0.0f ? v : (v != v ? v : 0.0f); }
+
+void checkArgs(const Napi::CallbackInfo& info, const char* fn, size_t count) {
+  if (info.Length() != count)
+    throw Napi::TypeError::New(info.Env(), std::string(fn) + " expects " + std::to_string(count) + " arguments");
+}
+
+void checkLength(const Napi::CallbackInfo& info, const char* fn, const char* name, const Napi::Float32Array& a,
+                 size_t expected) {
+  if (a.ElementLength() != expected)
+    throw Napi::RangeError::New(info.Env(), std::string(fn) + ": '" + name + "' holds " +
+                                                std::to_string(a.ElementLength()) + " values, expected " +
+                                                std::to_string(expected));
+}
+
+bool boolArg(const Napi::CallbackInfo& info, size_t index, const char* fn, const char* name) {
+  if (!info[index].IsBoolean())
+    throw Napi::TypeError::New(info.Env(), std::string(fn) + ": argument '" + name + "' must be a boolean");
+  return info[index].As<Napi::Boolean>().Value();
+}
+
+// rows of a [rows, channels] volume of `values` values; a volume that is not whole rows is an error.
+int64_t rowsOf(const Napi::CallbackInfo& info, const char* fn, size_t values, size_t channels) {
+  if (channels == 0 || values == 0 || values % channels != 0)
+    throw Napi::RangeError::New(info.Env(), std::string(fn) + ": 'x' holds " + std::to_string(values) +
+                                                " values, not a positive multiple of the " + std::to_string(channels) +
+                                                " channels of 'gamma'");
+  return static_cast<int64_t>(values / channels);
+}
+
+}  // namespace
+
+Napi::Value BatchNormForward(const Napi::CallbackInfo& info) {
+  const char* fn = "batchNormForward";
+  checkArgs(info, fn, 9);
+  Napi::Float32Array xArg = float32Arg(info, 0, fn, "x");
+  Napi::Float32Array gammaArg = float32Arg(info, 1, fn, "gamma");
+  const size_t C = gammaArg.ElementLength();
+  const int64_t rows = rowsOf(info, fn, xArg.ElementLength(), C);
+  const char* names[] = {"beta", "y", "mean", "variance", "invStd"};
+  Napi::Float32Array arrays[5];
+  for (size_t k = 0; k < 5; ++k) {
+    arrays[k] = float32Arg(info, 2 + k, fn, names[k]);
+    checkLength(info, fn, names[k], arrays[k], k == 1 ? xArg.ElementLength() : C);
+  }
+  const float eps = static_cast<float>(numberArg(info, 7, fn, "eps"));
+  const bool withRelu = boolArg(info, 8, fn, "relu");
+  const float* x = xArg.Data();
+  const float* gamma = gammaArg.Data();
+  const float* beta = arrays[0].Data();
+  float* y = arrays[1].Data();
+  float* mean = arrays[2].Data();
+  float* variance = arrays[3].Data();
+  float* invStd = arrays[4].Data();
+  const int64_t channels = static_cast<int64_t>(C);
+
+  // Pass 1: Σ(x − k) and Σ(x − k)² per channel, k = the channel's value in the first row.
+  const int threads = threadsFor(rows * channels);
+  Partials sums(threads, 2 * channels);
+  forRowRanges(rows, threads, [&](int t, int64_t from, int64_t to) {
+    // Thread-local sums, copied out once: neighbouring threads' partials share cache lines.
+    std::vector<double> local(static_cast<size_t>(2 * channels), 0.0);
+    double* s1 = local.data();
+    double* s2 = s1 + channels;
+    for (int64_t r = from; r < to; ++r) {
+      const float* row = x + r * channels;
+      for (int64_t c = 0; c < channels; ++c) {
+        const double d = static_cast<double>(row[c]) - static_cast<double>(x[c]);
+        s1[c] += d;
+        s2[c] += d * d;
+      }
+    }
+    std::copy(local.begin(), local.end(), sums.of(t));
+  });
+  std::vector<float> scale(C);
+  const double n = static_cast<double>(rows);
+  for (int64_t c = 0; c < channels; ++c) {
+    const double s1 = sums.total(c, threads);
+    const double s2 = sums.total(channels + c, threads);
+    const double shiftedMean = s1 / n;
+    const double var = (s2 - s1 * shiftedMean) / n;
+    mean[c] = static_cast<float>(static_cast<double>(x[c]) + shiftedMean);
+    variance[c] = static_cast<float>(var > 0 ? var : 0.0);
+    // tf.rsqrt(variance.add(eps)) on the native kernels: the sum in float32, the root in double.
+    const float shifted = variance[c] + eps;
+    invStd[c] = static_cast<float>(1.0 / std::sqrt(static_cast<double>(shifted)));
+    scale[c] = invStd[c] * gamma[c];
+  }
+
+  // Pass 2: the normalized (and rectified) output.
+  forRowRanges(rows, threads, [&](int, int64_t from, int64_t to) {
+    for (int64_t r = from; r < to; ++r) {
+      const float* row = x + r * channels;
+      float* out = y + r * channels;
+      if (withRelu)
+        for (int64_t c = 0; c < channels; ++c) out[c] = relu(normalized(row[c], mean[c], scale[c], beta[c]));
+      else
+        for (int64_t c = 0; c < channels; ++c) out[c] = normalized(row[c], mean[c], scale[c], beta[c]);
+    }
+  });
+  return info.Env().Undefined();
+}
+
+Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
+  const char* fn = "batchNormBackward";
+  checkArgs(info, fn, 10);
+  Napi::Float32Array xArg = float32Arg(info, 0, fn, "x");
+  Napi::Float32Array gammaArg = float32Arg(info, 4, fn, "gamma");
+  const size_t C = gammaArg.ElementLength();
+  const int64_t rows = rowsOf(info, fn, xArg.ElementLength(), C);
+  // Argument index → name; the volumes hold x's length, the rest one value per channel.
+  const size_t indices[] = {1, 2, 3, 5, 6, 7, 8};
+  const char* names[] = {"dy", "mean", "invStd", "beta", "dx", "dgamma", "dbeta"};
+  Napi::Float32Array arrays[7];
+  for (size_t k = 0; k < 7; ++k) {
+    arrays[k] = float32Arg(info, indices[k], fn, names[k]);
+    checkLength(info, fn, names[k], arrays[k], k == 0 || k == 4 ? xArg.ElementLength() : C);
+  }
+  const bool withRelu = boolArg(info, 9, fn, "relu");
+  const float* x = xArg.Data();
+  const float* gamma = gammaArg.Data();
+  const float* dy = arrays[0].Data();
+  const float* mean = arrays[1].Data();
+  const float* invStd = arrays[2].Data();
+  const float* beta = arrays[3].Data();
+  float* dx = arrays[4].Data();
+  float* dgamma = arrays[5].Data();
+  float* dbeta = arrays[6].Data();
+  const int64_t channels = static_cast<int64_t>(C);
+  std::vector<float> scale(C);
+  for (int64_t c = 0; c < channels; ++c) scale[c] = invStd[c] * gamma[c];
+  // ∂loss/∂(pre-ReLU y) of one row: dy where the forward's y was positive (tf.step of the ReLU
+  // output: dy·1, dy·0, NaN for a NaN y), written to `g`.
+  auto maskRow = [&](int64_t r, float* g) {
+    const float* xr = x + r * channels;
+    const float* dyr = dy + r * channels;
+    if (!withRelu) {
+      for (int64_t c = 0; c < channels; ++c) g[c] = dyr[c];
+      return;
+    }
+    for (int64_t c = 0; c < channels; ++c) {
+      const float v = normalized(xr[c], mean[c], scale[c], beta[c]);
+      const float step = v > 0.0f ? 1.0f : (v != v ? v : 0.0f);
+      g[c] = dyr[c] * step;
+    }
+  };
+
+  // Pass 1: Σdy and Σdy·(x − μ) per channel.
+  const int threads = threadsFor(rows * channels);
+  Partials sums(threads, 2 * channels);
+  forRowRanges(rows, threads, [&](int t, int64_t from, int64_t to) {
+    std::vector<double> local(static_cast<size_t>(2 * channels), 0.0);
+    std::vector<float> g(C);
+    double* sDy = local.data();
+    double* sDyXc = sDy + channels;
+    for (int64_t r = from; r < to; ++r) {
+      maskRow(r, g.data());
+      const float* xr = x + r * channels;
+      for (int64_t c = 0; c < channels; ++c) {
+        const float centered = xr[c] - mean[c];
+        sDy[c] += g[c];
+        sDyXc[c] += static_cast<double>(g[c]) * static_cast<double>(centered);
+      }
+    }
+    std::copy(local.begin(), local.end(), sums.of(t));
+  });
+  // dx = a·dy + b·(x − μ) + c with a = γσ⁻¹, b = −a·σ⁻¹·Σ(dy·x̂)/m, c = −a·Σdy/m, as batchNorm3d.ts.
+  const float negCount = -static_cast<float>(rows);
+  std::vector<float> a(C), b(C), k(C);
+  for (int64_t c = 0; c < channels; ++c) {
+    dbeta[c] = static_cast<float>(sums.total(c, threads));
+    dgamma[c] = static_cast<float>(sums.total(channels + c, threads)) * invStd[c];
+    a[c] = gamma[c] * invStd[c];
+    const float aInv = a[c] * invStd[c];
+    b[c] = (aInv * dgamma[c]) / negCount;
+    k[c] = (a[c] * dbeta[c]) / negCount;
+  }
+
+  // Pass 2: dx.
+  forRowRanges(rows, threads, [&](int, int64_t from, int64_t to) {
+    std::vector<float> g(C);
+    for (int64_t r = from; r < to; ++r) {
+      maskRow(r, g.data());
+      const float* xr = x + r * channels;
+      float* out = dx + r * channels;
+      for (int64_t c = 0; c < channels; ++c) {
+        const float centered = xr[c] - mean[c];
+        const float fromDy = a[c] * g[c];
+        const float fromX = b[c] * centered;
+        const float sum = fromDy + fromX;
+        out[c] = sum + k[c];
+      }
+    }
+  });
+  return info.Env().Undefined();
+}
+
+}  // namespace ranp
