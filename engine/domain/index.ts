@@ -1,6 +1,7 @@
 /**
  * Facts of the product's domain shared by engine and renderer (the renderer reaches them through
- * engine/protocol). Plain data only: nothing here imports another module.
+ * engine/protocol). Plain data, except the method table, which methods.ts derives from the criteria
+ * registry (pure code: nothing it imports needs tfjs or Node).
  */
 export * from './methods.js';
 export * from './tasks.js';

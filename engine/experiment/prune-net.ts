@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/index.js';
 import type { NetDescription, Triple } from '../nn/description.js';
 import { buildModel } from '../nn/model.js';
-import { methodInfo } from '../prune/criteria/registry.js';
+import { criterionFor } from '../prune/criteria/registry.js';
 import { materialize } from '../prune/materialize.js';
 import { prune } from '../prune/prune.js';
 import type { PruneReport } from '../prune/report.js';
@@ -49,7 +49,7 @@ export async function pruneForTraining(
     data: from || config.prune.inputSize ? (from?.data ?? config.data) : train,
     seed: config.seed,
   };
-  const { net: scoredNet, scores } = methodInfo(config.prune.method).needsScores
+  const { net: scoredNet, scores } = criterionFor(config.prune.method).needsScores
     ? await scoreOnData({ ...spec, samples: config.prune.scoringSamples, onProgress })
     : { ...(await openScoringNet(spec)), scores: undefined };
   const result = prune(scoredNet, scores, {

@@ -1,5 +1,5 @@
 import { TASKS } from '../domain/tasks.js';
-import { methodInfo } from '../prune/criteria/registry.js';
+import { criterionFor } from '../prune/criteria/registry.js';
 import type { Store } from '../store/index.js';
 import type { CreateRunInput, JsonObject } from '../store/types.js';
 import type { ExperimentConfig } from './config.js';
@@ -13,7 +13,7 @@ export function roleRunInput(
   parentRunId: number | undefined,
   backend?: string,
 ): CreateRunInput {
-  const usesLambda = role === 'pruned' && methodInfo(config.prune.method).usesLambda;
+  const usesLambda = role === 'pruned' && criterionFor(config.prune.method).usesLambda;
   return {
     name: `${config.name ?? config.task} ${role}`,
     task: 'train',

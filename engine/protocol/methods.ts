@@ -23,7 +23,7 @@ export const methods = {
     params: z.object({ path: z.string().min(1).max(4096), task: TaskSchema.optional() }).strict(),
     result: DatasetReportSchema,
   },
-  /** The pruning methods with their labels and whether λ and scores apply (engine/domain). */
+  /** The pruning methods with their labels, whether λ and scores apply, neuron or weight level (engine/domain). */
   'methods.list': {
     params: NoParams,
     result: z.object({
@@ -33,6 +33,7 @@ export const methods = {
           label: z.string(),
           usesLambda: z.boolean(),
           needsScores: z.boolean(),
+          level: z.enum(['neuron', 'weight']),
         }),
       ),
     }),

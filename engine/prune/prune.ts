@@ -1,4 +1,3 @@
-import { PRUNE_METHODS } from '../domain/methods.js';
 import type { NetDescription } from '../nn/description.js';
 import { rejectAllZeroScores } from './all-zero-scores.js';
 import { buildChannelGraph, type ChannelGraph } from './channels.js';
@@ -23,7 +22,7 @@ export function createPruner(
   options: PrunerOptions,
 ): Pruner {
   const criterion = criterionFor(options.method);
-  const { needsScores } = PRUNE_METHODS[criterion.name];
+  const { needsScores } = criterion;
   if (needsScores && !scores) {
     throw new Error(`method '${criterion.name}' needs weight scores (score with data or load a score file)`);
   }

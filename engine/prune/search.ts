@@ -58,9 +58,9 @@ export function sparsityForBudget(
   budget: ResourceBudget,
   tolerance = SPARSITY_TOLERANCE,
 ): BudgetSearch {
-  if (pruner.criterion.name === 'weight-snip') {
+  if (pruner.criterion.level === 'weight') {
     throw new Error(
-      'weight-snip masks weights and leaves dense resources unchanged: a resource budget needs a neuron method',
+      `${pruner.criterion.name} masks weights and leaves dense resources unchanged: a resource budget needs a neuron method`,
     );
   }
   if (!(budget.value > 0) || (budget.relative && budget.value > 1)) {

@@ -5,6 +5,10 @@ import type { PruneCriterion } from './criterion.js';
 /** Layer-balanced neuron importance, globally thresholded (step 6 off). */
 export const balancedCriterion: PruneCriterion = {
   name: 'balanced',
+  label: 'Balanced SNIP neurons (no resource weighting)',
+  usesLambda: false,
+  needsScores: true,
+  level: 'neuron',
   summary: 'SNIP neuron importance with layer balancing, no resource reweighting',
   select(ctx, sparsity) {
     const scores = balanceLayers(ctx.neuronScores());

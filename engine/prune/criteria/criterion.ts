@@ -1,4 +1,3 @@
-import type { PruneMethodName } from '../../domain/methods.js';
 import type { NetDescription } from '../../nn/description.js';
 import type { ChannelGraph } from '../channels.js';
 import type { Aggregation, NetResources, NeuronMask, NeuronScores, WeightScores } from '../types.js';
@@ -39,12 +38,25 @@ export type CriterionSelection =
       settings: Record<string, string | number | boolean>;
     };
 
+/** What the UI, the CLI and the protocol know of a method (engine/domain/methods.ts collects them). */
+export interface PruneMethodInfo {
+  label: string;
+  /** Whether the RANP resource weight λ applies. */
+  usesLambda: boolean;
+  /** Whether it reads weight scores (random pruning does not). */
+  needsScores: boolean;
+  /** Neurons (structured: the net gets smaller) or weights (unstructured masks, dense resources unchanged). */
+  level: 'neuron' | 'weight';
+}
+
 /**
- * One pruning method. A new method: one file in criteria/, one line in criteria/registry.ts and
- * its row in engine/domain/methods.ts (label, whether λ applies, whether it reads scores).
+ * One pruning method. A new method is one file in criteria/ and one line in criteria/registry.ts:
+ * its facts here (label, λ, scores, level) reach the protocol's method enum, the renderer and the
+ * CLI through engine/domain/methods.ts, which derives its table from the registry.
  */
-export interface PruneCriterion {
-  name: PruneMethodName;
+export interface PruneCriterion extends PruneMethodInfo {
+  /** Its key in criteria/registry.ts. */
+  name: string;
   summary: string;
   select(ctx: CriterionContext, sparsity: number): CriterionSelection;
 }

@@ -5,6 +5,10 @@ import type { PruneCriterion } from './criterion.js';
 /** Layer-wise uniform: each layer keeps its ceil(n(1−s)) most important neurons; classifier whole. */
 export const layerwiseCriterion: PruneCriterion = {
   name: 'layerwise',
+  label: 'Layer-wise top neurons (baseline)',
+  usesLambda: false,
+  needsScores: true,
+  level: 'neuron',
   summary: 'each layer keeps its top ceil(n·(1−s)) neurons by SNIP importance',
   select(ctx, sparsity) {
     checkSparsity(sparsity);

@@ -6,6 +6,10 @@ import type { PruneCriterion } from './criterion.js';
 /** Random neuron pruning: K = floor(N(1−s)) neurons drawn uniformly from all N, classifier kept whole. */
 export const randomCriterion: PruneCriterion = {
   name: 'random',
+  label: 'Random neurons (baseline)',
+  usesLambda: false,
+  needsScores: false,
+  level: 'neuron',
   summary: 'uniformly random neurons (seeded), classifier kept',
   select(ctx, sparsity) {
     const layers = ctx.graph.prunable;

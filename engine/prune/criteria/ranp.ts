@@ -10,11 +10,21 @@ const RESOURCE_FIELD: Record<ResourceKind, keyof ResourceTotals> = {
   params: 'params',
 };
 
+const VARIANT: Record<ResourceKind, { suffix: string; saves: string }> = {
+  flops: { suffix: 'f', saves: 'computation' },
+  memory: { suffix: 'm', saves: 'memory' },
+  params: { suffix: 'p', saves: 'parameters' },
+};
+
 /** RANP: balanced neuron importance reweighted by a per-layer resource of the full net (steps 5–7). */
 export function ranpCriterion(resource: ResourceKind): PruneCriterion {
-  const suffix = resource === 'flops' ? 'f' : resource === 'memory' ? 'm' : 'p';
+  const { suffix, saves } = VARIANT[resource];
   return {
     name: `ranp-${suffix}`,
+    label: `RANP-${suffix} (saves ${saves})`,
+    usesLambda: true,
+    needsScores: true,
+    level: 'neuron',
     summary: `RANP: balanced neuron importance reweighted by per-layer ${resource} (softmax, λ)`,
     select(ctx, sparsity) {
       const lambda = ctx.lambda ?? TASKS[ctx.net.task].defaultLambda;

@@ -1,10 +1,3 @@
-import {
-  isPruneMethodName,
-  PRUNE_METHOD_NAMES,
-  PRUNE_METHODS,
-  type PruneMethodInfo,
-  type PruneMethodName,
-} from '../../domain/methods.js';
 import { balancedCriterion } from './balanced.js';
 import type { PruneCriterion } from './criterion.js';
 import { layerwiseCriterion } from './layerwise.js';
@@ -13,39 +6,36 @@ import { ranpCriterion } from './ranp.js';
 import { vanillaCriterion } from './vanilla.js';
 import { weightSnipCriterion } from './weight-snip.js';
 
-/** Every pruning method of engine/domain/methods.ts by name, one line each. */
-export const CRITERIA: Record<PruneMethodName, PruneCriterion> = {
+/**
+ * Every pruning method by name, one line each. Pure code (no tfjs, no Node): the renderer carries
+ * it through engine/domain/methods.ts, which derives the method table from it.
+ */
+export const CRITERIA = {
   'ranp-f': ranpCriterion('flops'),
   'ranp-m': ranpCriterion('memory'),
   'ranp-p': ranpCriterion('params'),
-  vanilla: vanillaCriterion,
   balanced: balancedCriterion,
+  vanilla: vanillaCriterion,
   random: randomCriterion,
   layerwise: layerwiseCriterion,
   'weight-snip': weightSnipCriterion,
-};
+} satisfies Record<string, PruneCriterion>;
+
+type CriterionName = keyof typeof CRITERIA;
 
 /** Other names users type for a method (the paper calls vanilla SNIP neuron scores "snip-neuron"). */
-const METHOD_ALIASES: Record<string, PruneMethodName> = { 'snip-neuron': 'vanilla' };
+const METHOD_ALIASES: Record<string, CriterionName> = { 'snip-neuron': 'vanilla' };
 
 /** The method a user-typed name means, or undefined. */
-export function resolveMethodName(method: string): PruneMethodName | undefined {
-  return isPruneMethodName(method) ? method : METHOD_ALIASES[method];
+export function resolveMethodName(method: string): CriterionName | undefined {
+  return Object.hasOwn(CRITERIA, method) ? (method as CriterionName) : METHOD_ALIASES[method];
 }
 
-function knownMethodName(method: string): PruneMethodName {
+/** The criterion of a user-typed method name; an unknown name is an error naming the known ones. */
+export function criterionFor(method: string): PruneCriterion {
   const name = resolveMethodName(method);
   if (!name) {
-    throw new Error(`unknown pruning method '${method}'; choose one of ${PRUNE_METHOD_NAMES.join(', ')}`);
+    throw new Error(`unknown pruning method '${method}'; choose one of ${Object.keys(CRITERIA).join(', ')}`);
   }
-  return name;
-}
-
-export function criterionFor(method: string): PruneCriterion {
-  return CRITERIA[knownMethodName(method)];
-}
-
-/** The domain facts of a user-typed method name (whether it reads scores, whether λ applies). */
-export function methodInfo(method: string): PruneMethodInfo {
-  return PRUNE_METHODS[knownMethodName(method)];
+  return CRITERIA[name];
 }

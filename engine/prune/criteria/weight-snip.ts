@@ -8,6 +8,10 @@ import type { PruneCriterion } from './criterion.js';
  */
 export const weightSnipCriterion: PruneCriterion = {
   name: 'weight-snip',
+  label: 'Weight-level SNIP (unstructured baseline)',
+  usesLambda: false,
+  needsScores: true,
+  level: 'weight',
   summary: 'SNIP on weights: global top-k unstructured masks (no dense FLOP savings)',
   select(ctx, sparsity) {
     const { layers } = ctx.weightScores();
