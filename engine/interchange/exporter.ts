@@ -30,12 +30,17 @@ export class ExportError extends Error {
   override name = 'ExportError';
 }
 
-/** Creates `outDir` for an export; refuses a folder that already holds files (nothing is overwritten). */
-export function prepareOutDir(outDir: string): void {
+/** Refuses an export folder that already holds files (nothing is overwritten). */
+export function checkOutDir(outDir: string): void {
   if (!isEmptyOrAbsent(outDir))
     throw new ExportError(
       `export folder ${outDir} already exists and is not empty; give a new or empty folder`,
     );
+}
+
+/** Creates `outDir` for an export after checkOutDir. */
+export function prepareOutDir(outDir: string): void {
+  checkOutDir(outDir);
   mkdirSync(outDir, { recursive: true });
 }
 

@@ -90,7 +90,8 @@ export const RunComparisonSchema = z.object({
   ),
 });
 
-export const ExportFormatSchema = z.enum(['json', 'csv', 'net']);
+/** json/csv: the run's records; net: the pruned net's description; onnx/pytorch: the trained net (engine/interchange). */
+export const ExportFormatSchema = z.enum(['json', 'csv', 'net', 'onnx', 'pytorch']);
 
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 export type EpochValue = z.infer<typeof EpochValueSchema>;

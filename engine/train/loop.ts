@@ -9,6 +9,7 @@ import { createOptimizer, type Optimizer, type OptimizerSpec } from './optimizer
 import { deriveSeed, epochOrder, SeedPurpose } from './rng.js';
 import { createSchedule, type ScheduleSpec, type ScheduleState } from './schedules/registry.js';
 import type { LossFn, TrainableModel } from './trainable.js';
+import type { WeightEntry } from '../nn/weights.js';
 
 export interface Validation {
   metrics: Record<string, number>;
@@ -387,6 +388,26 @@ export function loadWeightsInto(
         `${source}: '${key}' has shape [${t.shape.join('x')}], the net needs [${variable.shape.join('x')}]`,
       );
     variable.assign(t);
+  }
+}
+
+/**
+ * Every weight of a last.ckpt or best.ckpt file ('w/<key>', running statistics included) as plain
+ * values keyed like the model's variables, without building a model: what an export writes.
+ */
+export async function checkpointWeights(path: string): Promise<Map<string, WeightEntry>> {
+  const { tensors } = readCheckpoint<unknown>(path);
+  try {
+    const weights = new Map<string, WeightEntry>();
+    for (const [key, t] of tensors)
+      if (key.startsWith(WEIGHT_PREFIX))
+        weights.set(key.slice(WEIGHT_PREFIX.length), {
+          shape: t.shape,
+          values: Float32Array.from(await t.data()),
+        });
+    return weights;
+  } finally {
+    for (const t of tensors.values()) t.dispose();
   }
 }
 

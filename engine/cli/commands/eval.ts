@@ -7,7 +7,6 @@ import {
   openEvaluationSplit,
 } from '../../experiment/evaluate-role.js';
 import { warnIfJsKernels } from '../js-kernels-warning.js';
-import type { NetDescription } from '../../nn/description.js';
 import { buildModel } from '../../nn/model.js';
 import type { JsonObject } from '../../store/types.js';
 import { evaluateModel } from '../../train/evaluate.js';
@@ -19,6 +18,7 @@ import type { CliCommand } from '../command.js';
 import { optionalNumber, parseChoice, parseCommandArgs, parseRunId } from '../args.js';
 import { openStoreAt, STORE_LOCATION_OPTIONS } from '../store-options.js';
 import { recordEvaluationArtifacts } from '../../experiment/record.js';
+import { trainedNetOf } from '../../experiment/trained-net.js';
 
 const EVAL_SPLITS: readonly SplitName[] = ['val', 'test'];
 
@@ -59,13 +59,7 @@ export const evalCommand: CliCommand = {
     try {
       const source = store.getRun(runId);
       const config = resolveConfig(source.config, `run ${runId} config`);
-      const artifacts = store.listArtifacts(runId).map((a) => a.name);
-      const checkpointName = ['best.ckpt', 'last.ckpt'].find((n) => artifacts.includes(n));
-      if (!artifacts.includes('net.json') || !checkpointName)
-        throw new Error(
-          `run ${runId} has no trained net to evaluate (needs net.json and a checkpoint artifact; it has: ${artifacts.join(', ') || 'none'})`,
-        );
-      const net = JSON.parse(store.readArtifact(runId, 'net.json').toString('utf8')) as NetDescription;
+      const { net, checkpointName, checkpointPath } = trainedNetOf(store, runId, 'evaluate');
       const backend = await selectBackend(
         config.backend ? { prefer: parseBackendName(config.backend, 'backend') } : {},
       );
@@ -96,7 +90,7 @@ export const evalCommand: CliCommand = {
       });
       try {
         const trainable = trainableNet(model);
-        loadCheckpointWeights(trainable, store.verifyArtifact(runId, checkpointName).path);
+        loadCheckpointWeights(trainable, checkpointPath);
         const evaluation = await evaluateModel(trainable, data, {
           ...settings,
           predictionsDir: values.predictions ? `${store.paths.staging}/eval-${run.uuid}` : undefined,

@@ -4,6 +4,7 @@ import { compareCommand } from './compare.js';
 import { doctorCommand } from './doctor.js';
 import { evalCommand } from './eval.js';
 import { experimentCommand } from './experiment.js';
+import { exportCommand } from './export.js';
 import { infoCommand } from './info.js';
 import { pruneCommand } from './prune.js';
 import { runsCommand } from './runs.js';
@@ -16,6 +17,7 @@ export const commands: CliCommand[] = [
   doctorCommand,
   evalCommand,
   experimentCommand,
+  exportCommand,
   infoCommand,
   pruneCommand,
   runsCommand,

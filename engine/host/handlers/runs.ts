@@ -3,6 +3,8 @@ import path from 'node:path';
 import { ProtocolError } from '../../protocol/errors.js';
 import type { Curve, RunSummary } from '../../protocol/runs.js';
 import type { Scalar } from '../../protocol/common.js';
+import { NoTrainedNetError } from '../../experiment/trained-net.js';
+import { exportRunNet } from '../../interchange/index.js';
 import { flattenJson } from '../../store/compare.js';
 import { RunNotFoundError } from '../../store/errors.js';
 import type { Store } from '../../store/index.js';
@@ -123,7 +125,16 @@ export const exportRun: Handler<'runs.export'> = async ({ id, format }, ctx) => 
   const base = path.join(ctx.dataDir, 'exports', `run-${run.id}-${stamp}`);
   mkdirSync(path.dirname(base), { recursive: true });
   let files: string[];
-  if (format === 'net') {
+  let out: string | undefined;
+  if (format === 'onnx' || format === 'pytorch') {
+    out = `${base}-${format}`;
+    try {
+      files = (await exportRunNet(store, run.id, format, out)).files;
+    } catch (error) {
+      if (error instanceof NoTrainedNetError) throw new ProtocolError('not-found', error.message);
+      throw error;
+    }
+  } else if (format === 'net') {
     const net = store.listArtifacts(run.id).find((a) => a.kind === 'net');
     if (!net) throw new ProtocolError('not-found', `run ${run.id} has no stored net`);
     files = [`${base}-net.json`];
@@ -133,7 +144,7 @@ export const exportRun: Handler<'runs.export'> = async ({ id, format }, ctx) => 
   } else {
     files = store.exportRun(run.id, 'csv', base);
   }
-  const out = format === 'csv' ? base : files[0];
+  out ??= format === 'csv' ? base : files[0];
   return { path: out, bytes: files.reduce((sum, f) => sum + statSync(f).size, 0) };
 };
 

@@ -1,4 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
+import { expect } from 'vitest';
 import type { NetDescription, Triple } from '../../../engine/nn/description.js';
 import { buildModel, type NetModel } from '../../../engine/nn/model.js';
 import type { WeightEntry } from '../../../engine/nn/weights.js';
@@ -93,4 +99,69 @@ export function maxAbsDifference(a: Float32Array, b: Float32Array): number {
 
 export function maxAbs(a: Float32Array): number {
   return a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+}
+
+/** A reference batch: engineReference's result. */
+export type EngineReference = Awaited<ReturnType<typeof engineReference>>;
+
+/**
+ * Runs an exported model.onnx in onnxruntime-node (CPU) on the reference batch; checks its input and
+ * output names and shape; returns the largest |onnx − engine| difference.
+ */
+export async function onnxDifference(file: string, net: NetDescription, reference: EngineReference) {
+  const session = await ort.InferenceSession.create(readFileSync(file), { executionProviders: ['cpu'] });
+  try {
+    expect(session.inputNames).toEqual(['input']);
+    expect(session.outputNames).toEqual([net.output]);
+    const result = await session.run({
+      input: new ort.Tensor('float32', reference.ncdhw, reference.inputShape),
+    });
+    const y = result[net.output];
+    expect(y.dims).toEqual(reference.outputShape);
+    return maxAbsDifference(y.data as Float32Array, reference.expected);
+  } finally {
+    await session.release();
+  }
+}
+
+// Debian's python3-torch lives in the system Python. The tests install nothing: without torch they
+// are skipped, and their titles say so.
+export const PYTHON = '/usr/bin/python3';
+const probe = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+export const torchVersion = probe.status === 0 ? probe.stdout.trim() : null;
+export const TORCH_SKIP_REASON = `SKIPPED: ${PYTHON} cannot import torch (install Debian's python3-torch: apt-get install python3-torch)`;
+const TORCH_CHECK = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pytorch-check.py');
+
+/**
+ * Loads a PyTorch export folder with torch (pytorch-check.py), runs it on the reference batch in
+ * eval mode and then one SGD step; returns the largest |torch − engine| difference and the step's
+ * report. `scratch` is a folder for the batch and output files.
+ */
+export function torchCheck(folder: string, reference: EngineReference, scratch: string, label: string) {
+  const inputFile = path.join(scratch, `${label}.in`);
+  const outputFile = path.join(scratch, `${label}.out`);
+  writeFileSync(
+    inputFile,
+    Buffer.from(reference.ncdhw.buffer, reference.ncdhw.byteOffset, reference.ncdhw.byteLength),
+  );
+  const run = spawnSync(
+    PYTHON,
+    [TORCH_CHECK, folder, inputFile, reference.inputShape.join(','), outputFile],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, OMP_NUM_THREADS: '1' },
+    },
+  );
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  const step = JSON.parse(run.stdout) as {
+    shape: number[];
+    finite: boolean;
+    changed: number;
+    parameters: number;
+  };
+  expect(step.shape).toEqual(reference.outputShape);
+  const bytes = readFileSync(outputFile);
+  const output = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  return { difference: maxAbsDifference(output, reference.expected), step };
 }

@@ -1,8 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../engine/backend/index.js';
 import { exportNet, PYTORCH_MODULE_FILE, PYTORCH_WEIGHTS_FILE } from '../../../engine/interchange/index.js';
@@ -12,21 +10,18 @@ import {
   EXPORT_CASES,
   engineReference,
   maxAbs,
-  maxAbsDifference,
+  PYTHON,
   randomizedModel,
   ranpPrunedNet,
+  torchCheck,
+  torchVersion,
+  TORCH_SKIP_REASON,
   weightsOf,
 } from './export-fixtures.js';
 
-// Debian's python3-torch lives in the system Python. The test installs nothing: without torch it
-// is skipped, and its title says so.
-const PYTHON = '/usr/bin/python3';
-const probe = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-const torchVersion = probe.status === 0 ? probe.stdout.trim() : null;
 const TITLE = torchVersion
   ? `PyTorch export verified by torch ${torchVersion} (${PYTHON})`
-  : `PyTorch export — SKIPPED: ${PYTHON} cannot import torch (install Debian's python3-torch: apt-get install python3-torch)`;
-const CHECK = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pytorch-check.py');
+  : `PyTorch export — ${TORCH_SKIP_REASON}`;
 const TOLERANCE = 1e-4;
 const dir = mkdtempSync(path.join(tmpdir(), 'ranp-torch-'));
 
@@ -42,28 +37,7 @@ async function exportAndCompare(net: NetDescription, input: Triple, label: strin
     const out = path.join(dir, label);
     const files = exportNet('pytorch', { net, weights: await weightsOf(model), inputSize: input }, out);
     expect(files).toEqual([path.join(out, PYTORCH_MODULE_FILE), path.join(out, PYTORCH_WEIGHTS_FILE)]);
-    const inputFile = path.join(dir, `${label}.in`);
-    const outputFile = path.join(dir, `${label}.out`);
-    writeFileSync(
-      inputFile,
-      Buffer.from(reference.ncdhw.buffer, reference.ncdhw.byteOffset, reference.ncdhw.byteLength),
-    );
-    const run = spawnSync(PYTHON, [CHECK, out, inputFile, reference.inputShape.join(','), outputFile], {
-      encoding: 'utf8',
-      env: { ...process.env, OMP_NUM_THREADS: '1' },
-    });
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    const result = JSON.parse(run.stdout) as {
-      shape: number[];
-      finite: boolean;
-      changed: number;
-      parameters: number;
-    };
-    expect(result.shape).toEqual(reference.outputShape);
-    const bytes = readFileSync(outputFile);
-    const output = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-    const difference = maxAbsDifference(output, reference.expected);
+    const { difference, step: result } = torchCheck(out, reference, dir, label);
     console.info(
       `${label}: max |torch − engine| ${difference.toExponential(2)} (outputs up to ${maxAbs(reference.expected).toFixed(3)})`,
     );
