@@ -32,3 +32,8 @@ export function formatDate(iso: string): string {
     ? iso
     : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
+
+/** A metric over seeds: "0.3425 ± 0.012" (sample std, n − 1). */
+export function formatMeanStd(mean: number, std: number): string {
+  return `${mean.toPrecision(4)} ± ${std === 0 ? '0' : std.toPrecision(2)}`;
+}

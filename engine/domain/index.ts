@@ -7,3 +7,4 @@ export * from './methods.js';
 export * from './tasks.js';
 export * from './limits.js';
 export * from './statuses.js';
+export * from './words.js';

@@ -81,8 +81,10 @@ export async function runExperiment(
   let parentRunId: number | undefined;
   let cancelled = false;
   try {
-    for (const role of roles) {
+    for (const [netIndex, role] of roles.entries()) {
       const run = await trainRole({
+        netIndex,
+        netCount: roles.length,
         role,
         net: role === 'pruned' ? pruned.net : fullNet,
         config,

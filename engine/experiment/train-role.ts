@@ -7,7 +7,7 @@ import { buildModel } from '../nn/model.js';
 import type { PruneReport } from '../prune/report.js';
 import { countNetResources } from '../prune/resources.js';
 import type { Store } from '../store/index.js';
-import { trainLoop } from '../train/loop.js';
+import { trainLoop, trainingSteps } from '../train/loop.js';
 import { lossFor } from '../tasks/registry.js';
 import { trainableNet } from '../train/net-model.js';
 import type { Progress } from '../util/progress.js';
@@ -53,6 +53,9 @@ export interface RoleTraining {
   report: PruneReport;
   /** The backend the run trains on, recorded with it. */
   backend: string;
+  /** This net's place among the nets the experiment trains (0-based) and their number, for Progress.overall. */
+  netIndex: number;
+  netCount: number;
 }
 
 const FLOAT_MB = 4 / 2 ** 20;
@@ -98,7 +101,28 @@ export async function trainRole(r: RoleTraining): Promise<NetRunResult> {
     if (inherited) model.setWeights(inherited, { partial: true });
     if (recordTo) recordRoleStart(recordTo.store, recordTo.runId, role, net, report);
     const trainable = trainableNet(model);
-    const phase = (p: Progress): Progress => ({ ...p, phase: `${role}: ${p.phase}` });
+    // Every net of the experiment trains the same steps (same data, epochs, batch), so the whole
+    // experiment is netCount × steps and one time left covers the nets still to come.
+    const steps = trainingSteps(train.length, config.train, config.train.epochs);
+    let trained = 0;
+    let secondsPerStep: number | undefined;
+    const phase = (p: Progress): Progress => ({
+      ...p,
+      phase: `${role}: ${p.phase}`,
+      overall: {
+        done: r.netIndex * steps + trained,
+        total: r.netCount * steps,
+        ...(secondsPerStep !== undefined ? { secondsPerStep } : {}),
+      },
+    });
+    // Training progress counts steps of this net (total = steps); validation reports 0 of 1.
+    const trainingPhase = (p: Progress): Progress => {
+      if (p.total === steps && p.done > 0) {
+        trained = Math.max(trained, p.done);
+        if (p.elapsedSeconds > 0) secondsPerStep = p.elapsedSeconds / p.done;
+      }
+      return phase(p);
+    };
     const result = await trainLoop({
       name: `${role} net (${net.name})`,
       model: trainable,
@@ -120,12 +144,13 @@ export async function trainRole(r: RoleTraining): Promise<NetRunResult> {
       checkpointEverySteps: config.train.checkpointEverySteps,
       resume: options.resume,
       signal: options.signal,
-      onProgress: (p) => options.onProgress?.(phase(p)),
+      onProgress: (p) => options.onProgress?.(trainingPhase(p)),
       onLog: options.onLog,
       onEpoch: (record) => {
         if (recordTo) recordTrainingEpoch(recordTo.store, recordTo.runId, record);
       },
     });
+    trained = steps; // also when it stopped early: this net's share of the work is done
     const { lastCheckpoint, bestCheckpoint, ...training } = result;
     const ran = { role, runId: run?.id, net, resources, training, checkpoint: lastCheckpoint };
     if (result.outcome === 'cancelled') {

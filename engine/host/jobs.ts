@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InterruptRequest } from '../experiment/interrupt.js';
-import type { JobInfo, JobState } from '../protocol/jobs.js';
-import type { Progress } from '../util/progress.js';
+import type { JobInfo, JobState, JobStudy } from '../protocol/jobs.js';
+import type { OverallProgress, Progress } from '../util/progress.js';
 import { etaSeconds } from '../util/progress.js';
 import type { Disposable } from '../util/disposable.js';
 
@@ -27,6 +27,13 @@ export interface JobOptions {
    * the submitter settles what it created on submit (e.g. queued runs that never started).
    */
   ended?(job: JobInfo): void;
+  /** The study (a sweep submitted at once) the job belongs to. */
+  study?: JobStudy;
+  /**
+   * Jobs with the same plan key train the same number of steps (same data, epochs, batch, nets), so
+   * once one has started, a queued one's work is known and it gets a time estimate.
+   */
+  planKey?: string;
 }
 
 type EndState = Exclude<JobState, 'queued' | 'running'>;
@@ -37,6 +44,9 @@ interface Entry {
   lastProgressAt: number;
   work: (control: JobControl) => Promise<void>;
   ended?: (job: JobInfo) => void;
+  planKey?: string;
+  /** The running job's latest place in all its work (both nets). */
+  overall?: OverallProgress;
 }
 
 /** Least time between two progress events of one job, so a fast loop cannot flood the UI. */
@@ -51,6 +61,10 @@ export class JobManager implements Disposable {
   /** Ids of queued jobs, next first. */
   private readonly queue: string[] = [];
   private current: Entry | undefined;
+  /** Training steps of a whole job by plan key, learnt when a job with that key reports them. */
+  private readonly stepsByPlan = new Map<string, number>();
+  /** The latest measured seconds per training step (validation included), for jobs not measured yet. */
+  private secondsPerStep: number | undefined;
 
   constructor(private readonly events: JobEvents) {}
 
@@ -80,11 +94,13 @@ export class JobManager implements Disposable {
         state: 'queued',
         submittedAt: new Date().toISOString(),
         runIds: [...(options.runIds ?? [])],
+        ...(options.study ? { study: { ...options.study } } : {}),
       },
       abort: new AbortController(),
       lastProgressAt: 0,
       work,
       ended: options.ended,
+      planKey: options.planKey,
     };
     this.jobs.set(id, entry);
     this.queue.push(id);
@@ -128,11 +144,54 @@ export class JobManager implements Disposable {
 
   private snapshot(entry: Entry): JobInfo {
     const position = this.queue.indexOf(entry.info.id);
-    return {
-      ...entry.info,
-      runIds: [...entry.info.runIds],
-      ...(position >= 0 ? { queuePosition: position + 1 } : {}),
-    };
+    const info = { ...entry.info, runIds: [...entry.info.runIds] };
+    // A planned job's estimate follows the latest measurement (queued ones are announced when it moved much).
+    const planned = entry.overall !== undefined || entry.planKey !== undefined;
+    if (planned && (info.state === 'queued' || info.state === 'running')) {
+      const eta = this.estimate(entry);
+      if (eta === undefined) delete info.etaSeconds;
+      else info.etaSeconds = eta;
+    }
+    return position < 0 ? info : { ...info, queuePosition: position + 1 };
+  }
+
+  /** What a job's progress teaches: its own place in its work, a plan's size and the current speed. */
+  private learn(entry: Entry, overall: OverallProgress): void {
+    entry.overall = overall;
+    if (entry.planKey !== undefined) this.stepsByPlan.set(entry.planKey, overall.total);
+    if (overall.secondsPerStep !== undefined) this.secondsPerStep = overall.secondsPerStep;
+  }
+
+  /**
+   * Seconds of work left in a job: the running job's steps still to train (of every net it trains),
+   * a queued job's planned steps, at the speed measured last. Undefined while nothing has been
+   * measured or the job's plan is not known yet.
+   */
+  private estimate(entry: Entry): number | undefined {
+    const rate = entry.overall?.secondsPerStep ?? this.secondsPerStep;
+    const steps = entry.overall
+      ? entry.overall.total - entry.overall.done
+      : entry.planKey !== undefined
+        ? this.stepsByPlan.get(entry.planKey)
+        : undefined;
+    return rate === undefined || steps === undefined ? undefined : Math.max(0, steps) * rate;
+  }
+
+  /** Queued jobs whose estimate moved by more than a second and 2% since last told are announced again. */
+  private reestimateQueue(): void {
+    for (const id of this.queue) {
+      const entry = this.jobs.get(id)!;
+      const before = entry.info.etaSeconds;
+      const after = this.estimate(entry);
+      const moved =
+        before === undefined || after === undefined
+          ? before !== after
+          : Math.abs(after - before) > Math.max(1, 0.02 * before);
+      if (!moved) continue;
+      if (after === undefined) delete entry.info.etaSeconds;
+      else entry.info.etaSeconds = after;
+      this.events.changed(this.snapshot(entry));
+    }
   }
 
   /** Jobs behind a removed or started one moved up: clients get their new places. */
@@ -158,12 +217,17 @@ export class JobManager implements Disposable {
       signal,
       onProgress: (progress) => {
         const now = Date.now();
-        const eta = etaSeconds(progress);
         entry.info.progress = progress;
-        entry.info.etaSeconds = eta;
+        if (progress.overall) this.learn(entry, progress.overall);
+        // Without a plan (work that is not an experiment) the phase's own rate is all there is.
+        const eta =
+          progress.overall || entry.planKey !== undefined ? this.estimate(entry) : etaSeconds(progress);
+        if (eta === undefined) delete entry.info.etaSeconds;
+        else entry.info.etaSeconds = eta;
         if (now - entry.lastProgressAt < PROGRESS_INTERVAL_MS && progress.done < progress.total) return;
         entry.lastProgressAt = now;
         this.events.progress(id, progress, eta);
+        this.reestimateQueue();
       },
       startRun: (runId) => {
         if (entry.info.activeRunId === runId) return;
@@ -198,6 +262,7 @@ export class JobManager implements Disposable {
   private end(entry: Entry, state: EndState, error?: string): void {
     entry.info.state = state;
     delete entry.info.activeRunId;
+    delete entry.info.etaSeconds;
     entry.info.finishedAt = new Date().toISOString();
     if (error !== undefined && state === 'failed') entry.info.error = error;
     try {

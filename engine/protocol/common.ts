@@ -19,6 +19,10 @@ export const ProgressSchema = z.object({
   total: z.number(),
   elapsedSeconds: z.number(),
   figures: MetricRecordSchema.optional(),
+  /** All of the job's work in training steps (engine/util/progress.ts OverallProgress). */
+  overall: z
+    .object({ done: z.number(), total: z.number(), secondsPerStep: z.number().positive().optional() })
+    .optional(),
 });
 
 /** Totals of the three resources RANP trades off (docs/method.md section 4). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TaskSchema } from './common.js';
 import { DatasetEntrySchema, DatasetReportSchema } from './datasets.js';
-import { ExperimentConfigSchema, JobInfoSchema } from './jobs.js';
+import { ExperimentConfigSchema, JobInfoSchema, StudyConfigSchema } from './jobs.js';
 import { NetEntrySchema, NetInfoSchema } from './nets.js';
 import { PruneMethodSchema, PrunePreviewSchema, PruneSettingsSchema } from './prune.js';
 import { ExportFormatSchema, RunComparisonSchema, RunDetailSchema, RunSummarySchema } from './runs.js';
@@ -69,6 +69,14 @@ export const methods = {
   },
   'prune.preview': { params: PruneSettingsSchema.strict(), result: PrunePreviewSchema },
   'experiment.start': { params: ExperimentConfigSchema.strict(), result: z.object({ job: JobInfoSchema }) },
+  /** Queues a method × sparsity × seed sweep: one experiment job per cell, seed by seed. */
+  'study.start': {
+    params: StudyConfigSchema.strict(),
+    result: z.object({
+      study: z.object({ id: z.string(), title: z.string() }),
+      jobs: z.array(JobInfoSchema),
+    }),
+  },
   /** Continues an interrupted experiment (its runs' completed epochs kept), queued like a new one. */
   'experiment.resume': {
     params: z.object({ runId: RunId }).strict(),

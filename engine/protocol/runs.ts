@@ -70,6 +70,17 @@ export const RunDetailSchema = RunSummarySchema.extend({
   perSample: z.array(z.object({ id: z.string(), metrics: MetricRecordSchema })),
 });
 
+/** Stored runs that differ only in their seed: each metric's last value as mean ± sample std (n − 1). */
+export const SeedGroupSchema = z.object({
+  net: z.string(),
+  method: z.string().nullable(),
+  sparsity: z.number().nullable(),
+  role: z.string().nullable(),
+  runIds: z.array(z.string()),
+  seeds: z.array(z.number().nullable()),
+  metrics: z.array(z.object({ name: z.string(), n: z.number().int(), mean: z.number(), std: z.number() })),
+});
+
 export const RunComparisonSchema = z.object({
   runs: z.array(RunSummarySchema),
   /** Only the parameters whose values differ between the runs, one value per run (null: unset). */
@@ -88,6 +99,8 @@ export const RunComparisonSchema = z.object({
       ),
     }),
   ),
+  /** The seed groups (store.groupBySeed) holding a compared run, also with stored runs not selected. */
+  seedGroups: z.array(SeedGroupSchema),
 });
 
 /** json/csv: the run's records; net: the pruned net's description; onnx/pytorch: the trained net (engine/interchange). */
@@ -99,4 +112,5 @@ export type HeadlineMetric = z.infer<typeof HeadlineMetricSchema>;
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 export type Curve = z.infer<typeof CurveSchema>;
 export type RunComparison = z.infer<typeof RunComparisonSchema>;
+export type SeedGroupSummary = z.infer<typeof SeedGroupSchema>;
 export type ExportFormat = z.infer<typeof ExportFormatSchema>;

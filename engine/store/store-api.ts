@@ -81,7 +81,7 @@ export interface StoreApi {
   // queries across tables
   compareRuns(runIds: readonly number[]): RunComparison;
   curves(runIds: readonly number[], names: readonly string[], maxPoints?: number): Curve[];
-  groupBySeed(filter?: RunFilter): SeedGroup[];
+  groupBySeed(filter?: RunFilter, holding?: readonly number[]): SeedGroup[];
   exportRun(runId: number, format: ExportFormat, out: string): string[];
   importBundle(bundleDir: string): RunRecord;
 }

@@ -497,8 +497,9 @@ export class Store implements StoreApi, Disposable {
   /**
    * Groups runs that differ only by seed (same task, net, method, sparsity, λ, role and config
    * apart from 'seed' keys) and gives mean ± sample std of each run's last value per metric.
+   * With `holding`, only the groups that hold one of those runs (the CLI's and the app's comparison).
    */
-  groupBySeed(filter: RunFilter = {}): SeedGroup[] {
+  groupBySeed(filter: RunFilter = {}, holding?: readonly number[]): SeedGroup[] {
     const groups = new Map<string, RunRecord[]>();
     for (const run of this.listRuns(filter)) {
       const key = canonicalJson({
@@ -513,7 +514,10 @@ export class Store implements StoreApi, Disposable {
       });
       groups.set(key, [...(groups.get(key) ?? []), run]);
     }
-    return [...groups.entries()].map(([key, runs]) => {
+    const wanted = [...groups.entries()].filter(
+      ([, group]) => !holding || group.some((r) => holding.includes(r.id)),
+    );
+    return wanted.map(([key, runs]) => {
       const lastValues = new Map<string, number[]>();
       for (const run of runs) {
         for (const { name, value } of this.lastMetrics(run.id))

@@ -120,6 +120,15 @@ interface LoopState {
 const WEIGHT_PREFIX = 'w/';
 const OPTIMIZER_PREFIX = 'opt/';
 
+/** Optimizer steps of `epochs` epochs over `samples` training samples (samplesPerEpoch caps an epoch). */
+export function trainingSteps(
+  samples: number,
+  o: { samplesPerEpoch?: number; batchSize: number },
+  epochs: number,
+): number {
+  return epochs * Math.ceil(Math.min(o.samplesPerEpoch ?? samples, samples) / o.batchSize);
+}
+
 /**
  * Trains `model` in place. Reproducible and resumable: the data order comes from (seed, epoch), crops
  * from (seed, epoch, index), dropout from (seed, step); checkpoints hold weights, running statistics,
@@ -133,7 +142,7 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainResult>
   if (o.data.length === 0)
     throw new Error(`train: the ${o.data.split} split of ${o.data.task} has no samples`);
   const samplesPerEpoch = Math.min(o.samplesPerEpoch ?? o.data.length, o.data.length);
-  const stepsPerEpoch = Math.ceil(samplesPerEpoch / o.batchSize);
+  const stepsPerEpoch = trainingSteps(o.data.length, o, 1);
   const missing = o.model.trainableKeys.filter((k) => !o.model.variables.has(k));
   if (missing.length) throw new Error(`train: trainable keys without a variable: ${missing.join(', ')}`);
 

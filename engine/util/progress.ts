@@ -8,6 +8,19 @@ export interface Progress {
   elapsedSeconds: number;
   /** Extra figures shown beside the bar, e.g. { loss: 0.42, 'samples/s': 3.1 }. */
   figures?: Record<string, number>;
+  /**
+   * Where the phase sits in all of the job's work, counted in training steps of every net it trains
+   * (an experiment: the unpruned and the pruned net), with the seconds one step has taken so far, so
+   * a time left covers both nets and not only the one training now.
+   */
+  overall?: OverallProgress;
+}
+
+export interface OverallProgress {
+  done: number;
+  total: number;
+  /** Wall seconds per step of the net training now, validation included; absent until measured. */
+  secondsPerStep?: number;
 }
 
 /** Remaining seconds from the rate so far; undefined until there is a rate. */

@@ -24,9 +24,9 @@ Options:
   --json                       machine-readable output`;
 
 function compareSeeds(store: Store, ids: number[], task: RunTask, json: boolean): string {
-  const groups = store
-    .groupBySeed({ task })
-    .filter((g) => (ids.length ? ids.some((id) => g.runIds.includes(id)) : g.runIds.length > 1));
+  const groups = ids.length
+    ? store.groupBySeed({ task }, ids)
+    : store.groupBySeed({ task }).filter((g) => g.runIds.length > 1);
   const missing = ids.filter((id) => !groups.some((g) => g.runIds.includes(id)));
   if (missing.length) throw new UsageError(`no ${task} run ${missing.join(', ')} (see ranp runs list)`);
   if (json)

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { countOf } from '../../domain/words.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -8,7 +10,8 @@ import {
   type NetRole,
 } from '../../experiment/index.js';
 import type { ExperimentConfig } from '../../experiment/index.js';
-import type { JobInfo } from '../../protocol/jobs.js';
+import { MAX_STUDY_EXPERIMENTS, type JobInfo, type JobStudy } from '../../protocol/jobs.js';
+import type { ParsedParamsOf } from '../../protocol/methods.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import { RunNotFoundError, type Store } from '../../store/index.js';
 import type { RunRecord } from '../../store/types.js';
@@ -40,6 +43,7 @@ function queueExperiment(
   config: ExperimentConfig,
   runs: RunRecord[],
   resume: boolean,
+  study?: JobStudy,
 ): JobInfo {
   const store = ctx.store();
   const waitingRuns: Partial<Record<NetRole, number>> = Object.fromEntries(
@@ -66,6 +70,8 @@ function queueExperiment(
         store,
         runs.map((r) => r.id),
       ),
+      planKey: planKey(config),
+      ...(study ? { study } : {}),
     },
   );
 }
@@ -80,10 +86,11 @@ function checkedConfig(raw: unknown): ExperimentConfig {
   }
 }
 
-/** Prune, then train the unpruned and pruned nets, as a queued background job recorded in the store. */
-export const startExperiment: Handler<'experiment.start'> = async (params, ctx) => {
-  const data = ctx.folders.check(params.dataset);
-  const config = checkedConfig({
+type ExperimentParams = ParsedParamsOf<'experiment.start'>;
+
+/** The engine's experiment config for the request's settings on the checked data folder. */
+function experimentConfig(params: ExperimentParams, data: string): ExperimentConfig {
+  return checkedConfig({
     name: params.name,
     task: params.task,
     data,
@@ -106,11 +113,66 @@ export const startExperiment: Handler<'experiment.start'> = async (params, ctx) 
       ...(params.learningRate !== undefined ? { schedule: { lr: params.learningRate } } : {}),
     },
   });
+}
+
+/** Experiments with the same key train the same steps: the queue estimates one from another. */
+function planKey(config: ExperimentConfig): string {
+  const { epochs, batchSize, samplesPerEpoch } = config.train;
+  return JSON.stringify([config.task, config.data, epochs, batchSize, samplesPerEpoch, config.trainUnpruned]);
+}
+
+/** Creates the experiment's runs (queued) and queues its job. */
+function submitExperiment(
+  ctx: HostContext,
+  config: ExperimentConfig,
+  title: string,
+  study?: JobStudy,
+): JobInfo {
   const store = ctx.store();
   const ids = queueExperimentRuns(store, config);
   const runs = [ids.unpruned, ids.pruned].filter((id) => id !== undefined).map((id) => store.getRun(id));
-  const title = params.name ?? `${params.net} · ${params.method} ${Math.round(params.sparsity * 100)}%`;
-  return { job: queueExperiment(ctx, title, config, runs, false) };
+  return queueExperiment(ctx, title, config, runs, false, study);
+}
+
+const percent = (sparsity: number) => `${Math.round(sparsity * 1000) / 10}%`;
+
+/** Prune, then train the unpruned and pruned nets, as a queued background job recorded in the store. */
+export const startExperiment: Handler<'experiment.start'> = async (params, ctx) => {
+  const config = experimentConfig(params, ctx.folders.check(params.dataset));
+  const title = params.name ?? `${params.net} · ${params.method} ${percent(params.sparsity)}`;
+  return { job: submitExperiment(ctx, config, title) };
+};
+
+/**
+ * A sweep: every method × sparsity × seed cell is one experiment job, queued seed by seed (the first
+ * seed's grid ends first) under one study. Every cell's config is checked before any is queued.
+ */
+export const startStudy: Handler<'study.start'> = async (params, ctx) => {
+  const { methods, sparsities, seeds, ...shared } = params;
+  const count = methods.length * sparsities.length * seeds.length;
+  if (count > MAX_STUDY_EXPERIMENTS)
+    throw new ProtocolError(
+      'invalid-params',
+      `a study of ${methods.length} methods × ${sparsities.length} sparsities × ${seeds.length} seeds is ${count} experiments; at most ${MAX_STUDY_EXPERIMENTS} can be queued at once`,
+    );
+  const data = ctx.folders.check(params.dataset);
+  const cells = seeds.flatMap((seed) =>
+    methods.flatMap((method) => sparsities.map((sparsity) => ({ method, sparsity, seed }))),
+  );
+  const configs = cells.map((cell) => ({
+    cell,
+    config: experimentConfig({ ...shared, ...cell, name: undefined }, data),
+  }));
+  const study = {
+    id: randomUUID(),
+    title: `${shared.name ?? params.net}: ${countOf(methods.length, 'method')} × ${countOf(sparsities.length, 'sparsity', 'sparsities')} × ${countOf(seeds.length, 'seed')}`,
+  };
+  const jobs = configs.map(({ cell, config }, index) => {
+    const title = `${params.net} · ${cell.method} ${percent(cell.sparsity)} · seed ${cell.seed}`;
+    const name = shared.name ? `${shared.name} · ${title}` : title;
+    return submitExperiment(ctx, { ...config, name }, title, { ...study, index, size: cells.length });
+  });
+  return { study, jobs };
 };
 
 /** Queues the interrupted experiment that `runId` belongs to; its completed epochs are kept. */

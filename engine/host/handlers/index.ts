@@ -2,7 +2,7 @@ import type { HandlerTable } from '../context.js';
 import { checkDataset, listSamples } from './datasets.js';
 import { listMethods, listTasks } from './domain.js';
 import { cancelJob, listJobs } from './jobs.js';
-import { resumeExperiment, startExperiment } from './experiment.js';
+import { resumeExperiment, startExperiment, startStudy } from './experiment.js';
 import { netInfo, listNets } from './nets.js';
 import { previewPrune } from './prune.js';
 import { compareRuns, deleteRun, exportRun, getRun, listRuns } from './runs.js';
@@ -21,6 +21,7 @@ export const handlers: HandlerTable = {
   'nets.info': netInfo,
   'prune.preview': previewPrune,
   'experiment.start': startExperiment,
+  'study.start': startStudy,
   'experiment.resume': resumeExperiment,
   'jobs.list': listJobs,
   'job.cancel': cancelJob,

@@ -114,7 +114,15 @@ export const compareRuns: Handler<'runs.compare'> = async ({ ids }, ctx) => {
         ]
       : [];
   });
-  return { runs, differingParams, curves: curvesOf(store, numeric), pruneLayers };
+  // The same grouping and statistics as 'ranp compare --seeds', per kind of run compared.
+  const kinds = [...new Set(numeric.map((id) => store.getRun(id).task))];
+  const seedGroups = kinds.flatMap((task) =>
+    store.groupBySeed({ task }, numeric).map(({ key: _key, runIds, ...group }) => ({
+      ...group,
+      runIds: runIds.map(String),
+    })),
+  );
+  return { runs, differingParams, curves: curvesOf(store, numeric), pruneLayers, seedGroups };
 };
 
 /** Exports go to <data dir>/exports; the UI shows where. */

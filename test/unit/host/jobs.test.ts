@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InterruptRequest } from '../../../engine/experiment/interrupt.js';
 import { JobManager, type JobControl } from '../../../engine/host/jobs.js';
-import type { JobInfo } from '../../../engine/protocol/jobs.js';
+import { remainingWork, type JobInfo } from '../../../engine/protocol/jobs.js';
 
 /** Work that runs until the test releases it (or its signal aborts), recording what it saw. */
 function controllable() {
@@ -131,6 +131,86 @@ describe('JobManager queue', { timeout: 10_000 }, () => {
     });
     expect(jobs.running?.title).toBe('b');
     b.release();
+    await jobs.idle();
+  });
+});
+
+describe('JobManager time left', { timeout: 10_000 }, () => {
+  /** A training progress event as runExperiment reports it: this net's steps and the whole job's. */
+  const training = (
+    done: number,
+    total: number,
+    overall: { done: number; total: number; secondsPerStep?: number },
+  ) => ({
+    phase: 'unpruned: epoch 1/2',
+    done,
+    total,
+    elapsedSeconds: done * (overall.secondsPerStep ?? 0),
+    overall,
+  });
+
+  it('covers every net still to train and the queued jobs of the same plan, at the speed measured last', async () => {
+    const changes: JobInfo[] = [];
+    const jobs = new JobManager({ progress: () => {}, changed: (j) => changes.push(j), log: () => {} });
+    // What clients get (progress events are at most 5 a second; the job's info always has the latest).
+    const etaOf = (id: string) => jobs.list().find((j) => j.id === id)?.etaSeconds;
+    let control!: JobControl;
+    const a = controllable();
+    const ja = jobs.start(
+      'a',
+      (c) => {
+        control = c;
+        return a.work(c);
+      },
+      { planKey: 'tiny', study: { id: 's1', title: 'sweep', index: 0, size: 2 } },
+    );
+    const b = jobs.start('b', controllable().work, {
+      planKey: 'tiny',
+      study: { id: 's1', title: 'sweep', index: 1, size: 2 },
+    });
+    const c = jobs.start('c', controllable().work, { planKey: 'other' });
+    await tick();
+    // Nothing measured yet: no estimate anywhere.
+    expect(remainingWork(jobs.list())).toEqual({ seconds: 0, jobs: 3, unestimated: 3 });
+    expect(ja.study).toEqual({ id: 's1', title: 'sweep', index: 0, size: 2 });
+
+    // Scoring (no overall yet) gives no time left: its rate is not a training rate.
+    control.onProgress({ phase: 'scoring', done: 1, total: 2, elapsedSeconds: 5 });
+    expect(etaOf(ja.id)).toBeUndefined();
+
+    // 10 of the unpruned net's 20 steps at 0.5 s, the pruned net's 20 still to come: 30 steps left.
+    control.onProgress(training(10, 20, { done: 10, total: 40, secondsPerStep: 0.5 }));
+    expect(etaOf(ja.id)).toBe(15);
+    const listed = Object.fromEntries(jobs.list().map((j) => [j.title, j.etaSeconds]));
+    // b has a's plan: 40 steps × 0.5 s; c's plan is not known yet.
+    expect(listed).toEqual({ a: 15, b: 20, c: undefined });
+    expect(remainingWork(jobs.list())).toEqual({ seconds: 35, jobs: 3, unestimated: 1 });
+
+    // Validation (0 of 1) keeps the job's place and speed: 20 steps × 0.5 s. Past the 200 ms
+    // between progress events, b's new estimate is announced to clients too.
+    await new Promise((r) => setTimeout(r, 250));
+    control.onProgress({
+      ...training(0, 1, { done: 20, total: 40, secondsPerStep: 0.5 }),
+      phase: 'validating',
+    });
+    expect(etaOf(ja.id)).toBe(10);
+    expect(changes.filter((j) => j.id === b.id).at(-1)?.etaSeconds).toBe(20);
+
+    // The pruned net is faster: the measurement follows it, for a's rest and b's whole plan.
+    control.onProgress(training(10, 20, { done: 30, total: 40, secondsPerStep: 0.25 }));
+    expect(etaOf(ja.id)).toBe(2.5);
+    expect(jobs.list().find((j) => j.id === b.id)?.etaSeconds).toBe(10);
+
+    jobs.cancel(c.id);
+    a.release();
+    await tick();
+    await tick();
+    const ended = jobs.list().find((j) => j.id === ja.id)!;
+    expect([ended.state, ended.etaSeconds]).toEqual(['completed', undefined]);
+    // b runs now, estimated from its plan until it reports its own progress.
+    expect(jobs.running?.id).toBe(b.id);
+    expect(remainingWork(jobs.list())).toEqual({ seconds: 10, jobs: 1, unestimated: 0 });
+    jobs.cancel(b.id);
     await jobs.idle();
   });
 });

@@ -37,17 +37,19 @@ function storedRun(o: {
   sparsity: number;
   dice: number[];
   flops: number;
+  seed?: number;
 }) {
   const pruned = o.method !== 'none';
   const run = store.createRun({
-    name: `${o.task} ${o.method} ${o.sparsity}`,
+    name: `${o.task} ${o.method} ${o.sparsity}${o.seed ? ` seed ${o.seed}` : ''}`,
+    seed: o.seed ?? 0,
     task: 'train',
     dataset: o.task,
     net: o.net,
     method: o.method,
     sparsity: o.sparsity,
     role: pruned ? 'pruned' : 'unpruned',
-    config: { task: o.task, seed: 0, prune: { method: o.method, sparsity: o.sparsity } },
+    config: { task: o.task, seed: o.seed ?? 0, prune: { method: o.method, sparsity: o.sparsity } },
     status: 'running',
   });
   const metric = o.task === 'brats' ? 'dice mean' : 'class mIoU';
@@ -113,6 +115,18 @@ const ids = [
     flops: 5e7,
   }),
 ];
+// The ranp-f 50% run again with seeds 1 and 2, stored but not selected: its seed group.
+const otherSeeds = [1, 2].map((seed, i) =>
+  storedRun({
+    net: 'unet3d-brats',
+    task: 'brats',
+    method: 'ranp-f',
+    sparsity: 0.5,
+    dice: [[0.3], [0.25]][i],
+    flops: 1e9,
+    seed,
+  }),
+);
 store.dispose();
 const host = new EngineHost({ mode: 'test', dataDir, samplesDir: path.resolve('assets/samples') });
 afterAll(() => {
@@ -153,5 +167,24 @@ describe('CompareView (real engine host and store)', () => {
     // Another cost axis: the points move, the front is the same (costs are proportional here).
     await fireEvent.change(screen.getByRole('combobox', { name: 'Cost' }), { target: { value: 'params' } });
     expect(onFront(screen.getAllByTestId('cost-chart')[0]).length).toBeGreaterThan(0);
+  });
+
+  it('gives mean ± std over the stored runs that differ only in seed (the store grouping ranp compare --seeds uses)', async () => {
+    const client = new ProtocolClient(inProcessTransport(host));
+    render(CompareView, { client, ids, onBack: () => {} });
+    const table = await vi.waitFor(() => screen.getByTestId('seed-groups'));
+    // Only the ranp-f 50% group has more than one run; the others are alone.
+    const headers = [...table.querySelectorAll('thead th')].map((h) => h.textContent);
+    expect(headers).toHaveLength(2);
+    expect(headers[1]).toContain('unet3d-brats · ranp-f, 50% removed');
+    expect(headers[1]).toContain(`3 runs (${[ids[1], ...otherSeeds].join(', ')}), seeds 0, 1, 2`);
+    const row = (name: string) =>
+      [...table.querySelectorAll('tbody tr')].find((r) => r.querySelector('th')?.textContent === name)!;
+    // final dice mean 0.2678, 0.3, 0.25: mean 0.2726; deviations −0.0048, 0.0274, −0.0226 → squares sum
+    // 1.28456e-3, / (n − 1) = 6.4228e-4, sqrt = 0.02534.
+    expect(row('final dice mean').querySelector('td')?.textContent).toBe('0.2726 ± 0.025');
+    // The last validation value: 0.136, 0.3, 0.25 → mean 0.2287, std 0.0839.
+    expect(row('val dice mean').querySelector('td')?.textContent).toBe('0.2287 ± 0.084');
+    expect(row('FLOPs').querySelector('td')?.textContent).toBe('1.000e+9 ± 0');
   });
 });
