@@ -72,7 +72,7 @@ describe('a sweep from the UI', () => {
     // Progress events can land between the two reads: the same figure, give or take a second.
     const seconds = (t: string) => t.split(':').reduce((s, part) => s * 60 + Number(part), 0);
     expect(Math.abs(seconds(/· (\d+:\d\d) left/.exec(top)![1]) - seconds(studyLeft))).toBeLessThanOrEqual(1);
-    await screenshot(page, '3-progress');
+    await screenshot(page, '8-study-progress');
 
     await expect
       .poll(() => study.getByTestId('study-count').textContent(), { timeout: 400_000, interval: 1000 })
@@ -82,6 +82,6 @@ describe('a sweep from the UI', () => {
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(4);
     const table = (await page.getByTestId('runs-table').textContent()) ?? '';
     expect(table.match(/completed/g)?.length).toBeGreaterThanOrEqual(4);
-    await screenshot(page, '4-runs');
+    await screenshot(page, '9-study-runs');
   });
 });
