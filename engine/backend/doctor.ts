@@ -29,7 +29,8 @@ export interface DoctorReport {
   data: { dataDir: string; database: string; source: 'RANP_DATA_DIR' | 'platform default' };
 }
 
-function packageVersion(name: string): string {
+/** A package's installed version, or "not installed". */
+export function packageVersion(name: string): string {
   try {
     const pkg: unknown = createRequire(import.meta.url)(`${name}/package.json`);
     const version = (pkg as { version?: unknown }).version;

@@ -12,6 +12,7 @@ import { experimentInputSize, openEvaluationSplit } from './evaluate-role.js';
 import { pruneForTraining } from './prune-net.js';
 import { compareRuns, type ExperimentResult, type NetRunResult } from './result.js';
 import type { NetRole } from './role-run.js';
+import { collectRunEnvironment } from './run-environment.js';
 import { trainRole, type RoleOptions } from './train-role.js';
 
 export { resolveConfig, ConfigError, type ExperimentConfig, type ExperimentConfigInput } from './config.js';
@@ -44,6 +45,13 @@ export async function runExperiment(
     config.backend ? { prefer: parseBackendName(config.backend, 'backend') } : {},
   );
   log(`backend: ${backend.chosen}${backend.native ? ' (native kernels)' : ''}`);
+  // Once for both roles: the data folders' fingerprints read every file's ends.
+  const environment = options.store
+    ? await collectRunEnvironment({
+        data: config.data,
+        ...(config.prune.from?.data ? { transfer: config.prune.from.data } : {}),
+      })
+    : undefined;
 
   const inputSize = experimentInputSize(config);
   const train = await openSplit(config.task, config.data, 'train', inputSize);
@@ -97,6 +105,7 @@ export async function runExperiment(
         inherited: role === 'pruned' ? pruned.inherited : undefined,
         report,
         backend: backend.chosen,
+        environment,
       });
       results[role] = run;
       if (role === 'unpruned') parentRunId = run.runId;

@@ -36,20 +36,24 @@ export function recordRoleStart(
     name: 'net.json',
     source: { bytes: Buffer.from(JSON.stringify(net)) },
   });
-  if (role === 'pruned')
-    store.recordPruneReport(runId, {
-      layers: report.layers.map((l) => ({
-        layer: l.name,
-        kept: l.kept,
-        total: l.neurons,
-        flopsBefore: l.before.flops,
-        flopsAfter: l.after.flops,
-        paramsBefore: l.before.params,
-        paramsAfter: l.after.params,
-      })),
-      summary: report.summary,
-      realizedSparsity: report.realizedSparsity,
-    });
+  if (role === 'pruned') recordPruneReport(store, runId, report);
+}
+
+/** A prune report as store rows: one per prunable layer, with the summary and realized sparsity. */
+export function recordPruneReport(store: Store, runId: number, report: PruneReport): void {
+  store.recordPruneReport(runId, {
+    layers: report.layers.map((l) => ({
+      layer: l.name,
+      kept: l.kept,
+      total: l.neurons,
+      flopsBefore: l.before.flops,
+      flopsAfter: l.after.flops,
+      paramsBefore: l.before.params,
+      paramsAfter: l.after.params,
+    })),
+    summary: report.summary,
+    realizedSparsity: report.realizedSparsity,
+  });
 }
 
 /**

@@ -50,6 +50,8 @@ export function openRoleRun(
   /** Recorded when a queued or interrupted run is claimed (it may run on another backend than before). */
   backend?: string,
 ): RunRecord {
+  // A queued or interrupted run now runs here: on this backend, in this environment.
+  const claimed = { backend, environment: input.environment };
   const claim = (run: RunRecord): RunRecord => {
     if (run.status !== 'queued' && run.status !== 'interrupted')
       throw new Error(`run ${run.id} is ${run.status}; only a queued or interrupted run can start`);
@@ -57,7 +59,7 @@ export function openRoleRun(
       mkdirSync(roleDir, { recursive: true });
       writeRunLink(join(roleDir, RUN_LINK_FILE), { uuid: run.uuid });
     }
-    return store.updateRunStatus(run.id, 'running', { backend });
+    return store.updateRunStatus(run.id, 'running', claimed);
   };
   if (!roleDir) return waiting !== undefined ? claim(store.getRun(waiting)) : store.createRun(input);
   const linkFile = join(roleDir, RUN_LINK_FILE);
@@ -68,7 +70,7 @@ export function openRoleRun(
     switch (earlier.status) {
       case 'interrupted':
         log(`continuing run ${earlier.id} (${earlier.role ?? 'run'}, interrupted)`);
-        return store.updateRunStatus(earlier.id, 'running', { backend });
+        return store.updateRunStatus(earlier.id, 'running', claimed);
       case 'completed':
         return earlier;
       case 'running':

@@ -1,5 +1,4 @@
-import { TASKS } from '../domain/tasks.js';
-import { criterionFor } from '../prune/criteria/registry.js';
+import { lambdaUsed } from '../prune/criteria/registry.js';
 import type { Store } from '../store/index.js';
 import type { CreateRunInput, JsonObject } from '../store/types.js';
 import type { ExperimentConfig } from './config.js';
@@ -13,7 +12,6 @@ export function roleRunInput(
   parentRunId: number | undefined,
   backend?: string,
 ): CreateRunInput {
-  const usesLambda = role === 'pruned' && criterionFor(config.prune.method).usesLambda;
   return {
     name: `${config.name ?? config.task} ${role}`,
     task: 'train',
@@ -21,8 +19,11 @@ export function roleRunInput(
     net: config.net,
     method: role === 'pruned' ? config.prune.method : 'none',
     sparsity: role === 'pruned' ? config.prune.sparsity : 0,
-    // The λ the criterion will use: the given one, else the task's default (engine/domain/tasks.ts).
-    lambda: usesLambda ? (config.prune.lambda ?? TASKS[config.task].defaultLambda) : undefined,
+    // The λ the criterion uses; its default is that of the task the net is scored on (transfer: prune.from).
+    lambda:
+      role === 'pruned'
+        ? lambdaUsed(config.prune.method, config.prune.from?.task ?? config.task, config.prune.lambda)
+        : undefined,
     backend,
     seed: config.seed,
     role,

@@ -18,6 +18,7 @@ import { recordRoleEnd, recordRoleStart } from './record.js';
 import type { NetResourcesSummary, NetRunResult } from './result.js';
 import { openRoleRun, recordCheckpointedEpochs, recordTrainingEpoch } from './resume.js';
 import { roleRunInput, type NetRole } from './role-run.js';
+import { recordDataFileLists, type RunEnvironment } from './run-environment.js';
 
 /** What the experiment's caller gives every role. */
 export interface RoleOptions {
@@ -56,6 +57,8 @@ export interface RoleTraining {
   /** This net's place among the nets the experiment trains (0-based) and their number, for Progress.overall. */
   netIndex: number;
   netCount: number;
+  /** Recorded with the run when there is a store (collected once per experiment). */
+  environment?: RunEnvironment;
 }
 
 const FLOAT_MB = 4 / 2 ** 20;
@@ -77,7 +80,11 @@ export async function trainRole(r: RoleTraining): Promise<NetRunResult> {
   const run = store
     ? openRoleRun(
         store,
-        { ...roleRunInput(config, role, parentRunId, r.backend), status: 'running' },
+        {
+          ...roleRunInput(config, role, parentRunId, r.backend),
+          environment: r.environment?.summary,
+          status: 'running',
+        },
         roleDir,
         options.resume ?? false,
         options.onLog ?? (() => {}),
@@ -88,6 +95,7 @@ export async function trainRole(r: RoleTraining): Promise<NetRunResult> {
   if (run) options.onRun?.(run.id, role);
   // A run completed before the kill is evaluated again (deterministic) but not recorded again.
   const recordTo = store && run?.status === 'running' ? { store, runId: run.id } : undefined;
+  if (recordTo && r.environment) recordDataFileLists(recordTo.store, recordTo.runId, r.environment);
   // An explicit work folder wins, so a resumed experiment finds its checkpoints again.
   const dir = roleDir ?? join(store!.paths.checkpoints, run!.uuid);
   mkdirSync(dir, { recursive: true });

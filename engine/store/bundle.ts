@@ -21,6 +21,7 @@ import {
  * A run bundle is a self-contained folder another machine can import:
  *   manifest.json        format + version, the run's metadata, sha256 and size of every file below
  *   config.json          the run's full configuration
+ *   environment.json     backend, versions, native/thread info and data fingerprint, if recorded
  *   metrics.csv          every metric value (long format)
  *   prune-report.json    the prune report, if the run has one
  *   system-metrics.json  per-epoch throughput and memory, if recorded
@@ -120,6 +121,7 @@ export function exportBundle(store: StoreApi, runId: number, outDir: string): Bu
     written.push(relPath);
   };
   write('config.json', JSON.stringify(run.config, null, 2));
+  if (run.environment) write('environment.json', JSON.stringify(run.environment, null, 2));
   write('metrics.csv', metricsToCsv(store.metrics(runId)));
   const report = store.getPruneReport(runId);
   if (report) write('prune-report.json', JSON.stringify(report.report, null, 2));
@@ -276,6 +278,14 @@ export function importBundle(store: StoreApi, bundleDir: string): RunRecord {
     z.record(z.string(), z.json()),
     fs.readFileSync(member('config.json'), 'utf8'),
   ) as JsonObject;
+  const environment = members.has('environment.json')
+    ? (parseMember(
+        root,
+        'environment.json',
+        z.record(z.string(), z.json()),
+        fs.readFileSync(member('environment.json'), 'utf8'),
+      ) as JsonObject)
+    : null;
   const metrics = parseMetricsCsv(root, fs.readFileSync(member('metrics.csv'), 'utf8'));
   const report = members.has('prune-report.json')
     ? (parseMember(
@@ -300,6 +310,7 @@ export function importBundle(store: StoreApi, bundleDir: string): RunRecord {
       ...columns,
       parentRunId: parentUuid ? (store.findRunByUuid(parentUuid)?.id ?? null) : null,
       config,
+      environment,
     },
     metrics,
     system,

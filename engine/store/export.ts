@@ -29,9 +29,10 @@ export const RUN_CSV_HEADER = [
   'started_at',
   'ended_at',
   'config_json',
+  'environment_json',
 ] as const;
 
-/** One row per run; the full config as a JSON column. */
+/** One row per run; the full config and the environment as JSON columns. */
 export function runsToCsv(runs: readonly RunRecord[]): string {
   return toCsv(
     RUN_CSV_HEADER,
@@ -58,6 +59,7 @@ export function runsToCsv(runs: readonly RunRecord[]): string {
       iso(r.startedAt),
       iso(r.endedAt),
       JSON.stringify(r.config),
+      r.environment === null ? null : JSON.stringify(r.environment),
     ]),
   );
 }

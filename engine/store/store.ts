@@ -174,6 +174,7 @@ export class Store implements StoreApi, Disposable {
           config: input.config,
           backend: input.backend ?? null,
           device: input.device ?? null,
+          environment: input.environment ?? null,
           appVersion: input.appVersion ?? APP_VERSION,
           status,
           error: null,
@@ -205,12 +206,13 @@ export class Store implements StoreApi, Disposable {
   /**
    * Moves a run along queued → running → completed|failed|cancelled|interrupted (interrupted →
    * running resumes). Entering 'running' claims the run for this process (pid, host, heartbeat) and
-   * records `details.backend` when given (a queued or resumed run may run on another backend).
+   * records `details.backend` and `details.environment` when given (a queued or resumed run may run
+   * on another backend or machine than the one it was created on).
    */
   updateRunStatus(
     runId: number,
     status: RunStatus,
-    details: { error?: string; backend?: string } = {},
+    details: { error?: string; backend?: string; environment?: JsonObject } = {},
   ): RunRecord {
     if (!RUN_STATUSES.includes(status)) throw new StoreError(`updateRunStatus: unknown status '${status}'`);
     this.db
@@ -220,7 +222,8 @@ export class Store implements StoreApi, Disposable {
           throw new StoreError(`run ${runId}: cannot change status from ${run.status} to ${status}`);
         }
         const now = Date.now();
-        if (status === 'running') this.runs.markRunning(runId, now, this.host, details.backend ?? null);
+        if (status === 'running')
+          this.runs.markRunning(runId, now, this.host, details.backend ?? null, details.environment ?? null);
         else this.runs.markEnded(runId, status, details.error ?? null, now);
       })
       .immediate();

@@ -36,6 +36,11 @@ export interface CreateRunInput {
   config: JsonObject;
   backend?: string;
   device?: string;
+  /**
+   * Where and on what the run ran (engine/experiment/run-environment.ts: backend, native kernels,
+   * threads, versions, data fingerprint). Kept apart from `config`, so seed grouping ignores it.
+   */
+  environment?: JsonObject;
   /** Defaults to this build's package version. */
   appVersion?: string;
   /** Default 'queued'; 'running' also claims the run for this process. */
@@ -71,6 +76,8 @@ export interface RunRecord {
   config: JsonObject;
   backend: string | null;
   device: string | null;
+  /** See CreateRunInput.environment; null for runs stored before schema v4. */
+  environment: JsonObject | null;
   appVersion: string;
   status: RunStatus;
   error: string | null;

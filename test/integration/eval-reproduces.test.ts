@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evalCommand } from '../../engine/cli/commands/eval.js';
 import { runExperiment } from '../../engine/experiment/index.js';
 import { openStore } from '../../engine/store/index.js';
+import { digestOf, filesOf } from './data-digest.js';
 import { writeTinyBrats } from './train-fixtures.js';
 
 // `ranp eval --run ID` on a trained run's validation split must give the metrics its experiment
@@ -61,6 +62,15 @@ describe('ranp eval reproduces the experiment', () => {
         expect(evaluated.metrics).toEqual(stored);
         const evalRun = check.getRun(evaluated.run);
         expect([evalRun.task, evalRun.backend, evalRun.parentRunId]).toEqual(['evaluate', 'cpu', runId]);
+        // Both the training run and its evaluation recorded the backend and the data they read.
+        const digest = digestOf(filesOf(data));
+        for (const r of [check.getRun(runId), evalRun]) {
+          expect(r.environment).toMatchObject({
+            backend: { name: 'cpu', nativeKernels: false },
+            versions: { node: process.versions.node },
+            data: { data: { root: data, digest, fileCount: filesOf(data).length } },
+          });
+        }
       } finally {
         check.dispose();
       }

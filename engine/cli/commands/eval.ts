@@ -19,6 +19,7 @@ import { optionalNumber, parseChoice, parseCommandArgs, parseRunId } from '../ar
 import { openStoreAt, STORE_LOCATION_OPTIONS } from '../store-options.js';
 import { recordEvaluationArtifacts } from '../../experiment/record.js';
 import { trainedNetOf } from '../../experiment/trained-net.js';
+import { collectRunEnvironment, recordDataFileLists } from '../../experiment/run-environment.js';
 
 const EVAL_SPLITS: readonly SplitName[] = ['val', 'test'];
 
@@ -68,6 +69,7 @@ export const evalCommand: CliCommand = {
       const settings = { ...evaluationSettings(config, inputSize), ...(limit ? { limit } : {}) };
       const dataDir = values.data ?? config.data;
       const data = await openEvaluationSplit(config, split, inputSize, dataDir);
+      const environment = await collectRunEnvironment({ data: dataDir });
       const model = buildModel(net, { seed: config.seed });
       const printer = createProgressPrinter(process.stderr, io.interactive);
       const run = store.createRun({
@@ -86,9 +88,11 @@ export const evalCommand: CliCommand = {
           evaluation: { ...settings, limit: settings.limit ?? null, cropSize: config.eval.cropSize ?? null },
         } as JsonObject,
         backend: backend.chosen,
+        environment: environment.summary,
         status: 'running',
       });
       try {
+        recordDataFileLists(store, run.id, environment);
         const trainable = trainableNet(model);
         loadCheckpointWeights(trainable, checkpointPath);
         const evaluation = await evaluateModel(trainable, data, {

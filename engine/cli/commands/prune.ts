@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UsageError, type CliCommand, type CliIO } from '../command.js';
 import type { NetDescription, Triple } from '../../nn/description.js';
@@ -37,6 +37,12 @@ import {
   parseNumber,
 } from '../args.js';
 import { formatTable, humanCount } from '../format.js';
+import { openStoreFrom, STORE_OPTIONS } from '../store-options.js';
+import { recordPruneReport } from '../../experiment/record.js';
+import { collectRunEnvironment, recordDataFileLists } from '../../experiment/run-environment.js';
+import { lambdaUsed } from '../../prune/criteria/registry.js';
+import type { Store } from '../../store/index.js';
+import type { JsonObject } from '../../store/types.js';
 
 const USAGE = `Usage: ranp prune --net NAME [--method M] (--sparsity S | --budget R=V | --max-sparsity)
                   (--scores FILE | --data DIR | --synthetic) [options]
@@ -65,7 +71,10 @@ Options:
   --seed N              initialization / random-pruning seed (default 0)
   --inherit             the pruned weights inherit the full net's surviving weights (default: re-initialized)
   --out DIR             write report.json, scores.ranpscores, pruned-net.json, pruned-weights.ranpw
-  --json                print the report as JSON`;
+  --json                print the report as JSON
+  --db FILE | --data-dir DIR   experiment store: the run is stored as a 'prune' run (ranp runs list
+                        --task prune) with its settings, λ, backend, environment, report and scores
+  --no-store            do not store the run`;
 
 interface Flags {
   net: string;
@@ -85,6 +94,7 @@ interface Flags {
   inherit: boolean;
   out?: string;
   json: boolean;
+  store: { db?: string; 'data-dir'?: string; 'no-store'?: boolean };
 }
 
 function parseFlags(argv: string[]): Flags {
@@ -106,6 +116,7 @@ function parseFlags(argv: string[]): Flags {
     inherit: { type: 'boolean', default: false },
     out: { type: 'string' },
     json: { type: 'boolean', default: false },
+    ...STORE_OPTIONS,
   });
   const net = parseNetName(values.net);
   const method = resolveMethodName(values.method);
@@ -141,6 +152,7 @@ function parseFlags(argv: string[]): Flags {
     inherit: values.inherit,
     out: values.out,
     json: values.json,
+    store: { db: values.db, 'data-dir': values['data-dir'], 'no-store': values['no-store'] },
   };
 }
 
@@ -243,19 +255,87 @@ export function formatPruneReport(report: PruneReport, maxSparsity: number | und
   ].join('\n');
 }
 
-export const pruneCommand: CliCommand = {
-  name: 'prune',
-  summary: 'prune a zoo net at initialization (RANP and baselines) and report the savings',
-  usage: USAGE,
-  async run(argv: string[], io: CliIO): Promise<number> {
-    const flags = parseFlags(argv);
-    warnIfJsKernels(await selectBackend(), io);
-    const zooNet = buildNet(flags.net, {
-      width: flags.width,
-      ...(flags.input ? { inputSize: flags.input } : {}),
-    });
-    const inputSize = flags.input ?? zooNet.inputSize;
-    const { net, scores } = await obtainScores(flags, zooNet, inputSize, io);
+/** The settings the prune ran with, as stored with its run (paths absolute, defaults filled in). */
+function resolvedSettings(flags: Flags, inputSize: Triple, lambda: number | undefined): JsonObject {
+  const absolute = (p: string | undefined) => (p === undefined ? null : resolve(p));
+  const scoredBy = flags.scores ? 'file' : flags.data ? 'data' : flags.synthetic ? 'synthetic' : 'none';
+  return {
+    net: flags.net,
+    method: resolveMethodName(flags.method) ?? flags.method,
+    sparsity: flags.sparsity ?? null,
+    budget: flags.budget ?? null,
+    maxSparsity: flags.maxSparsity,
+    scores: scoredBy,
+    scoresFile: absolute(flags.scores),
+    data: absolute(flags.data),
+    samples:
+      scoredBy === 'data' || scoredBy === 'synthetic'
+        ? (flags.samples ?? (scoredBy === 'data' ? DEFAULT_SCORING_SAMPLES : 2))
+        : null,
+    inputSize: [...inputSize],
+    width: flags.width,
+    lambda: lambda ?? null,
+    aggregation: flags.aggregation,
+    seed: flags.seed,
+    inherit: flags.inherit,
+    out: absolute(flags.out),
+  };
+}
+
+/** What a stored prune run gets when it succeeds: its report, scores, pruned net and resource figures. */
+function recordPruneResult(
+  store: Store,
+  runId: number,
+  result: { report: PruneReport; prunedNet: NetDescription },
+  maxSparsity: number | undefined,
+  scoresFile: string | undefined,
+): void {
+  recordPruneReport(store, runId, result.report);
+  const bytes = (value: unknown) => ({ bytes: Buffer.from(JSON.stringify(value, null, 2)) });
+  store.addArtifact(runId, {
+    kind: 'report',
+    name: 'report.json',
+    source: bytes({ ...result.report, maxSparsity }),
+  });
+  store.addArtifact(runId, { kind: 'net', name: 'pruned-net.json', source: bytes(result.prunedNet) });
+  if (scoresFile)
+    store.addArtifact(runId, { kind: 'scores', name: 'scores.ranpscores', source: { file: scoresFile } });
+  const { after } = result.report.resources;
+  store.recordEpoch(runId, {
+    epoch: 0,
+    metrics: [
+      { name: 'realized sparsity', value: result.report.realizedSparsity },
+      { name: 'FLOPs', value: after.flops },
+      { name: 'params', value: after.params },
+      { name: 'memory MB', value: after.memoryMB },
+    ],
+  });
+  store.updateRunStatus(runId, 'completed');
+}
+
+async function prune(
+  flags: Flags,
+  zooNet: NetDescription,
+  inputSize: Triple,
+  io: CliIO,
+  record: { store: Store; runId: number } | undefined,
+): Promise<{ report: PruneReport; maxSparsity: number | undefined }> {
+  const { net, scores } = await obtainScores(flags, zooNet, inputSize, io);
+  // Scores worked out here are kept (in --out, and with the stored run), so a failed sparsity can be
+  // retried from the file without data; saved before pruning for that reason.
+  const scoresFile =
+    scores && !flags.scores && (flags.out || record)
+      ? join(
+          flags.out ?? record!.store.paths.staging,
+          flags.out ? 'scores.ranpscores' : `prune-${record!.runId}.ranpscores`,
+        )
+      : undefined;
+  if (flags.out) mkdirSync(flags.out, { recursive: true });
+  if (scoresFile) {
+    mkdirSync(dirname(scoresFile), { recursive: true });
+    saveScores(scoresFile, scores!);
+  }
+  try {
     const pruner = createPruner(net, scores, {
       method: flags.method,
       lambda: flags.lambda,
@@ -263,11 +343,6 @@ export const pruneCommand: CliCommand = {
       inputSize,
       seed: flags.seed,
     });
-    if (flags.out) {
-      mkdirSync(flags.out, { recursive: true });
-      // Saved before pruning, so a failed sparsity can be retried from the file without data.
-      if (scores && !flags.scores) saveScores(join(flags.out, 'scores.ranpscores'), scores);
-    }
     const maxSparsity = flags.maxSparsity ? searchMaxSparsity(pruner) : undefined;
     let result;
     try {
@@ -301,11 +376,70 @@ export const pruneCommand: CliCommand = {
         tf.dispose([...(fullWeights?.values() ?? []), ...(weights?.values() ?? [])]);
       }
     }
-    io.out(
-      flags.json
-        ? JSON.stringify({ ...result.report, maxSparsity }, null, 2)
-        : formatPruneReport(result.report, maxSparsity),
-    );
-    return 0;
+    if (record) recordPruneResult(record.store, record.runId, result, maxSparsity, scoresFile);
+    return { report: result.report, maxSparsity };
+  } finally {
+    if (scoresFile && !flags.out) rmSync(scoresFile, { force: true });
+  }
+}
+
+export const pruneCommand: CliCommand = {
+  name: 'prune',
+  summary: 'prune a zoo net at initialization (RANP and baselines) and report the savings',
+  usage: USAGE,
+  async run(argv: string[], io: CliIO): Promise<number> {
+    const flags = parseFlags(argv);
+    const backend = await selectBackend();
+    warnIfJsKernels(backend, io);
+    const zooNet = buildNet(flags.net, {
+      width: flags.width,
+      ...(flags.input ? { inputSize: flags.input } : {}),
+    });
+    const inputSize = flags.input ?? zooNet.inputSize;
+    const store = openStoreFrom(flags.store);
+    try {
+      let record: { store: Store; runId: number } | undefined;
+      if (store) {
+        const lambda = lambdaUsed(flags.method, zooNet.task, flags.lambda);
+        const environment = await collectRunEnvironment({
+          ...(flags.data ? { data: flags.data } : {}),
+          ...(flags.scores ? { scores: flags.scores } : {}),
+        });
+        const run = store.createRun({
+          task: 'prune',
+          dataset: zooNet.task,
+          net: flags.net,
+          method: resolveMethodName(flags.method) ?? flags.method,
+          sparsity: flags.sparsity,
+          lambda,
+          seed: flags.seed,
+          config: resolvedSettings(flags, inputSize, lambda),
+          backend: backend.chosen,
+          environment: environment.summary,
+          status: 'running',
+        });
+        record = { store, runId: run.id };
+        recordDataFileLists(store, run.id, environment);
+      }
+      let output;
+      try {
+        output = await prune(flags, zooNet, inputSize, io, record);
+      } catch (error) {
+        // The failure is part of the record (e.g. every score 0): the run keeps the reason.
+        record?.store.updateRunStatus(record.runId, 'failed', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+        throw error;
+      }
+      const { report, maxSparsity } = output;
+      io.out(
+        flags.json
+          ? JSON.stringify({ ...report, maxSparsity, ...(record ? { run: record.runId } : {}) }, null, 2)
+          : formatPruneReport(report, maxSparsity) + (record ? `\nstored as run ${record.runId}` : ''),
+      );
+      return 0;
+    } finally {
+      store?.dispose();
+    }
   },
 };

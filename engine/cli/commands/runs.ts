@@ -13,6 +13,8 @@ import {
   type RunTask,
   type Store,
 } from '../../store/index.js';
+import { flattenJson } from '../../store/compare.js';
+import type { JsonObject } from '../../store/types.js';
 
 const USAGE = `Usage: ranp runs <action> [options]
 
@@ -53,7 +55,20 @@ function list(store: Store, filter: RunFilter, io: CliIO, json: boolean): void {
   if (runs.length === 0) return io.out('no runs');
   io.out(
     formatTable(
-      ['id', 'status', 'task', 'net', 'method', 'sparsity', 'seed', 'role', 'created', 'name'],
+      [
+        'id',
+        'status',
+        'task',
+        'net',
+        'method',
+        'sparsity',
+        'λ',
+        'backend',
+        'seed',
+        'role',
+        'created',
+        'name',
+      ],
       runs.map((r) => [
         r.id,
         r.status,
@@ -61,6 +76,8 @@ function list(store: Store, filter: RunFilter, io: CliIO, json: boolean): void {
         r.net,
         r.method,
         formatNumber(r.sparsity),
+        formatNumber(r.lambda),
+        r.backend,
         r.seed,
         r.role,
         new Date(r.createdAt).toISOString().slice(0, 16).replace('T', ' '),
@@ -99,6 +116,9 @@ function show(store: Store, id: number, io: CliIO, json: boolean): void {
   ];
   io.out(fields.map(([k, v]) => `${k.padEnd(12)} ${v ?? '-'}`).join('\n'));
   io.out(`\nconfig\n${JSON.stringify(run.config, null, 2)}`);
+  io.out(
+    `\nenvironment\n${run.environment ? formatEnvironment(run.environment) : '(not recorded: run stored before schema v4)'}`,
+  );
   if (last.length)
     io.out(
       `\nlast metrics\n${formatTable(
@@ -122,6 +142,16 @@ function show(store: Store, id: number, io: CliIO, json: boolean): void {
       )}`,
     );
   }
+}
+
+/** One line per leaf of the environment, e.g. "native.isa  avx512_core_bf16" and "data.data.digest  …". */
+function formatEnvironment(environment: JsonObject): string {
+  const rows = [...flattenJson(environment)].map(([key, value]) => [
+    key,
+    typeof value === 'string' ? value : JSON.stringify(value),
+  ]);
+  const width = Math.max(...rows.map(([key]) => key.length));
+  return rows.map(([key, value]) => `  ${key.padEnd(width)}  ${value}`).join('\n');
 }
 
 function compare(store: Store, ids: number[], io: CliIO, json: boolean): void {

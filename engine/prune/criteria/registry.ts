@@ -1,3 +1,4 @@
+import { TASKS, type TaskName } from '../../domain/tasks.js';
 import { balancedCriterion } from './balanced.js';
 import type { PruneCriterion } from './criterion.js';
 import { layerwiseCriterion } from './layerwise.js';
@@ -38,4 +39,12 @@ export function criterionFor(method: string): PruneCriterion {
     throw new Error(`unknown pruning method '${method}'; choose one of ${Object.keys(CRITERIA).join(', ')}`);
   }
   return CRITERIA[name];
+}
+
+/**
+ * The λ a run of `method` on `task` prunes with: the given one, else the task's default
+ * (engine/domain/tasks.ts, as the RANP criterion falls back to); undefined for a method without λ.
+ */
+export function lambdaUsed(method: string, task: TaskName, lambda: number | undefined): number | undefined {
+  return criterionFor(method).usesLambda ? (lambda ?? TASKS[task].defaultLambda) : undefined;
 }

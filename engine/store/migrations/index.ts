@@ -4,9 +4,15 @@ import type { Migration } from './migration.js';
 import { initialSchema } from './001-initial.js';
 import { systemMetricsAndVerification } from './002-system-metrics.js';
 import { settingsTable } from './003-settings.js';
+import { runEnvironment } from './004-run-environment.js';
 
 /** Every schema step, in order. */
-export const migrations: readonly Migration[] = [initialSchema, systemMetricsAndVerification, settingsTable];
+export const migrations: readonly Migration[] = [
+  initialSchema,
+  systemMetricsAndVerification,
+  settingsTable,
+  runEnvironment,
+];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;
 

@@ -40,6 +40,7 @@ interface RunRow {
   config_json: string;
   backend: string | null;
   device: string | null;
+  environment_json: string | null;
   app_version: string;
   status: string;
   error: string | null;
@@ -72,6 +73,7 @@ function toRunRecord(row: RunRow): RunRecord {
     config: JSON.parse(row.config_json) as JsonObject,
     backend: row.backend,
     device: row.device,
+    environment: row.environment_json === null ? null : (JSON.parse(row.environment_json) as JsonObject),
     appVersion: row.app_version,
     status: row.status as RunStatus,
     error: row.error,
@@ -100,9 +102,9 @@ export class RunsTable {
     const result = this.db
       .prepare(
         `INSERT INTO runs (uuid, project_id, name, task, dataset, net, method, sparsity, lambda, seed, role,
-         parent_run_id, config_json, backend, device, app_version, status, error, created_at, started_at, ended_at,
-         pid, host, heartbeat_at, notes)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         parent_run_id, config_json, backend, device, environment_json, app_version, status, error, created_at,
+         started_at, ended_at, pid, host, heartbeat_at, notes)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         run.uuid,
@@ -120,6 +122,7 @@ export class RunsTable {
         JSON.stringify(run.config),
         run.backend,
         run.device,
+        run.environment === null ? null : JSON.stringify(run.environment),
         run.appVersion,
         run.status,
         run.error,
@@ -183,14 +186,24 @@ export class RunsTable {
       .map(toRunRecord);
   }
 
-  /** Claims the run for this process: status running, pid, host, heartbeat, and the backend it now runs on. */
-  markRunning(runId: number, now: number, host: string, backend: string | null): void {
+  /**
+   * Claims the run for this process: status running, pid, host, heartbeat, and the backend and
+   * environment it now runs on (each kept as it was when not given).
+   */
+  markRunning(
+    runId: number,
+    now: number,
+    host: string,
+    backend: string | null,
+    environment: JsonObject | null,
+  ): void {
     this.db
       .prepare(
         `UPDATE runs SET status = 'running', error = NULL, ended_at = NULL, started_at = COALESCE(started_at, ?),
-         pid = ?, host = ?, heartbeat_at = ?, backend = COALESCE(?, backend) WHERE id = ?`,
+         pid = ?, host = ?, heartbeat_at = ?, backend = COALESCE(?, backend),
+         environment_json = COALESCE(?, environment_json) WHERE id = ?`,
       )
-      .run(now, process.pid, host, now, backend, runId);
+      .run(now, process.pid, host, now, backend, environment && JSON.stringify(environment), runId);
   }
 
   markEnded(runId: number, status: RunStatus, error: string | null, now: number): void {
