@@ -123,6 +123,28 @@ export interface NativeAddon {
     dbeta: Float32Array,
     relu: boolean,
   ): void;
+  /**
+   * For every index (i₁…iₖ) of extents[1…], copies extents[0] contiguous values from
+   * src[srcOffset + Σ iₐ·srcStrides[a]] to dst[dstOffset + Σ iₐ·dstStrides[a]] (kernels/box-copy.ts).
+   */
+  copyStrided(
+    src: Float32Array,
+    dst: Float32Array,
+    srcOffset: number,
+    dstOffset: number,
+    extents: number[],
+    srcStrides: number[],
+    dstStrides: number[],
+  ): void;
+  /** src viewed as [outer, dim, inner]: dst[o, i, :] = src[o, indices[i], :]. */
+  gatherRuns(
+    src: Float32Array,
+    dst: Float32Array,
+    outer: number,
+    dim: number,
+    inner: number,
+    indices: Int32Array,
+  ): void;
   /** out[i] = op(a[i mod aBatches]) · op(b[i mod bBatches]) for each of `batch` [m, n] products (oneDNN sgemm). */
   batchMatMul(a: Float32Array, b: Float32Array, out: Float32Array, geometry: NativeMatMulGeometry): void;
   /**
@@ -163,6 +185,8 @@ const ADDON_FUNCTIONS = [
   'softDice',
   'batchNormForward',
   'batchNormBackward',
+  'copyStrided',
+  'gatherRuns',
   'batchMatMul',
   'retainFreedMemory',
 ] as const;

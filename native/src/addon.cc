@@ -5,6 +5,7 @@
 #include "batchnorm.h"
 #include "context.h"
 #include "conv3d.h"
+#include "copy.h"
 #include "elementwise.h"
 #include "losses.h"
 #include "matmul.h"
@@ -64,6 +65,8 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("softDice", Napi::Function::New(env, ranp::SoftDice));
   exports.Set("batchNormForward", Napi::Function::New(env, ranp::BatchNormForward));
   exports.Set("batchNormBackward", Napi::Function::New(env, ranp::BatchNormBackward));
+  exports.Set("copyStrided", Napi::Function::New(env, ranp::CopyStrided));
+  exports.Set("gatherRuns", Napi::Function::New(env, ranp::GatherRuns));
   exports.Set("batchMatMul", Napi::Function::New(env, ranp::BatchMatMul));
   exports.Set("retainFreedMemory", Napi::Function::New(env, ranp::RetainFreedMemory));
   return exports;

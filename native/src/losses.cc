@@ -6,6 +6,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -92,12 +93,21 @@ Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info) {
       const bool valid = a.labels[r] != a.ignoreLabel;
       const int64_t y = valid ? a.labels[r] : 0;
       const float w = valid ? weight : 0.0f;
-      const RowShift shift = rowShift(row, a.classes);
-      const float logSum = static_cast<float>(std::log(static_cast<double>(shift.expSum)));
+      // One exp per logit (the softmax reuses exp(x − max), kept in g) instead of two: the
+      // gradient differs from exp(log-softmax) by float32 rounding only.
+      float max = row[0];
+      for (int64_t j = 1; j < a.classes; ++j) max = row[j] > max ? row[j] : max;
+      double expSum = 0;
       for (int64_t j = 0; j < a.classes; ++j) {
-        const float logP = (row[j] - shift.max) - logSum;
-        if (j == y && valid) sum += logP;
-        g[j] = expf64(logP) * w - (j == y ? w : 0.0f);
+        g[j] = expf64(row[j] - max);
+        expSum += g[j];
+      }
+      const float total = static_cast<float>(expSum);
+      const float logSum = static_cast<float>(std::log(static_cast<double>(total)));
+      if (valid) sum += (row[y] - max) - logSum;
+      for (int64_t j = 0; j < a.classes; ++j) {
+        const float p = g[j] / total;
+        g[j] = p * w - (j == y ? w : 0.0f);
       }
     }
     *picked.of(t) = sum;
@@ -114,7 +124,9 @@ Napi::Value SoftDice(const Napi::CallbackInfo& info) {
   Partials sums(threads, 3 * C);
   std::vector<float> p(static_cast<size_t>(threads * C));
   forRowRanges(a.rows, threads, [&](int t, int64_t from, int64_t to) {
-    double* s = sums.of(t);
+    // Thread-local sums, copied out once: neighbouring threads' partials share cache lines.
+    std::vector<double> local(static_cast<size_t>(3 * C), 0.0);
+    double* s = local.data();
     float* pr = p.data() + t * C;
     for (int64_t r = from; r < to; ++r) {
       if (a.labels[r] == a.ignoreLabel) continue;
@@ -128,6 +140,7 @@ Napi::Value SoftDice(const Napi::CallbackInfo& info) {
       s[C + y] += pr[y];
       s[2 * C + y] += 1;
     }
+    std::copy(local.begin(), local.end(), sums.of(t));
   });
   // a_c = 2 / den_c, b_c = (2 I_c + ε) / den_c², 0 for the background (engine/train/losses/cross-entropy-dice.ts).
   std::vector<float> coefA(C, 0.0f), coefB(C, 0.0f);

@@ -1,3 +1,4 @@
+import type { NativeAddon } from '../native-addon.js';
 import { copyRun, type NumericValues } from './typed-values.js';
 
 /** A row-major array with its shape, and the corner of the box copied from or to it. */
@@ -12,8 +13,10 @@ export interface BoxSide {
  * spans the whole extent of both arrays are merged into their outer neighbour, so the inner
  * loop copies the longest contiguous runs (a concat/split along the last axis of
  * [1,16,16,16,192] becomes 4096 runs of 64, not 786K single elements as in tfjs's Slice).
+ * With `addon`, float32 boxes of many runs are copied natively (one call instead of one per run,
+ * which for the short channel runs of pruned nets cost more than the copying).
  */
-export function copyBox(src: BoxSide, dst: BoxSide, size: readonly number[]): void {
+export function copyBox(src: BoxSide, dst: BoxSide, size: readonly number[], addon?: NativeAddon): void {
   const rank = size.length;
   if (
     src.shape.length !== rank ||
@@ -51,6 +54,10 @@ export function copyBox(src: BoxSide, dst: BoxSide, size: readonly number[]): vo
   // Merging only keeps unit strides innermost, so extent[0] is a contiguous run in both.
   const run = extent[0];
   const outer = extent.length;
+  if (addon && src.values instanceof Float32Array && dst.values instanceof Float32Array && outer > 1) {
+    addon.copyStrided(src.values, dst.values, srcOffset, dstOffset, extent, srcStride, dstStride);
+    return;
+  }
   const index = new Array<number>(outer).fill(0);
   for (;;) {
     copyRun(src.values, srcOffset, dst.values, dstOffset, run);

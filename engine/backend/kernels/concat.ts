@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { copyBox } from './box-copy.js';
 import { cpuBackendOf, type NativeKernel } from './native-kernel.js';
-import { allocLike, asTypedBackend, numericValues, type NumericValues } from './typed-values.js';
+import { allocOverwritten, asTypedBackend, numericValues, type NumericValues } from './typed-values.js';
 
 /**
  * Concat {axis} as contiguous run copies, one box per input (tfjs's cpu kernel reshapes every
@@ -9,7 +9,7 @@ import { allocLike, asTypedBackend, numericValues, type NumericValues } from './
  */
 export const concat: NativeKernel = {
   kernelName: 'Concat',
-  create: (_addon, fallback) => (args) => {
+  create: (addon, fallback) => (args) => {
     const backend = cpuBackendOf(args);
     const inputs = Object.values(args.inputs).filter((t): t is tf.TensorInfo => t !== undefined);
     if (!backend || inputs.length === 0) return fallback(args);
@@ -28,13 +28,14 @@ export const concat: NativeKernel = {
     }
     const size = tf.util.sizeFromShape(outShape);
     if (size === 0) return fallback(args);
-    const out = allocLike(parts[0], size);
+    const out = allocOverwritten(parts[0], size);
     const begin = outShape.map(() => 0);
     inputs.forEach((t, i) => {
       copyBox(
         { values: parts[i], shape: t.shape, begin: t.shape.map(() => 0) },
         { values: out, shape: outShape, begin },
         t.shape,
+        addon,
       );
       begin[concatAxis] += t.shape[concatAxis];
     });

@@ -1,16 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { cpuBackendOf, kernelInput, type NativeKernel } from './native-kernel.js';
-import { allocLike, asTypedBackend, copyRun, numericValues } from './typed-values.js';
+import { allocOverwritten, asTypedBackend, copyRun, numericValues } from './typed-values.js';
 
 /**
  * GatherV2 {axis, batchDims: 0} as one run copy per (outer index, gathered index): x viewed as
  * [outer, dim, inner] gives out[o, i, :] = x[o, indices[i], :]. Nearest upsampling is such a
  * gather (engine/nn/layers/upsampleNearest3d.ts); tfjs converts every element's index through
- * coordinate arrays. batchDims > 0 and out-of-range indices (the JS kernel throws) fall back.
+ * coordinate arrays. Float32 runs are copied by the addon in one call. batchDims > 0 and out-of-range indices (the JS kernel throws) fall back.
  */
 export const gatherV2: NativeKernel = {
   kernelName: 'GatherV2',
-  create: (_addon, fallback) => (args) => {
+  create: (addon, fallback) => (args) => {
     const backend = cpuBackendOf(args);
     const x = kernelInput(args, 'GatherV2', 'x');
     const indices = kernelInput(args, 'GatherV2', 'indices');
@@ -24,7 +24,11 @@ export const gatherV2: NativeKernel = {
     const outer = tf.util.sizeFromShape(x.shape.slice(0, gatherAxis));
     const inner = tf.util.sizeFromShape(x.shape.slice(gatherAxis + 1));
     const outShape = [...x.shape.slice(0, gatherAxis), ...indices.shape, ...x.shape.slice(gatherAxis + 1)];
-    const out = allocLike(values, outer * ids.length * inner);
+    const out = allocOverwritten(values, outer * ids.length * inner);
+    if (values instanceof Float32Array && out instanceof Float32Array && out.length > 0) {
+      addon.gatherRuns(values, out, outer, dim, inner, ids);
+      return asTypedBackend(backend).makeTensorInfo(outShape, x.dtype, out);
+    }
     let to = 0;
     for (let o = 0; o < outer; o++) {
       const rowBase = o * dim * inner;

@@ -6,7 +6,7 @@ import { allocLike, asTypedBackend, numericValues } from './typed-values.js';
 /** PadV2 {paddings, constantValue}: fill, then copy x in as contiguous runs (tfjs maps every element's index). */
 export const padV2: NativeKernel = {
   kernelName: 'PadV2',
-  create: (_addon, fallback) => (args) => {
+  create: (addon, fallback) => (args) => {
     const backend = cpuBackendOf(args);
     const x = kernelInput(args, 'PadV2', 'x');
     const values = backend && numericValues(backend, x);
@@ -26,6 +26,7 @@ export const padV2: NativeKernel = {
       { values, shape: x.shape, begin: x.shape.map(() => 0) },
       { values: out, shape: outShape, begin: paddings.map(([before]) => before) },
       x.shape,
+      addon,
     );
     return asTypedBackend(backend).makeTensorInfo(outShape, x.dtype, out);
   },

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { copyBox } from './box-copy.js';
 import { cpuBackendOf, kernelInput, type NativeKernel } from './native-kernel.js';
-import { allocLike, asTypedBackend, numericValues } from './typed-values.js';
+import { allocOverwritten, asTypedBackend, numericValues } from './typed-values.js';
 
 /**
  * Slice {begin, size} as contiguous run copies (tfjs's cpu kernel copies a non-contiguous slice
@@ -10,7 +10,7 @@ import { allocLike, asTypedBackend, numericValues } from './typed-values.js';
  */
 export const slice: NativeKernel = {
   kernelName: 'Slice',
-  create: (_addon, fallback) => (args) => {
+  create: (addon, fallback) => (args) => {
     const backend = cpuBackendOf(args);
     const x = kernelInput(args, 'Slice', 'x');
     const values = backend && numericValues(backend, x);
@@ -19,11 +19,12 @@ export const slice: NativeKernel = {
     const [sliceBegin, sliceSize] = tf.slice_util.parseSliceParams(x, begin, size);
     tf.slice_util.assertParamsValid(x, sliceBegin, sliceSize);
     if (tf.slice_util.isSliceContinous(x.shape, sliceBegin, sliceSize)) return fallback(args);
-    const out = allocLike(values, tf.util.sizeFromShape(sliceSize));
+    const out = allocOverwritten(values, tf.util.sizeFromShape(sliceSize));
     copyBox(
       { values, shape: x.shape, begin: sliceBegin },
       { values: out, shape: sliceSize, begin: sliceSize.map(() => 0) },
       sliceSize,
+      addon,
     );
     return asTypedBackend(backend).makeTensorInfo(sliceSize, x.dtype, out);
   },

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { copyBox } from './box-copy.js';
 import { cpuBackendOf, kernelInput, type NativeKernel } from './native-kernel.js';
-import { allocLike, asTypedBackend, numericValues } from './typed-values.js';
+import { allocOverwritten, asTypedBackend, numericValues } from './typed-values.js';
 
 /**
  * SplitV {numOrSizeSplits, axis} as contiguous run copies. It is the gradient of concat (the
@@ -10,7 +10,7 @@ import { allocLike, asTypedBackend, numericValues } from './typed-values.js';
  */
 export const splitV: NativeKernel = {
   kernelName: 'SplitV',
-  create: (_addon, fallback) => (args) => {
+  create: (addon, fallback) => (args) => {
     const backend = cpuBackendOf(args);
     const x = kernelInput(args, 'SplitV', 'x');
     const values = backend && numericValues(backend, x);
@@ -22,8 +22,13 @@ export const splitV: NativeKernel = {
     return sizes.map((partSize) => {
       const shape = x.shape.slice();
       shape[splitAxis] = partSize;
-      const out = allocLike(values, tf.util.sizeFromShape(shape));
-      copyBox({ values, shape: x.shape, begin }, { values: out, shape, begin: shape.map(() => 0) }, shape);
+      const out = allocOverwritten(values, tf.util.sizeFromShape(shape));
+      copyBox(
+        { values, shape: x.shape, begin },
+        { values: out, shape, begin: shape.map(() => 0) },
+        shape,
+        addon,
+      );
       begin[splitAxis] += partSize;
       return asTypedBackend(backend).makeTensorInfo(shape, x.dtype, out);
     });

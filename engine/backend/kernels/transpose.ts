@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { cpuBackendOf, kernelInput, type NativeKernel } from './native-kernel.js';
-import { allocLike, asTypedBackend, copyRun, numericValues, type NumericValues } from './typed-values.js';
+import { allocOverwritten, asTypedBackend, copyRun, numericValues, type NumericValues } from './typed-values.js';
 
 /**
  * Transpose {perm} as one strided pass over the output. Output axes that stay neighbours in the
@@ -37,7 +37,7 @@ export const transpose: NativeKernel = {
         stride.push(inStrides[axis]);
       }
     });
-    const out = allocLike(values, values.length);
+    const out = allocOverwritten(values, values.length);
     if (values.length > 0) stridedGather(values, out, extent, stride);
     return asTypedBackend(backend).makeTensorInfo(outShape, x.dtype, out);
   },

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { CpuBackendLike } from './native-kernel.js';
+import { float32Output } from './output-buffer.js';
 
 /** The typed arrays the cpu backend stores numeric tensors in, by dtype. */
 export type NumericValues = Float32Array | Int32Array | Uint8Array;
@@ -39,6 +40,14 @@ export function numericValues(backend: CpuBackendLike, tensor: tf.TensorInfo): N
 export function allocLike(like: NumericValues, length: number): NumericValues {
   const arrayType = like.constructor as new (length: number) => NumericValues;
   return new arrayType(length);
+}
+
+/**
+ * An array of the same type as `like` for a kernel that writes every element: float32 ones skip
+ * the zero fill (output-buffer.ts), a whole extra pass over memory for concat, split, slice, gather.
+ */
+export function allocOverwritten(like: NumericValues, length: number): NumericValues {
+  return like instanceof Float32Array ? float32Output(length) : allocLike(like, length);
 }
 
 /** Below this many elements a plain loop beats subarray() + set() (object allocation per run). */

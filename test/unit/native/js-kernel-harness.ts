@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
-import type { NativeAddon } from '../../../engine/backend/native-addon.js';
+import { loadNativeAddon, type NativeAddon } from '../../../engine/backend/native-addon.js';
 import type { NativeKernel } from '../../../engine/backend/kernels/native-kernel.js';
 
 /**
- * Stand-in for the C++ addon (a fake: the plain-JS kernels under test never call it), so these
- * tests run whether or not the addon is built. Touching any of its functions fails the test.
+ * Stand-in for the C++ addon where it is not built (a fake: the plain-JS kernels under test never
+ * call it), so these tests run whether or not the addon is built. Touching any of its functions
+ * fails the test. Where it is built, the kernels get the real one: the data-movement kernels copy
+ * float32 runs with it (kernels/box-copy.ts), and are then compared with tfjs's JS kernels too.
  */
 const addonNeverCalled = new Proxy(
   {},
@@ -15,6 +17,9 @@ const addonNeverCalled = new Proxy(
     },
   },
 ) as NativeAddon;
+
+const loaded = loadNativeAddon();
+const defaultAddon = loaded.loaded ? loaded.addon : addonNeverCalled;
 
 export interface Outcome {
   /** Every output's values (nested arrays flattened), as plain numbers. */
@@ -36,12 +41,12 @@ function snapshot(result: tf.Tensor | tf.Tensor[]): Pick<Outcome, 'values' | 'sh
 
 /**
  * Runs `compute` on the cpu backend with `kernels` registered over tfjs's, then restores tfjs's.
- * `addon` is the real addon for native kernels; plain-JS kernels get the stand-in.
+ * `addon` defaults to the real addon where it loads, else the stand-in.
  */
 export function withKernels(
   kernels: readonly NativeKernel[],
   compute: () => tf.Tensor | tf.Tensor[],
-  addon: NativeAddon = addonNeverCalled,
+  addon: NativeAddon = defaultAddon,
 ): Outcome {
   let fallbacks = 0;
   const originals = kernels.map((kernel) => {

@@ -1,0 +1,108 @@
+#include "copy.h"
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "arguments.h"
+
+namespace ranp {
+namespace {
+
+std::vector<int64_t> intsArg(const Napi::CallbackInfo& info, size_t index, const char* fn, const char* name) {
+  if (!info[index].IsArray())
+    throw Napi::TypeError::New(info.Env(), std::string(fn) + ": argument '" + name + "' must be an array of integers");
+  Napi::Array array = info[index].As<Napi::Array>();
+  std::vector<int64_t> out(array.Length());
+  for (uint32_t i = 0; i < array.Length(); ++i) {
+    Napi::Value v = array.Get(i);
+    if (!v.IsNumber())
+      throw Napi::TypeError::New(info.Env(), std::string(fn) + ": '" + name + "' must hold numbers");
+    out[i] = v.As<Napi::Number>().Int64Value();
+  }
+  return out;
+}
+
+Napi::RangeError outside(const Napi::CallbackInfo& info, const char* fn, const char* which) {
+  return Napi::RangeError::New(info.Env(), std::string(fn) + ": the box reaches outside '" + which + "'");
+}
+
+}  // namespace
+
+Napi::Value CopyStrided(const Napi::CallbackInfo& info) {
+  const char* fn = "copyStrided";
+  if (info.Length() != 7) throw Napi::TypeError::New(info.Env(), std::string(fn) + " expects 7 arguments");
+  Napi::Float32Array src = float32Arg(info, 0, fn, "src");
+  Napi::Float32Array dst = float32Arg(info, 1, fn, "dst");
+  const int64_t srcOffset = static_cast<int64_t>(numberArg(info, 2, fn, "srcOffset"));
+  const int64_t dstOffset = static_cast<int64_t>(numberArg(info, 3, fn, "dstOffset"));
+  const std::vector<int64_t> extents = intsArg(info, 4, fn, "extents");
+  const std::vector<int64_t> srcStrides = intsArg(info, 5, fn, "srcStrides");
+  const std::vector<int64_t> dstStrides = intsArg(info, 6, fn, "dstStrides");
+  const size_t rank = extents.size();
+  if (rank == 0 || srcStrides.size() != rank || dstStrides.size() != rank)
+    throw Napi::RangeError::New(info.Env(), std::string(fn) + ": extents and strides must have the same non-zero length");
+  // The last value each side touches must lie inside it (strides and extents are non-negative).
+  int64_t srcLast = srcOffset + extents[0] - 1;
+  int64_t dstLast = dstOffset + extents[0] - 1;
+  for (size_t a = 0; a < rank; ++a) {
+    if (extents[a] <= 0) return info.Env().Undefined();
+    if (a > 0) {
+      if (srcStrides[a] < 0 || dstStrides[a] < 0)
+        throw Napi::RangeError::New(info.Env(), std::string(fn) + ": strides must be non-negative");
+      srcLast += (extents[a] - 1) * srcStrides[a];
+      dstLast += (extents[a] - 1) * dstStrides[a];
+    }
+  }
+  if (srcOffset < 0 || srcLast >= static_cast<int64_t>(src.ElementLength())) throw outside(info, fn, "src");
+  if (dstOffset < 0 || dstLast >= static_cast<int64_t>(dst.ElementLength())) throw outside(info, fn, "dst");
+  const float* from = src.Data();
+  float* to = dst.Data();
+  const size_t bytes = static_cast<size_t>(extents[0]) * sizeof(float);
+  std::vector<int64_t> index(rank, 0);
+  int64_t s = srcOffset;
+  int64_t d = dstOffset;
+  for (;;) {
+    std::memcpy(to + d, from + s, bytes);
+    size_t a = 1;
+    for (; a < rank; ++a) {
+      s += srcStrides[a];
+      d += dstStrides[a];
+      if (++index[a] < extents[a]) break;
+      s -= extents[a] * srcStrides[a];
+      d -= extents[a] * dstStrides[a];
+      index[a] = 0;
+    }
+    if (a >= rank) break;
+  }
+  return info.Env().Undefined();
+}
+
+Napi::Value GatherRuns(const Napi::CallbackInfo& info) {
+  const char* fn = "gatherRuns";
+  if (info.Length() != 6) throw Napi::TypeError::New(info.Env(), std::string(fn) + " expects 6 arguments");
+  Napi::Float32Array src = float32Arg(info, 0, fn, "src");
+  Napi::Float32Array dst = float32Arg(info, 1, fn, "dst");
+  const int64_t outer = positiveIntArg(info, 2, fn, "outer");
+  const int64_t dim = positiveIntArg(info, 3, fn, "dim");
+  const int64_t inner = positiveIntArg(info, 4, fn, "inner");
+  Napi::Int32Array indices = int32Arg(info, 5, fn, "indices");
+  const int64_t count = static_cast<int64_t>(indices.ElementLength());
+  if (static_cast<int64_t>(src.ElementLength()) != outer * dim * inner ||
+      static_cast<int64_t>(dst.ElementLength()) != outer * count * inner)
+    throw Napi::RangeError::New(info.Env(), std::string(fn) + ": src must hold outer·dim·inner and dst outer·indices·inner values");
+  const int32_t* ids = indices.Data();
+  for (int64_t i = 0; i < count; ++i)
+    if (ids[i] < 0 || ids[i] >= dim)
+      throw Napi::RangeError::New(info.Env(), std::string(fn) + ": index " + std::to_string(ids[i]) + " at " +
+                                                  std::to_string(i) + " is outside [0, " + std::to_string(dim) + ")");
+  const float* from = src.Data();
+  float* to = dst.Data();
+  const size_t bytes = static_cast<size_t>(inner) * sizeof(float);
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < count; ++i) std::memcpy(to + (o * count + i) * inner, from + (o * dim + ids[i]) * inner, bytes);
+  return info.Env().Undefined();
+}
+
+}  // namespace ranp
