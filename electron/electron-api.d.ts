@@ -17,6 +17,7 @@ declare module 'electron' {
     onmessage: ((event: { data: unknown }) => void) | null;
     postMessage(message: unknown): void;
     start(): void;
+    close(): void;
   }
   interface IpcRendererEvent extends Event {
     ports: RendererMessagePort[];
@@ -75,6 +76,9 @@ declare module 'electron' {
     on(event: 'will-navigate' | 'will-redirect', listener: (event: Event, url: string) => void): this;
     on(event: 'will-attach-webview', listener: (event: Event) => void): this;
     on(event: 'did-finish-load', listener: () => void): this;
+    once(event: 'destroyed', listener: () => void): this;
+    isDestroyed(): boolean;
+    send(channel: string, ...args: unknown[]): void;
     setWindowOpenHandler(
       handler: (details: { url: string }) => { action: 'deny' } | { action: 'allow' },
     ): void;

@@ -27,9 +27,20 @@ export function startEngineProcess(options: EngineProcessOptions): EngineProcess
     },
   );
   let alive = true;
-  child.on('exit', () => (alive = false));
+  let disposing = false;
+  const windows = new Set<WebContents>();
+  child.on('exit', (code) => {
+    alive = false;
+    // The windows' ports die silently with the process: tell each window (electron/preload.cts).
+    if (disposing) return;
+    for (const contents of windows)
+      if (!contents.isDestroyed())
+        contents.send('engine-closed', `the engine process exited with code ${code}`);
+  });
   return {
     connect(contents) {
+      windows.add(contents);
+      contents.once('destroyed', () => windows.delete(contents));
       const { port1, port2 } = new MessageChannelMain();
       child.postMessage({ kind: 'connect' }, [port1]);
       contents.postMessage('engine-port', null, [port2]);
@@ -38,6 +49,7 @@ export function startEngineProcess(options: EngineProcessOptions): EngineProcess
       child.postMessage({ kind: 'allow-folder', path: path.resolve(folder) });
     },
     dispose() {
+      disposing = true;
       if (alive) child.kill();
     },
   };

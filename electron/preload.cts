@@ -1,22 +1,23 @@
 /**
  * The preload (sandboxed, so CommonJS and no local imports): exposes `window.ranp`, a small
  * bridge that carries protocol frames over a MessagePort straight to the engine process and
- * opens the native folder dialog. Nothing else of Electron or Node reaches the page.
+ * opens the native folder dialog. Nothing else of Electron or Node reaches the page. The request
+ * size limit is the ProtocolClient's (engine/protocol/client.ts) and the engine's; the bridge
+ * only carries text.
  */
 import type { RanpBridge } from '../engine/protocol/bridge.js';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a sandboxed preload is CommonJS
 const { contextBridge, ipcRenderer } = require('electron') as typeof import('electron');
 
-/** Same limit as the engine's (engine/protocol/envelope.ts MAX_REQUEST_BYTES); checked here too to fail early. */
-const MAX_REQUEST_BYTES = 256 * 1024;
-
 let port: import('electron').RendererMessagePort | undefined;
 const queued: string[] = [];
 const messageListeners: ((data: string | ArrayBuffer) => void)[] = [];
 const closeListeners: ((reason: string) => void)[] = [];
+let closedReason: string | undefined;
 
 ipcRenderer.on('engine-port', (event) => {
+  if (closedReason !== undefined) return;
   port = event.ports[0];
   if (!port) return;
   port.onmessage = (e) => {
@@ -27,10 +28,21 @@ ipcRenderer.on('engine-port', (event) => {
   for (const text of queued.splice(0)) port.postMessage(text);
 });
 
+// Sent by electron/engine-process.ts when the engine process exits: every close listener hears
+// it once (the app then says the engine stopped instead of failing request by request).
+ipcRenderer.on('engine-closed', (_event, reason: unknown) => {
+  if (closedReason !== undefined) return;
+  closedReason = typeof reason === 'string' && reason ? reason : 'the engine process stopped';
+  port?.close();
+  port = undefined;
+  queued.length = 0;
+  for (const listener of closeListeners.splice(0)) listener(closedReason);
+});
+
 const bridge: RanpBridge = {
   send(text) {
-    if (typeof text !== 'string' || text.length > MAX_REQUEST_BYTES)
-      throw new Error('ranp bridge: requests are JSON text up to 256 KiB');
+    if (typeof text !== 'string') throw new Error('ranp bridge: requests are JSON text');
+    if (closedReason !== undefined) throw new Error(`ranp bridge: the engine is gone (${closedReason})`);
     if (port) port.postMessage(text);
     else queued.push(text);
   },
@@ -38,7 +50,8 @@ const bridge: RanpBridge = {
     messageListeners.push(listener);
   },
   onClose(listener) {
-    closeListeners.push(listener);
+    if (closedReason !== undefined) listener(closedReason);
+    else closeListeners.push(listener);
   },
   async pickFolder() {
     const folder = await ipcRenderer.invoke('pick-folder');

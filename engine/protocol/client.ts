@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { decodeBinaryFrame, ServerMessageSchema, type ResponseEnvelope } from './envelope.js';
+import {
+  decodeBinaryFrame,
+  MAX_REQUEST_BYTES,
+  ServerMessageSchema,
+  type ResponseEnvelope,
+} from './envelope.js';
 import { ProtocolError } from './errors.js';
 import { events, type EventData, type EventName } from './events.js';
 import { methods, type MethodName, type ParamsOf, type ResultOf } from './methods.js';
@@ -87,9 +92,18 @@ export class ProtocolClient {
         new ProtocolError('invalid-params', `${method}: ${z.prettifyError(checked.error)}`),
       );
     const id = this.nextId++;
+    const text = JSON.stringify({ kind: 'request', id, method, params });
+    // The engine refuses longer frames (envelope.ts; over a WebSocket it closes the connection).
+    if (text.length > MAX_REQUEST_BYTES)
+      return Promise.reject(
+        new ProtocolError(
+          'invalid-params',
+          `${method}: the request is ${text.length} bytes, over the engine's limit of ${MAX_REQUEST_BYTES}`,
+        ),
+      );
     return new Promise((resolve, reject) => {
       this.pending.set(id, { method, resolve, reject });
-      this.transport.send(JSON.stringify({ kind: 'request', id, method, params }));
+      this.transport.send(text);
     });
   }
 
