@@ -1,5 +1,4 @@
-import type { EpochValue, RunSummary } from '../engine/protocol/index.js';
-import { formatDuration } from './time.js';
+import { formatDuration, type EpochValue, type RunSummary } from '../engine/protocol/index.js';
 import { formatDate, formatFlops, formatMB, formatPercent } from './format.js';
 
 /** One column of the runs table: how a run reads in it, how it sorts, whether it shows by default. */

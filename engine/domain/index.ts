@@ -8,3 +8,4 @@ export * from './tasks.js';
 export * from './limits.js';
 export * from './statuses.js';
 export * from './words.js';
+export * from './durations.js';

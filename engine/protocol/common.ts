@@ -25,7 +25,10 @@ export const ProgressSchema = z.object({
     .optional(),
 });
 
-/** Totals of the three resources RANP trades off (docs/method.md section 4). */
+/**
+ * Totals of the three resources RANP trades off (docs/method.md section 4), as sent: the engine's
+ * ResourceTotals (engine/resources/count.ts) with the memory in MB only.
+ */
 export const ResourceTotalsSchema = z.object({
   flops: z.number(),
   params: z.number(),

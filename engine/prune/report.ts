@@ -1,8 +1,8 @@
+import type { ResourceCounts, ResourceTotals } from '../resources/count.js';
 import type { Triple } from '../nn/description.js';
 import type { Pruner, PruneEvaluation } from './pruner.js';
 import { keptPositions } from './pruned-net.js';
 import type { BudgetSearch } from './search.js';
-import type { ResourceTotals } from './types.js';
 import type { NetDescription } from '../nn/description.js';
 
 export interface ScoreSummary {
@@ -25,8 +25,8 @@ export interface LayerReport {
   outChannels: { before: number; after: number };
   /** Distribution of the scores the selection thresholded (null for random). */
   scores: ScoreSummary | null;
-  before: ResourceTotals;
-  after: ResourceTotals;
+  before: ResourceCounts;
+  after: ResourceCounts;
 }
 
 export interface PruneReport {
@@ -51,8 +51,8 @@ export interface PruneReport {
   layers: LayerReport[];
   resources: {
     inputSize: Triple;
-    before: ResourceTotals & { memoryMB: number };
-    after: ResourceTotals & { memoryMB: number };
+    before: ResourceTotals;
+    after: ResourceTotals;
     /** after / before. */
     ratio: { flops: number; params: number; memory: number };
   };
@@ -99,7 +99,7 @@ export function summarizeScores(values: ArrayLike<number>, bins = HISTOGRAM_BINS
   return { min, median, max, histogram };
 }
 
-const ZERO: ResourceTotals = { flops: 0, params: 0, memoryElements: 0 };
+const ZERO: ResourceCounts = { flops: 0, params: 0, memoryElements: 0 };
 const toMB = (elements: number): number => (elements * 4) / 2 ** 20;
 const ratio = (after: number, before: number): number => (before > 0 ? after / before : 1);
 

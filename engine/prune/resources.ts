@@ -1,11 +1,11 @@
 import type { NetDescription, Triple } from '../nn/description.js';
-import { countResources } from '../resources/count.js';
-import type { NetResources, ResourceTotals } from './types.js';
+import { countResources, type ResourceCounts } from '../resources/count.js';
+import type { NetResources } from './types.js';
 
 /** engine/resources' counter in the shape pruning uses: totals and a per-layer map. */
 export function countNetResources(net: NetDescription, inputSize: Triple): NetResources {
   const report = countResources(net, inputSize);
-  const perLayer = new Map<string, ResourceTotals>(
+  const perLayer = new Map<string, ResourceCounts>(
     report.layers.map((l) => [
       l.name,
       { flops: l.flops, params: l.params, memoryElements: l.memoryElements },

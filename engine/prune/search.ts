@@ -1,5 +1,6 @@
+import type { ResourceCounts } from '../resources/count.js';
 import type { Pruner } from './pruner.js';
-import type { ResourceBudget, ResourceKind, ResourceTotals } from './types.js';
+import type { ResourceBudget, ResourceKind } from './types.js';
 
 /** Bisection tolerance on sparsity (docs/method.md step 9). */
 export const SPARSITY_TOLERANCE = 1e-4;
@@ -29,7 +30,7 @@ export function searchMaxSparsity(pruner: Pruner, tolerance = SPARSITY_TOLERANCE
 }
 
 /** Resource amount in the budget's unit: FLOPs, params, or bytes of float32 feature maps. */
-export function resourceAmount(totals: ResourceTotals, resource: ResourceKind): number {
+export function resourceAmount(totals: ResourceCounts, resource: ResourceKind): number {
   return resource === 'flops'
     ? totals.flops
     : resource === 'params'

@@ -1,4 +1,5 @@
 import type { NetDescription, TaskName, Triple } from '../nn/description.js';
+import type { ResourceCounts } from '../resources/count.js';
 
 /** |g ⊙ w| of one prunable layer's weight tensor, averaged over the scoring samples. */
 export interface LayerWeightScores {
@@ -45,18 +46,10 @@ export interface ResourceBudget {
   relative: boolean;
 }
 
-/** Totals of one net at one input size, batch 1. */
-export interface ResourceTotals {
-  flops: number;
-  params: number;
-  /** Output feature-map elements summed over layer modules. */
-  memoryElements: number;
-}
-
 export interface NetResources {
-  total: ResourceTotals;
+  total: ResourceCounts;
   /** Per node name (nodes that contribute). */
-  perLayer: Map<string, ResourceTotals>;
+  perLayer: Map<string, ResourceCounts>;
 }
 
 /** Counts one net's resources; the default is engine/resources' counter. */

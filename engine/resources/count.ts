@@ -20,10 +20,16 @@ export interface LayerResources {
   memoryElements: number;
 }
 
-export interface ResourceTotals {
+/** The three resources RANP trades off, of one layer or a whole net at one input size, batch 1. */
+export interface ResourceCounts {
   flops: number;
   params: number;
+  /** Output feature-map elements (the layers that count as memory, docs/method.md §4). */
   memoryElements: number;
+}
+
+/** A net's totals, with the memory also in MB (the protocol sends flops, params and memoryMB). */
+export interface ResourceTotals extends ResourceCounts {
   /** memoryElements · 4 / 2²⁰ (float32). */
   memoryMB: number;
 }

@@ -1,3 +1,5 @@
+import { formatDuration } from '../domain/durations.js';
+
 /** Progress of long work: what the CLI bar and the UI both show. */
 export interface Progress {
   /** What is being done, e.g. 'scoring', 'epoch 3/20'. */
@@ -27,15 +29,6 @@ export interface OverallProgress {
 export function etaSeconds(p: Progress): number | undefined {
   if (p.done <= 0 || p.total <= 0 || p.elapsedSeconds <= 0) return undefined;
   return ((p.total - p.done) * p.elapsedSeconds) / p.done;
-}
-
-export function formatDuration(seconds: number | undefined): string {
-  if (seconds === undefined || !Number.isFinite(seconds)) return '--:--';
-  const s = Math.max(0, Math.round(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const rest = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
 }
 
 /** One line: `phase [#####.....] 50/100 1:02<1:02 loss=0.42`. */

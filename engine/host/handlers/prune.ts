@@ -1,10 +1,9 @@
 import { buildReport } from '../../prune/report.js';
-import { elementsToMB } from '../../resources/count.js';
-import type { ResourceTotals as PruneTotals } from '../../prune/types.js';
+import { elementsToMB, type ResourceCounts } from '../../resources/count.js';
 import type { ResourceTotals } from '../../protocol/common.js';
 import type { Handler } from '../context.js';
 
-function totals(t: PruneTotals): ResourceTotals {
+function totals(t: ResourceCounts): ResourceTotals {
   return { flops: t.flops, params: t.params, memoryMB: elementsToMB(t.memoryElements) };
 }
 

@@ -1,10 +1,11 @@
+import type { ResourceCounts } from '../../resources/count.js';
 import { balanceLayers, reweightByResource } from '../importance.js';
 import { selectGlobal } from '../selection.js';
-import type { ResourceKind, ResourceTotals } from '../types.js';
+import type { ResourceKind } from '../types.js';
 import { TASKS } from '../../domain/tasks.js';
 import type { PruneCriterion } from './criterion.js';
 
-const RESOURCE_FIELD: Record<ResourceKind, keyof ResourceTotals> = {
+const RESOURCE_FIELD: Record<ResourceKind, keyof ResourceCounts> = {
   flops: 'flops',
   memory: 'memoryElements',
   params: 'params',
