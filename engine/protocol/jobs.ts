@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { WORK_STATUSES } from '../domain/statuses.js';
-import { ProgressSchema } from './common.js';
+import { PRUNE_LIMITS } from '../domain/limits.js';
+import { ProgressSchema, TaskSchema, TripleSchema } from './common.js';
 import { PruneSettingsSchema } from './prune.js';
 
 /** Everything needed to start one experiment: prune, then train the unpruned and the pruned net. */
@@ -13,6 +14,15 @@ export const ExperimentConfigSchema = PruneSettingsSchema.extend({
   trainUnpruned: z.boolean().default(true),
   /** Training samples per epoch (tiny experiments); all when absent. */
   samplesPerEpoch: z.number().int().positive().optional(),
+  /** Scale-up: score and prune at this (smaller) input size, train at inputSize. */
+  pruneInputSize: TripleSchema.optional(),
+  /** Scale-up: multiply the pruned net's neurons by this before training. */
+  widen: z.number().positive().max(PRUNE_LIMITS.maxWidth).optional(),
+  /** Transfer: score and prune on another task's dataset folder; the net is re-targeted to this data. */
+  transferFrom: z
+    .object({ task: TaskSchema, dataset: z.string().min(1).max(4096) })
+    .strict()
+    .optional(),
 });
 
 /** Most experiments one study queues (each trains two nets). */

@@ -36,7 +36,18 @@ describe('a sweep from the UI', () => {
     await page.getByText('Advanced').click();
     await page.getByLabel('Scoring samples').fill('1');
     await page.getByLabel(/Samples per epoch/).fill('2');
-    await page.getByLabel('Neuron sparsity').fill('0.3');
+    // The net's title and its real input size; the slider stops at the largest safe sparsity.
+    expect(await page.getByTestId('net-input').textContent()).toBe('trains at 16³ (the paper: 128³)');
+    const slider = page.getByLabel('Neuron sparsity');
+    await slider.fill('0.99');
+    const hint = page.getByTestId('max-sparsity');
+    await expect.poll(() => hint.count(), { timeout: 120_000 }).toBe(1);
+    const max = Number(/at most (\d+)%/.exec((await hint.textContent()) ?? '')![1]) / 100;
+    expect(max).toBeGreaterThan(0.3);
+    expect(max).toBeLessThan(0.99);
+    expect(Number(await slider.getAttribute('max'))).toBeCloseTo(max, 10);
+    await expect.poll(async () => Number(await slider.inputValue())).toBeCloseTo(max, 10);
+    await slider.fill('0.3');
     await page.getByText('Sweep (method × sparsity × seed)').click();
     await page.getByRole('checkbox', { name: 'Random' }).check();
 

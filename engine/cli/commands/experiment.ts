@@ -16,7 +16,14 @@ takes the full config).
 Options:
   --method NAME          ${PRUNE_METHOD_NAMES.join(', ')} (default ranp-f)
   --sparsity S           neuron sparsity in [0, 1) (default: the paper's for the task)
+  --lambda L             RANP reweighting strength (default per task: ShapeNet 11, BraTS 15, UCF101 80)
   --scoring-samples N    training samples averaged for the pruning scores (default 16)
+  --prune-input N|DxHxW  scale-up: score and prune at this (smaller) size, train at --input
+  --widen W              scale-up: multiply the pruned net's neurons by W before training
+  --inherit              keep the surviving initial weights (default: re-initialize, as the paper)
+  --transfer-task T      transfer: prune on another task's data (${TASK_NAMES.join(', ')}) ...
+  --transfer-data DIR    ... in this folder (first conv and classifier replaced to fit --data)
+  --transfer-net NAME    ... with this net (default: that task's)
   --epochs N             training epochs
   --input N|DxHxW        training input size (crop / voxel grid / clip); N is N×N×N
   --width W              width multiplier of the net
@@ -42,6 +49,13 @@ export const experimentCommand: CliCommand = {
       method: { type: 'string' },
       sparsity: { type: 'string' },
       'scoring-samples': { type: 'string' },
+      lambda: { type: 'string' },
+      'prune-input': { type: 'string' },
+      widen: { type: 'string' },
+      inherit: { type: 'boolean' },
+      'transfer-task': { type: 'string' },
+      'transfer-data': { type: 'string' },
+      'transfer-net': { type: 'string' },
       epochs: { type: 'string' },
       input: { type: 'string' },
       width: { type: 'string' },
@@ -62,6 +76,11 @@ export const experimentCommand: CliCommand = {
     if (values.resume && !values['work-dir'])
       throw new UsageError('--resume needs --work-dir (where the checkpoints are)');
     const lr = optionalNumber('lr', values.lr, 'a positive number');
+    const transferTask = parseChoice('transfer-task', values['transfer-task'], TASK_NAMES);
+    if ((transferTask === undefined) !== (values['transfer-data'] === undefined))
+      throw new UsageError('transfer needs both --transfer-task and --transfer-data');
+    if (values['transfer-net'] && !transferTask)
+      throw new UsageError('--transfer-net needs --transfer-task and --transfer-data');
     const config = {
       task,
       data: values.data,
@@ -75,6 +94,17 @@ export const experimentCommand: CliCommand = {
         ...(values.sparsity && { sparsity: parseNumber('sparsity', values.sparsity, 'a number in [0, 1]') }),
         ...(values['scoring-samples'] && {
           scoringSamples: parseNumber('scoring-samples', values['scoring-samples'], 'a positive integer'),
+        }),
+        ...(values.lambda && { lambda: parseNumber('lambda', values.lambda, 'a non-negative number') }),
+        ...(values['prune-input'] && { inputSize: parseInputSize(values['prune-input'], 'prune-input') }),
+        ...(values.widen && { widen: parseNumber('widen', values.widen, 'a positive number') }),
+        ...(values.inherit && { inherit: true }),
+        ...(transferTask && {
+          from: {
+            task: transferTask,
+            data: values['transfer-data']!,
+            ...(values['transfer-net'] && { net: values['transfer-net'] }),
+          },
         }),
       },
       train: {

@@ -89,7 +89,11 @@ function checkedConfig(raw: unknown): ExperimentConfig {
 type ExperimentParams = ParsedParamsOf<'experiment.start'>;
 
 /** The engine's experiment config for the request's settings on the checked data folder. */
-function experimentConfig(params: ExperimentParams, data: string): ExperimentConfig {
+function experimentConfig(params: ExperimentParams, data: string, ctx: HostContext): ExperimentConfig {
+  const from = params.transferFrom && {
+    task: params.transferFrom.task,
+    data: ctx.folders.check(params.transferFrom.dataset),
+  };
   return checkedConfig({
     name: params.name,
     task: params.task,
@@ -104,6 +108,9 @@ function experimentConfig(params: ExperimentParams, data: string): ExperimentCon
       sparsity: params.sparsity,
       lambda: params.lambda,
       scoringSamples: params.scoringSamples,
+      ...(params.pruneInputSize ? { inputSize: params.pruneInputSize } : {}),
+      ...(params.widen !== undefined ? { widen: params.widen } : {}),
+      ...(from ? { from } : {}),
     },
     train: {
       epochs: params.epochs,
@@ -138,7 +145,7 @@ const percent = (sparsity: number) => `${Math.round(sparsity * 1000) / 10}%`;
 
 /** Prune, then train the unpruned and pruned nets, as a queued background job recorded in the store. */
 export const startExperiment: Handler<'experiment.start'> = async (params, ctx) => {
-  const config = experimentConfig(params, ctx.folders.check(params.dataset));
+  const config = experimentConfig(params, ctx.folders.check(params.dataset), ctx);
   const title = params.name ?? `${params.net} · ${params.method} ${percent(params.sparsity)}`;
   return { job: submitExperiment(ctx, config, title) };
 };
@@ -161,7 +168,7 @@ export const startStudy: Handler<'study.start'> = async (params, ctx) => {
   );
   const configs = cells.map((cell) => ({
     cell,
-    config: experimentConfig({ ...shared, ...cell, name: undefined }, data),
+    config: experimentConfig({ ...shared, ...cell, name: undefined }, data, ctx),
   }));
   const study = {
     id: randomUUID(),

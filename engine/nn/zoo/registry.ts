@@ -9,6 +9,7 @@ export type { NetOptions } from './builder.js';
 export interface ZooEntry {
   name: string;
   task: TaskName;
+  /** Architecture and channels; the input size is the net's own (the paper's by default, any when built). */
   summary: string;
   /** The paper's neuron sparsity for this net (docs/method.md section 1). */
   paperSparsity: number;
@@ -20,28 +21,28 @@ const zoo: ZooEntry[] = [
   {
     name: 'unet3d-shapenet',
     task: 'shapenet',
-    summary: '3D-UNet, ShapeNet parts (1 → 50, f = 64, 64³)',
+    summary: '3D-UNet, ShapeNet parts (1 → 50, f = 64)',
     paperSparsity: 0.7824,
     build: (o) => unet3d(UNET3D_SHAPENET, o),
   },
   {
     name: 'unet3d-brats',
     task: 'brats',
-    summary: '3D-UNet, BraTS (4 → 5, f = 32, 128³)',
+    summary: '3D-UNet, BraTS (4 → 5, f = 32)',
     paperSparsity: 0.7817,
     build: (o) => unet3d(UNET3D_BRATS, o),
   },
   {
     name: 'mobilenetv2-3d',
     task: 'ucf101',
-    summary: 'MobileNetV2-3D, UCF101 (3 → 101, 16×112²)',
+    summary: 'MobileNetV2-3D, UCF101 (3 → 101)',
     paperSparsity: 0.3315,
     build: mobilenetV2_3d,
   },
   {
     name: 'i3d',
     task: 'ucf101',
-    summary: 'I3D (Inception-v1 3D), UCF101 (3 → 101, 16×224²)',
+    summary: 'I3D (Inception-v1 3D), UCF101 (3 → 101)',
     paperSparsity: 0.2532,
     build: i3d,
   },
