@@ -143,6 +143,14 @@ export const RUN_COLUMNS: RunColumn[] = [
     shownByDefault: false,
   },
   {
+    id: 'origin',
+    title: 'Origin',
+    sortValue: (r) => r.origin ?? '',
+    text: (r) => r.origin ?? 'local',
+    hint: () => 'where an imported run came from (local: made in this store)',
+    shownByDefault: true,
+  },
+  {
     id: 'createdAt',
     title: 'Created',
     sortValue: (r) => r.createdAt,

@@ -53,6 +53,8 @@ export const RunSummarySchema = z.object({
   backend: z.string().optional(),
   seed: z.number().optional(),
   lambda: z.number().optional(),
+  /** Where an imported run came from (e.g. a study task on a cluster); absent for runs made in this store. */
+  origin: z.string().optional(),
 });
 
 export const CurveSchema = z.object({

@@ -7,15 +7,8 @@ import { hashFile, verifyContent } from './content-store.js';
 import { ArtifactIntegrityError, BundleError, StoreError } from './errors.js';
 import { metricsToCsv, METRIC_CSV_HEADER } from './export.js';
 import { assertPlainFileName, resolveInside, unsafePathReason } from './safe-path.js';
-import type { StoreApi } from './store-api.js';
-import {
-  ARTIFACT_KINDS,
-  RUN_STATUSES,
-  RUN_TASKS,
-  type JsonObject,
-  type PruneReportInput,
-  type RunRecord,
-} from './types.js';
+import type { BundleImport, BundleOptions, StoreApi } from './store-api.js';
+import { ARTIFACT_KINDS, RUN_STATUSES, RUN_TASKS, type JsonObject, type PruneReportInput } from './types.js';
 
 /**
  * A run bundle is a self-contained folder another machine can import:
@@ -63,6 +56,8 @@ const manifestSchema = z.object({
     pid: z.number().int().nullable(),
     host: nullableString,
     heartbeatAt: nullableNumber,
+    /** Absent in bundles written before runs had an origin. */
+    origin: nullableString.optional(),
   }),
   files: z.array(
     z.object({
@@ -108,8 +103,17 @@ const systemMetricsSchema = z.array(
   }),
 );
 
-/** Writes the run as a bundle into `outDir` (which must not exist or be empty). Returns the manifest. */
-export function exportBundle(store: StoreApi, runId: number, outDir: string): BundleManifest {
+/**
+ * Writes the run as a bundle into `outDir` (which must not exist or be empty). Returns the manifest.
+ * `origin` (default: the run's own, if it was imported) is what the importing store records as
+ * where the run came from, e.g. the study task that made it.
+ */
+export function exportBundle(
+  store: StoreApi,
+  runId: number,
+  outDir: string,
+  options: BundleOptions = {},
+): BundleManifest {
   const run = store.getRun(runId);
   if (!isEmptyOrAbsent(outDir))
     throw new StoreError(`bundle folder ${outDir} already exists and is not empty`);
@@ -161,6 +165,7 @@ export function exportBundle(store: StoreApi, runId: number, outDir: string): Bu
       pid: run.pid,
       host: run.host,
       heartbeatAt: run.heartbeatAt,
+      origin: options.origin ?? run.origin,
     },
     files: written.map((relPath) => ({ path: relPath, ...renameHash(hashFile(path.join(outDir, relPath))) })),
     artifacts: artifacts.map((a) => ({
@@ -254,11 +259,15 @@ function parseMetricsCsv(root: string, text: string) {
 /**
  * Imports a bundle as a new run (new local id, same uuid). Everything is verified before anything
  * is written; files land only in the store's content-addressed folders, never at names taken from
- * the bundle. A run exported while 'running' arrives as 'interrupted'.
+ * the bundle. A run exported while 'running' arrives as 'interrupted'. A run whose uuid is already
+ * in the store is not imported again: the result says so and names the local run (idempotent).
+ * The run's origin is the bundle's, else "bundle from <host it ran on>".
  */
-export function importBundle(store: StoreApi, bundleDir: string): RunRecord {
+export function importBundle(store: StoreApi, bundleDir: string): BundleImport {
   const root = fs.realpathSync(bundleDir);
   const manifest = readManifest(root);
+  const existing = store.findRunByUuid(manifest.run.uuid);
+  if (existing) return { bundle: root, run: existing, alreadyImported: true };
   const members = new Map(manifest.files.map((entry) => [entry.path, verifiedMember(root, entry)]));
   const member = (relPath: string): string => {
     const file = members.get(relPath);
@@ -266,11 +275,6 @@ export function importBundle(store: StoreApi, bundleDir: string): RunRecord {
     return file;
   };
   for (const a of manifest.artifacts) assertPlainFileName(a.name, `bundle ${root}: artifact name`);
-  const existing = store.findRunByUuid(manifest.run.uuid);
-  if (existing)
-    throw new BundleError(
-      `bundle ${root}: run ${manifest.run.uuid} is already in this store as run ${existing.id}`,
-    );
 
   const config = parseMember(
     root,
@@ -304,13 +308,14 @@ export function importBundle(store: StoreApi, bundleDir: string): RunRecord {
       )
     : [];
   const { run } = manifest;
-  const { parentUuid, ...columns } = run;
-  return store.importRun({
+  const { parentUuid, origin, ...columns } = run;
+  const imported = store.importRun({
     run: {
       ...columns,
       parentRunId: parentUuid ? (store.findRunByUuid(parentUuid)?.id ?? null) : null,
       config,
       environment,
+      origin: origin ?? `bundle from ${run.host ?? 'an unknown host'}`,
     },
     metrics,
     system,
@@ -322,4 +327,39 @@ export function importBundle(store: StoreApi, bundleDir: string): RunRecord {
       file: member(a.file),
     })),
   });
+  return { bundle: root, run: imported, alreadyImported: false };
+}
+
+/**
+ * The bundles under `paths`: each path is a bundle (a folder with manifest.json) or a folder
+ * searched for bundles at any depth (symbolic links are not followed; a bundle's own folders are
+ * not searched). Sorted so a parent run's bundle comes before its children's, then by path, so
+ * the parent links survive the import.
+ */
+export function findBundles(paths: readonly string[]): string[] {
+  const found: string[] = [];
+  const visit = (dir: string) => {
+    if (fs.existsSync(path.join(dir, 'manifest.json'))) return void found.push(dir);
+    for (const entry of fs
+      .readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name)))
+      if (entry.isDirectory()) visit(path.join(dir, entry.name));
+  };
+  for (const p of paths) {
+    if (!fs.existsSync(p) || !fs.statSync(p).isDirectory())
+      throw new BundleError(`${p} is not a folder (give a bundle folder or a folder of bundles)`);
+    visit(fs.realpathSync(p));
+  }
+  const bundles = [...new Set(found)].map((dir) => ({ dir, manifest: readManifest(dir) }));
+  const byUuid = new Map(bundles.map((b) => [b.manifest.run.uuid, b]));
+  const depth = (b: (typeof bundles)[number], seen = new Set<string>()): number => {
+    const parent = b.manifest.run.parentUuid && byUuid.get(b.manifest.run.parentUuid);
+    if (!parent || seen.has(b.manifest.run.uuid)) return 0;
+    seen.add(b.manifest.run.uuid);
+    return 1 + depth(parent, seen);
+  };
+  return bundles
+    .map((b) => ({ dir: b.dir, depth: depth(b) }))
+    .sort((a, b) => a.depth - b.depth || a.dir.localeCompare(b.dir))
+    .map((b) => b.dir);
 }

@@ -34,7 +34,10 @@
  *   store.resumableRuns()                                         → { run, lastEpoch, checkpoint }[]
  *   store.exportRun(runId, 'csv'|'json'|'bundle', out)            → files written
  *   exportRunsCsv(store, runIds, outDir) / runToJson(store, runId) → several runs' tables / one run as a value
- *   store.importBundle(dir)                                       → RunRecord (through store.importRun)
+ *   store.exportRun(runId, 'bundle', dir, { origin? })            → a bundle; origin: what the importer records
+ *   store.importBundle(dir)                                       → { run, alreadyImported } (through store.importRun;
+ *                                                                  a uuid already here is not imported again)
+ *   store.importBundles([path, …])                                → the same for every bundle under the paths
  *   store.deleteRun(runId)
  *   store.paths                                                   → { dataDir, database, checkpoints, predictions, … }
  *
@@ -48,7 +51,7 @@ export function openStore(options: OpenStoreOptions = {}): Store {
 }
 
 export { Store, type ExportFormat, type OpenStoreOptions } from './store.js';
-export type { StoreApi, ImportedRun } from './store-api.js';
+export type { StoreApi, ImportedRun, BundleImport, BundleOptions } from './store-api.js';
 export { defaultDataDir, resolveDataPaths, type DataPaths, type DataDirOptions } from './paths.js';
 export {
   ArtifactIntegrityError,

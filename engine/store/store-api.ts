@@ -22,6 +22,19 @@ import type {
 
 export type ExportFormat = 'csv' | 'json' | 'bundle';
 
+export interface BundleOptions {
+  /** Recorded as the run's origin by the store that imports the bundle. */
+  origin?: string;
+}
+
+/** One bundle's import: the local run, and whether it was there already (nothing added then). */
+export interface BundleImport {
+  /** The bundle folder (resolved). */
+  bundle: string;
+  run: RunRecord;
+  alreadyImported: boolean;
+}
+
 /** A whole run arriving from elsewhere (a bundle), stored in one transaction by importRun. */
 export interface ImportedRun {
   /** The run's columns; parentRunId is already resolved to a local id (or null). */
@@ -82,6 +95,7 @@ export interface StoreApi {
   compareRuns(runIds: readonly number[]): RunComparison;
   curves(runIds: readonly number[], names: readonly string[], maxPoints?: number): Curve[];
   groupBySeed(filter?: RunFilter, holding?: readonly number[]): SeedGroup[];
-  exportRun(runId: number, format: ExportFormat, out: string): string[];
-  importBundle(bundleDir: string): RunRecord;
+  exportRun(runId: number, format: ExportFormat, out: string, options?: BundleOptions): string[];
+  importBundle(bundleDir: string): BundleImport;
+  importBundles(paths: readonly string[]): BundleImport[];
 }

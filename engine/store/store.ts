@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type Database from 'better-sqlite3';
 import type { Disposable } from '../util/disposable.js';
-import { exportBundle, importBundle } from './bundle.js';
+import { exportBundle, findBundles, importBundle } from './bundle.js';
 import { betterDirection, canonicalJson, differingParams, meanAndStd, withoutSeed } from './compare.js';
 import { absoluteContentPath, putContent, removeAbandonedStaging, verifyContent } from './content-store.js';
 import { openDatabase } from './database.js';
@@ -15,7 +15,7 @@ import { exportRunsCsv, runToJson } from './export.js';
 import { migrate } from './migrations/index.js';
 import { resolveDataPaths, type DataDirOptions, type DataPaths } from './paths.js';
 import { assertPlainFileName } from './safe-path.js';
-import type { ExportFormat, ImportedRun, StoreApi } from './store-api.js';
+import type { BundleImport, BundleOptions, ExportFormat, ImportedRun, StoreApi } from './store-api.js';
 import { ArtifactsTable } from './tables/artifacts.js';
 import { markDeadRunsInterrupted } from './tables/liveness.js';
 import { MetricsTable } from './tables/metrics.js';
@@ -185,6 +185,7 @@ export class Store implements StoreApi, Disposable {
           host: owned ? this.host : null,
           heartbeatAt: owned ? now : null,
           notes: input.notes ?? null,
+          origin: null,
         }),
       )
       .immediate();
@@ -545,9 +546,10 @@ export class Store implements StoreApi, Disposable {
 
   /**
    * Writes one run: 'csv' → folder of tables (runs.csv, metrics.csv, …), 'json' → one file,
-   * 'bundle' → self-contained folder for importBundle on another machine. Returns the files written.
+   * 'bundle' → self-contained folder for importBundle on another machine (`options.origin`: what
+   * the importing store records as the run's origin). Returns the files written.
    */
-  exportRun(runId: number, format: ExportFormat, out: string): string[] {
+  exportRun(runId: number, format: ExportFormat, out: string, options: BundleOptions = {}): string[] {
     switch (format) {
       case 'csv':
         return exportRunsCsv(this, [runId], out);
@@ -556,7 +558,7 @@ export class Store implements StoreApi, Disposable {
         fs.writeFileSync(out, JSON.stringify(runToJson(this, runId), null, 2));
         return [out];
       case 'bundle':
-        return exportBundle(this, runId, out)
+        return exportBundle(this, runId, out, options)
           .files.map((f) => path.join(out, f.path))
           .concat(path.join(out, 'manifest.json'));
       default:
@@ -564,9 +566,17 @@ export class Store implements StoreApi, Disposable {
     }
   }
 
-  /** Imports a bundle folder written by exportRun(…, 'bundle'), verifying every file first. */
-  importBundle(bundleDir: string): RunRecord {
+  /**
+   * Imports a bundle folder written by exportRun(…, 'bundle'), verifying every file first; a run
+   * already in this store is not imported again (alreadyImported: true).
+   */
+  importBundle(bundleDir: string): BundleImport {
     return importBundle(this, bundleDir);
+  }
+
+  /** Imports every bundle under `paths` (bundles or folders of bundles, parents first): see findBundles. */
+  importBundles(paths: readonly string[]): BundleImport[] {
+    return findBundles(paths).map((dir) => importBundle(this, dir));
   }
 
   // ---- internals ------------------------------------------------------------------------------

@@ -89,6 +89,8 @@ export interface RunRecord {
   host: string | null;
   heartbeatAt: number | null;
   notes: string | null;
+  /** Where the run came from when it was imported (a study task, another machine's bundle); null: made in this store. */
+  origin: string | null;
 }
 
 export interface MetricPoint {

@@ -102,7 +102,8 @@ describe('ranp runs', () => {
     expect((await ranp('export', '1', '--format', 'bundle', '--out', bundle)).code).toBe(0);
     const imported = await ranp('import', bundle, '--data-dir', path.join(base, 'other'));
     expect(imported.code).toBe(0);
-    expect(imported.out).toMatch(/^imported run [0-9a-f-]{36} as run 1 \(unet3d-shapenet, completed\)/);
+    expect(imported.out).toMatch(/^imported run [0-9a-f-]{36} as run 1 \(unet3d-shapenet, \w+, completed\)/);
+    expect(imported.out).toMatch(/\n1 imported, 0 already imported\n$/);
     expect((await ranp('export', '1', '--format', 'csv')).code).toBe(2);
     const json = JSON.parse((await ranp('export', '1', '--format', 'json')).out);
     expect(json.metrics.map((m: { value: number }) => m.value)).toEqual([1, 0.25]);

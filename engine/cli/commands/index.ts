@@ -8,6 +8,7 @@ import { exportCommand } from './export.js';
 import { infoCommand } from './info.js';
 import { pruneCommand } from './prune.js';
 import { runsCommand } from './runs.js';
+import { studyCommand } from './study.js';
 import { trainCommand } from './train.js';
 
 /** Every `ranp` subcommand, one line each. */
@@ -21,5 +22,6 @@ export const commands: CliCommand[] = [
   infoCommand,
   pruneCommand,
   runsCommand,
+  studyCommand,
   trainCommand,
 ];

@@ -25,7 +25,9 @@ Actions:
   export ID --format csv|json|bundle [--out PATH]
                                 csv: folder of tables; json: one file (stdout without --out);
                                 bundle: self-contained folder for 'ranp runs import'
-  import BUNDLE                 add a bundle's run to this store (verifies every file)
+  import PATH [PATH…]           add the runs of bundles to this store (verifies every file); a
+                                PATH is a bundle or a folder of bundles (e.g. a study's bundles/);
+                                a run already here is skipped ("already imported")
   delete ID                     remove a run, its metrics and unshared artifact files
 
 Options:
@@ -68,6 +70,7 @@ function list(store: Store, filter: RunFilter, io: CliIO, json: boolean): void {
         'role',
         'created',
         'name',
+        'origin',
       ],
       runs.map((r) => [
         r.id,
@@ -82,6 +85,7 @@ function list(store: Store, filter: RunFilter, io: CliIO, json: boolean): void {
         r.role,
         new Date(r.createdAt).toISOString().slice(0, 16).replace('T', ' '),
         r.name,
+        r.origin ?? 'local',
       ]),
     ),
   );
@@ -110,6 +114,7 @@ function show(store: Store, id: number, io: CliIO, json: boolean): void {
     ['parent run', run.parentRunId],
     ['backend', [run.backend, run.device].filter(Boolean).join(' / ') || null],
     ['app version', run.appVersion],
+    ['origin', run.origin ?? 'made in this store'],
     ['created', new Date(run.createdAt).toISOString()],
     ['started', run.startedAt === null ? null : new Date(run.startedAt).toISOString()],
     ['ended', run.endedAt === null ? null : new Date(run.endedAt).toISOString()],
@@ -252,10 +257,33 @@ export const runsCommand: CliCommand = {
           return 0;
         }
         case 'import': {
-          if (!args[0]) throw new UsageError('import needs a bundle folder');
-          const run = store.importBundle(args[0]);
-          if (values.json) printJson(io, run);
-          else io.out(`imported run ${run.uuid} as run ${run.id} (${run.net}, ${run.status})`);
+          if (!args.length) throw new UsageError('import needs a bundle folder or a folder of bundles');
+          const results = store.importBundles(args);
+          if (results.length === 0)
+            throw new Error(`no run bundles (folders with manifest.json) in ${args.join(', ')}`);
+          const added = results.filter((r) => !r.alreadyImported).length;
+          if (values.json)
+            printJson(io, {
+              imported: added,
+              alreadyImported: results.length - added,
+              runs: results.map((r) => ({
+                bundle: r.bundle,
+                id: r.run.id,
+                uuid: r.run.uuid,
+                alreadyImported: r.alreadyImported,
+              })),
+            });
+          else
+            io.out(
+              [
+                ...results.map(({ run, alreadyImported }) =>
+                  alreadyImported
+                    ? `already imported: run ${run.uuid} is run ${run.id}`
+                    : `imported run ${run.uuid} as run ${run.id} (${run.net}, ${run.role ?? run.task}, ${run.status})`,
+                ),
+                `${added} imported, ${results.length - added} already imported`,
+              ].join('\n'),
+            );
           return 0;
         }
         case 'delete': {

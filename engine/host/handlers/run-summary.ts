@@ -113,6 +113,7 @@ export function runSummary(store: Store, run: RunRecord, now = Date.now()): RunS
     backend: run.backend ?? undefined,
     seed: run.seed ?? undefined,
     lambda: run.lambda ?? undefined,
+    ...(run.origin ? { origin: run.origin } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { initialSchema } from './001-initial.js';
 import { systemMetricsAndVerification } from './002-system-metrics.js';
 import { settingsTable } from './003-settings.js';
 import { runEnvironment } from './004-run-environment.js';
+import { runOrigin } from './005-run-origin.js';
 
 /** Every schema step, in order. */
 export const migrations: readonly Migration[] = [
@@ -12,6 +13,7 @@ export const migrations: readonly Migration[] = [
   systemMetricsAndVerification,
   settingsTable,
   runEnvironment,
+  runOrigin,
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;

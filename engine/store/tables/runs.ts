@@ -51,6 +51,7 @@ interface RunRow {
   host: string | null;
   heartbeat_at: number | null;
   notes: string | null;
+  origin: string | null;
 }
 
 const RUN_SELECT = `SELECT r.*, p.name AS project FROM runs r JOIN projects p ON p.id = r.project_id`;
@@ -84,6 +85,7 @@ function toRunRecord(row: RunRow): RunRecord {
     host: row.host,
     heartbeatAt: row.heartbeat_at,
     notes: row.notes,
+    origin: row.origin,
   };
 }
 
@@ -103,8 +105,8 @@ export class RunsTable {
       .prepare(
         `INSERT INTO runs (uuid, project_id, name, task, dataset, net, method, sparsity, lambda, seed, role,
          parent_run_id, config_json, backend, device, environment_json, app_version, status, error, created_at,
-         started_at, ended_at, pid, host, heartbeat_at, notes)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         started_at, ended_at, pid, host, heartbeat_at, notes, origin)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         run.uuid,
@@ -133,6 +135,7 @@ export class RunsTable {
         run.host,
         run.heartbeatAt,
         run.notes,
+        run.origin,
       );
     return Number(result.lastInsertRowid);
   }

@@ -74,9 +74,9 @@ function sampleRun(store: Store): number {
   return run.id;
 }
 
-/** Everything observable about a run except its local id and its parent's local id. */
+/** Everything observable about a run except its local id, its parent's local id and its origin. */
 function snapshot(store: Store, runId: number) {
-  const { id: _id, parentRunId: _parent, ...run } = store.getRun(runId);
+  const { id: _id, parentRunId: _parent, origin: _origin, ...run } = store.getRun(runId);
   return {
     run,
     report: store.getPruneReport(runId),
@@ -125,15 +125,37 @@ describe('run bundles', () => {
 
     const before = listFiles(base);
     const target = newStore(path.join(base, 'b'));
-    const imported = target.importBundle(bundle);
+    const { run: imported, alreadyImported } = target.importBundle(bundle);
+    expect(alreadyImported).toBe(false);
     expect(snapshot(target, imported.id)).toEqual(snapshot(source, runId));
+    // Made in the source store (origin null there); here it came from a bundle of that host.
+    expect(source.getRun(runId).origin).toBeNull();
+    expect(imported.origin).toBe(`bundle from ${source.getRun(runId).host}`);
     // The parent was not imported, so the link is dropped rather than pointing at a wrong run.
     expect(imported.parentRunId).toBeNull();
     // Nothing written outside the target store.
     const added = listFiles(base).filter((f) => !before.includes(f));
     expect(added.every((f) => f.startsWith(`b${path.sep}`))).toBe(true);
-    expect(() => target.importBundle(bundle)).toThrow(
-      new RegExp(`run ${imported.uuid} is already in this store as run ${imported.id}`),
+    // Importing it again adds nothing and names the run already here.
+    const filesAfterFirst = listFiles(base);
+    const again = target.importBundle(bundle);
+    expect(again.alreadyImported).toBe(true);
+    expect(again.run.id).toBe(imported.id);
+    expect(target.listRuns()).toHaveLength(1);
+    expect(listFiles(base)).toEqual(filesAfterFirst);
+  });
+
+  it('carries an origin given at export, and again when re-exported from the importing store', () => {
+    const base = tempDir();
+    const source = newStore(path.join(base, 'a'));
+    const runId = sampleRun(source);
+    source.exportRun(runId, 'bundle', path.join(base, 'first'), { origin: "study 'grid' task 3/4" });
+    const middle = newStore(path.join(base, 'b'));
+    const { run } = middle.importBundle(path.join(base, 'first'));
+    expect(run.origin).toBe("study 'grid' task 3/4");
+    middle.exportRun(run.id, 'bundle', path.join(base, 'second'));
+    expect(newStore(path.join(base, 'c')).importBundle(path.join(base, 'second')).run.origin).toBe(
+      "study 'grid' task 3/4",
     );
   });
 
@@ -145,8 +167,28 @@ describe('run bundles', () => {
     source.exportRun(parentId, 'bundle', path.join(base, 'parent'));
     source.exportRun(runId, 'bundle', path.join(base, 'child'));
     const target = newStore(path.join(base, 'b'));
-    const parent = target.importBundle(path.join(base, 'parent'));
-    expect(target.importBundle(path.join(base, 'child')).parentRunId).toBe(parent.id);
+    const { run: parent } = target.importBundle(path.join(base, 'parent'));
+    expect(target.importBundle(path.join(base, 'child')).run.parentRunId).toBe(parent.id);
+  });
+
+  it('imports a folder of bundles parents first, whatever their names', () => {
+    const base = tempDir();
+    const source = newStore(path.join(base, 'a'));
+    const runId = sampleRun(source);
+    const parentId = source.getRun(runId).parentRunId!;
+    // 'a-child' sorts before 'z-parent': only the parent-first order keeps the link.
+    source.exportRun(runId, 'bundle', path.join(base, 'bundles', 'a-child'));
+    source.exportRun(parentId, 'bundle', path.join(base, 'bundles', 'nested', 'z-parent'));
+    const target = newStore(path.join(base, 'b'));
+    const results = target.importBundles([path.join(base, 'bundles')]);
+    expect(results.map((r) => path.basename(r.bundle))).toEqual(['z-parent', 'a-child']);
+    expect(results[1].run.parentRunId).toBe(results[0].run.id);
+    expect(target.importBundles([path.join(base, 'bundles')]).map((r) => r.alreadyImported)).toEqual([
+      true,
+      true,
+    ]);
+    expect(target.listRuns()).toHaveLength(2);
+    expect(() => target.importBundles([path.join(base, 'missing')])).toThrow(/missing is not a folder/);
   });
 
   describe('refuses unsafe or damaged bundles before writing anything', () => {
