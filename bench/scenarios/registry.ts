@@ -3,9 +3,16 @@ import { convScenario } from './conv.js';
 import { scoreScenario } from './score.js';
 import { stepScenario } from './step.js';
 import { storeScenario } from './store.js';
+import { viewerOpenScenario } from './viewer-open.js';
 
 /** Every bench scenario. A new one: one file in scenarios/ and one line here. */
-export const scenarios: readonly Scenario[] = [convScenario, stepScenario, scoreScenario, storeScenario];
+export const scenarios: readonly Scenario[] = [
+  convScenario,
+  stepScenario,
+  scoreScenario,
+  storeScenario,
+  viewerOpenScenario,
+];
 
 export function scenarioByName(name: string): Scenario {
   const found = scenarios.find((s) => s.name === name);

@@ -4,6 +4,7 @@ import type { EventData, EventName } from '../protocol/events.js';
 import type { FolderGuard } from './folders.js';
 import type { JobManager } from './jobs.js';
 import type { ScoreCache } from './score-cache.js';
+import type { VolumeCache } from './volume-cache.js';
 import type { MethodName, ParsedParamsOf, ResultOf } from '../protocol/methods.js';
 
 /** What every handler may use: no globals, everything it touches is here. */
@@ -17,6 +18,8 @@ export interface HostContext {
   store(): Store;
   /** Pruning scores per setting, so previews after the first are instant. */
   scores: ScoreCache;
+  /** Decoded NIfTI images volume.get served, so a case opens again without reading it again. */
+  volumes: VolumeCache;
   /** Pushes an event to every connected client. */
   emit<E extends EventName>(event: E, data: EventData<E>): void;
 }

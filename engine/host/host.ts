@@ -11,6 +11,7 @@ import { handlers } from './handlers/index.js';
 import { readSettings } from './handlers/settings.js';
 import { JobManager } from './jobs.js';
 import { ScoreCache } from './score-cache.js';
+import { VolumeCache } from './volume-cache.js';
 
 export interface HostOptions {
   mode: EngineStatus['mode'];
@@ -68,6 +69,7 @@ export class EngineHost implements Disposable {
       emit,
       store: () => (store ??= this.resources.add(openStore({ dataDir }))),
       scores: this.resources.add(new ScoreCache()),
+      volumes: this.resources.add(new VolumeCache()),
     };
     this.dispatch = createDispatcher(handlers, this.context);
   }

@@ -21,7 +21,7 @@ export interface Transport {
 
 interface Pending {
   method: MethodName;
-  resolve(value: { result: unknown; payload?: ArrayBuffer }): void;
+  resolve(value: { result: unknown; payload?: Uint8Array }): void;
   reject(error: Error): void;
   /** Set for binary methods once the JSON part arrived. */
   result?: unknown;
@@ -81,7 +81,7 @@ export class ProtocolClient {
     this.transport.close();
   }
 
-  private send(method: MethodName, params: unknown): Promise<{ result: unknown; payload?: ArrayBuffer }> {
+  private send(method: MethodName, params: unknown): Promise<{ result: unknown; payload?: Uint8Array }> {
     if (this.closedReason !== undefined)
       return Promise.reject(
         new ProtocolError('failed', `connection to the engine closed: ${this.closedReason}`),

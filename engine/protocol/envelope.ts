@@ -99,8 +99,9 @@ export function encodeBinaryFrame(id: number, payload: Uint8Array): Uint8Array {
   return frame;
 }
 
-export function decodeBinaryFrame(frame: ArrayBuffer): { id: number; payload: ArrayBuffer } {
+/** The id and the payload, a view into `frame` (no copy: 4-byte alignment suits every voxel type). */
+export function decodeBinaryFrame(frame: ArrayBuffer): { id: number; payload: Uint8Array } {
   if (frame.byteLength < BINARY_PREFIX_BYTES)
     throw new Error(`binary frame of ${frame.byteLength} bytes has no request id`);
-  return { id: new DataView(frame).getUint32(0, true), payload: frame.slice(BINARY_PREFIX_BYTES) };
+  return { id: new DataView(frame).getUint32(0, true), payload: new Uint8Array(frame, BINARY_PREFIX_BYTES) };
 }

@@ -108,6 +108,12 @@ export const methods = {
         runId: RunId,
         sample: z.string().min(1).max(500),
         which: z.enum(['image', 'truth', 'prediction']),
+        /**
+         * Indexes of the image's channels (modalities) to send, in this order; default all. The viewer
+         * asks for the shown modality first and the others after (the header's allChannels names them),
+         * so the first view waits for one modality, not all.
+         */
+        channels: z.array(z.number().int().nonnegative().max(63)).min(1).max(64).optional(),
       })
       .strict(),
     result: VolumeHeaderSchema,

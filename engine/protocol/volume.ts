@@ -17,6 +17,8 @@ export interface VolumeHeader {
   dims: [number, number, number];
   /** Channel (modality) names; the payload stores channel after channel, each i-fastest. */
   channels: string[];
+  /** Set when the payload holds only some of the image's channels (volume.get `channels`): all of them, in order. */
+  allChannels?: string[];
   dataType: VolumeDataType;
   /** Voxel (i, j, k) to world (RAS+, mm) as a row-major 4x4 matrix. */
   affine: number[];
@@ -35,6 +37,7 @@ export const VolumeHeaderSchema = z.object({
   kind: z.enum(['image', 'labels']),
   dims: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]),
   channels: z.array(z.string()).min(1),
+  allChannels: z.array(z.string()).min(1).optional(),
   dataType: VolumeDataTypeSchema,
   affine: z.array(z.number()).length(16),
   downsampled: z.tuple([z.number(), z.number(), z.number()]).optional(),
@@ -49,10 +52,10 @@ export function volumeByteLength(header: VolumeHeader): number {
   return i * j * k * header.channels.length * BYTES_PER_VOXEL[header.dataType];
 }
 
-/** The payload as the typed array its header names. */
+/** The payload (a whole buffer or a view into one, 4-byte aligned) as the typed array its header names. */
 export function volumeArray(
   header: VolumeHeader,
-  payload: ArrayBuffer,
+  payload: ArrayBuffer | Uint8Array,
 ): Uint8Array | Int16Array | Int32Array | Float32Array {
   const expected = volumeByteLength(header);
   if (payload.byteLength !== expected) {
@@ -60,14 +63,17 @@ export function volumeArray(
       `volume '${header.id}': payload has ${payload.byteLength} bytes, header promises ${expected}`,
     );
   }
+  const [buffer, offset] =
+    payload instanceof Uint8Array ? [payload.buffer, payload.byteOffset] : [payload, 0];
+  const length = expected / BYTES_PER_VOXEL[header.dataType];
   switch (header.dataType) {
     case 'uint8':
-      return new Uint8Array(payload);
+      return new Uint8Array(buffer, offset, length);
     case 'int16':
-      return new Int16Array(payload);
+      return new Int16Array(buffer, offset, length);
     case 'int32':
-      return new Int32Array(payload);
+      return new Int32Array(buffer, offset, length);
     case 'float32':
-      return new Float32Array(payload);
+      return new Float32Array(buffer, offset, length);
   }
 }

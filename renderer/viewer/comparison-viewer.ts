@@ -15,7 +15,7 @@ import { ALL_VIEWS, ViewerLayout, type ViewName } from './viewer-layout.js';
 import { ViewerOverlay } from './viewer-overlay.js';
 import { ViewerPanel } from './viewer-panel.js';
 import { ViewerPointerInput, type PointerTarget } from './viewer-pointer-input.js';
-import type { ViewerVolume } from './volume-data.js';
+import { appendChannels, type ViewerVolume } from './volume-data.js';
 import { VolumeTexture } from './volume-texture.js';
 import { windowPresets, type WindowPreset } from './window-presets.js';
 import { readCanvasRegion } from './canvas-readback.js';
@@ -171,6 +171,21 @@ export class ComparisonViewer implements PointerTarget {
     };
     this.links = new ViewLinks(initial, this.panels.length);
     this.applyDisplay();
+    this.changed();
+  }
+
+  /**
+   * Adds image channels (modalities) that arrive after the first view (the app sends the shown modality
+   * first): same grid as the image, appended after its channels; what is shown does not change.
+   */
+  addImageChannels(more: ViewerVolume): void {
+    const source = this.requireSource();
+    const fitted = fitToTextureLimit(more, this.maxTextureSize).volume;
+    this.source = appendChannels(source, more);
+    this.image = appendChannels(this.image!, fitted);
+    this.windows.push(
+      ...more.header.channels.map((_, c) => more.header.ranges[c] ?? rangeOf(more.channels[c])),
+    );
     this.changed();
   }
 

@@ -11,7 +11,7 @@ export interface ViewerVolume {
 
 const BYTES: Record<VolumeDataType, number> = { uint8: 1, int16: 2, int32: 4, float32: 4 };
 
-function view(type: VolumeDataType, buffer: ArrayBuffer, byteOffset: number, length: number): VoxelArray {
+function view(type: VolumeDataType, buffer: ArrayBufferLike, byteOffset: number, length: number): VoxelArray {
   switch (type) {
     case 'uint8':
       return new Uint8Array(buffer, byteOffset, length);
@@ -25,10 +25,14 @@ function view(type: VolumeDataType, buffer: ArrayBuffer, byteOffset: number, len
 }
 
 /**
- * Splits a protocol payload (channel after channel, i fastest) into per-channel views without copying.
- * Checks the header against the payload first, naming the volume and the mismatch.
+ * Splits a protocol payload (channel after channel, i fastest; a whole buffer or an aligned view into one)
+ * into per-channel views without copying. Checks the header against the payload first, naming the volume
+ * and the mismatch.
  */
-export function volumeFromPayload(header: VolumeHeader, payload: ArrayBuffer): ViewerVolume {
+export function volumeFromPayload(
+  header: VolumeHeader,
+  payload: ArrayBuffer | ArrayBufferView,
+): ViewerVolume {
   const what = `volume "${header.title}" (${header.id})`;
   checkAffine(header.affine, what);
   if (header.dims.length !== 3 || header.dims.some((d) => !Number.isInteger(d) || d < 1)) {
@@ -48,10 +52,40 @@ export function volumeFromPayload(header: VolumeHeader, payload: ArrayBuffer): V
         `(${header.dims.join('×')} × ${header.channels.length} channels × ${bytes} bytes)`,
     );
   }
-  const channels = header.channels.map((_, c) => view(header.dataType, payload, c * voxels * bytes, voxels));
+  const [buffer, offset] = ArrayBuffer.isView(payload) ? [payload.buffer, payload.byteOffset] : [payload, 0];
+  const channels = header.channels.map((_, c) =>
+    view(header.dataType, buffer, offset + c * voxels * bytes, voxels),
+  );
   return { header, channels };
 }
 
 export function voxelCount(header: Pick<VolumeHeader, 'dims'>): number {
   return header.dims[0] * header.dims[1] * header.dims[2];
+}
+
+/**
+ * `volume` with `more`'s channels after its own (no voxel copied). Both must be images on one grid; the
+ * header's allChannels is dropped once every channel it names is there.
+ */
+export function appendChannels(volume: ViewerVolume, more: ViewerVolume): ViewerVolume {
+  const a = volume.header;
+  const b = more.header;
+  const what = `channels ${b.channels.join(', ')} ("${b.title}")`;
+  if (a.kind !== 'image' || b.kind !== 'image')
+    throw new Error(`${what}: only image volumes take more channels`);
+  if (a.dims.some((d, i) => d !== b.dims[i]) || a.affine.some((v, i) => Math.abs(v - b.affine[i]) > 1e-6))
+    throw new Error(
+      `${what}: grid ${b.dims.join('×')} is not the image's ${a.dims.join('×')} (dims and affine must match)`,
+    );
+  const channels = [...a.channels, ...b.channels];
+  const header: VolumeHeader = {
+    ...a,
+    channels,
+    ranges: [...a.ranges, ...b.ranges],
+    // Each channel keeps its own typed array; the header's type is the first's when they differ.
+    dataType: a.dataType,
+  };
+  const complete = !a.allChannels || a.allChannels.every((c) => channels.includes(c));
+  if (complete) delete header.allChannels;
+  return { header, channels: [...volume.channels, ...more.channels] };
 }

@@ -1,4 +1,4 @@
-import { constants, gunzipSync } from 'node:zlib';
+import { constants, gunzip, gunzipSync } from 'node:zlib';
 import { DataError } from '../dataset.js';
 
 /**
@@ -47,19 +47,34 @@ export function gunzipPrefix(bytes: Uint8Array, wanted: number, file: string): U
  * TRAILING_SLACK_BYTES); `promised` is what the file's header says it holds.
  */
 export function gunzipBounded(bytes: Uint8Array, promised: number, file: string): Uint8Array {
-  const limit = promised + TRAILING_SLACK_BYTES;
   try {
-    return gunzipSync(bytes, { maxOutputLength: limit });
+    return gunzipSync(bytes, { maxOutputLength: promised + TRAILING_SLACK_BYTES });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new DataError(
-        file,
-        `the gzip stream decompresses to more than the ${promised} bytes its NIfTI header promises ` +
-          `(stopped at ${limit} bytes); the file is damaged or not what its header says`,
-      );
-    }
-    throw damaged(file, error);
+    throw inflateError(error, promised, file);
   }
+}
+
+/**
+ * gunzipBounded on libuv's thread pool: the event loop stays free (a finished volume is sent while
+ * others inflate) and several files inflate in parallel on as many cores.
+ */
+export function gunzipBoundedAsync(bytes: Uint8Array, promised: number, file: string): Promise<Uint8Array> {
+  return new Promise((resolve, reject) =>
+    gunzip(bytes, { maxOutputLength: promised + TRAILING_SLACK_BYTES }, (error, out) =>
+      error ? reject(inflateError(error, promised, file)) : resolve(out),
+    ),
+  );
+}
+
+function inflateError(error: unknown, promised: number, file: string): DataError {
+  if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+    return new DataError(
+      file,
+      `the gzip stream decompresses to more than the ${promised} bytes its NIfTI header promises ` +
+        `(stopped at ${promised + TRAILING_SLACK_BYTES} bytes); the file is damaged or not what its header says`,
+    );
+  }
+  return damaged(file, error);
 }
 
 function damaged(file: string, error: unknown): DataError {

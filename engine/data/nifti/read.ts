@@ -4,7 +4,7 @@ import { DataError } from '../dataset.js';
 import { identityAffine, quaternionToAffine, type Affine, type QuaternionForm } from './affine.js';
 import { niftiDatatypes, type VoxelArray } from './datatypes.js';
 import { countNonFinite, type NonFiniteVoxels } from './finite.js';
-import { gunzipBounded, gunzipPrefix, isGzip, MAX_NIFTI_BYTES } from './gunzip.js';
+import { gunzipBounded, gunzipBoundedAsync, gunzipPrefix, isGzip, MAX_NIFTI_BYTES } from './gunzip.js';
 
 /** The header fields the app uses, for NIfTI-1 and NIfTI-2 alike. */
 export interface NiftiHeader {
@@ -46,6 +46,7 @@ export interface NiftiImage {
   nonFinite: NonFiniteVoxels;
 }
 
+/** Reads and decodes a .nii or .nii.gz file; a gzip stream inflates off the event loop (gunzipBoundedAsync). */
 export async function readNifti(file: string): Promise<NiftiImage> {
   let bytes: Uint8Array;
   try {
@@ -56,7 +57,8 @@ export async function readNifti(file: string): Promise<NiftiImage> {
     if (error instanceof DataError) throw error;
     throw new DataError(file, `cannot read the file (${(error as Error).message})`);
   }
-  return parseNifti(bytes, file);
+  if (!isGzip(bytes)) return decodeNifti(bytes, file);
+  return decodeNifti(await gunzipBoundedAsync(bytes, promisedBytes(bytes, file), file), file);
 }
 
 /**
@@ -64,13 +66,22 @@ export async function readNifti(file: string): Promise<NiftiImage> {
  * inflated only up to the size its header promises (engine/data/nifti/gunzip.ts).
  */
 export function parseNifti(bytes: Uint8Array, file: string): NiftiImage {
-  const gzip = isGzip(bytes);
-  const start = gzip ? gunzipPrefix(bytes, 540, file) : bytes;
-  const promised = voxelLayout(parseHeader(start, file), file).needed;
+  if (!isGzip(bytes)) return decodeNifti(bytes, file);
+  return decodeNifti(gunzipBounded(bytes, promisedBytes(bytes, file), file), file);
+}
+
+/** What a gzip stream's NIfTI header says the file holds (header + voxels); refused beyond MAX_NIFTI_BYTES. */
+function promisedBytes(gzipped: Uint8Array, file: string): number {
+  const promised = voxelLayout(parseHeader(gunzipPrefix(gzipped, 540, file), file), file).needed;
   if (promised > MAX_NIFTI_BYTES) throw tooLarge(file, promised, 'its header promises');
-  const raw = gzip ? gunzipBounded(bytes, promised, file) : bytes;
+  return promised;
+}
+
+/** Header and voxels of uncompressed NIfTI bytes. */
+function decodeNifti(raw: Uint8Array, file: string): NiftiImage {
   const header = parseHeader(raw, file);
   const { type, count, needed } = voxelLayout(header, file);
+  if (needed > MAX_NIFTI_BYTES) throw tooLarge(file, needed, 'its header promises');
   if (raw.length < needed) {
     throw new DataError(
       file,

@@ -31,24 +31,24 @@ export function niftiToVolume(image: NiftiImage, options: ToVolumeOptions): Volu
     step++;
   const dims: [number, number, number] = [Math.ceil(ni / step), Math.ceil(nj / step), Math.ceil(nk / step)];
   const dataType = viewerType(image.data);
-  const out = allocate(dataType, dims[0] * dims[1] * dims[2] * channels);
-  const ranges: [number, number][] = [];
-  let at = 0;
-  for (let c = 0; c < channels; c++) {
-    let min = Infinity;
-    let max = -Infinity;
-    for (let k = 0; k < nk; k += step) {
-      for (let j = 0; j < nj; j += step) {
-        for (let i = 0; i < ni; i += step) {
-          const v = image.data[c * voxels + (k * nj + j) * ni + i];
-          out[at++] = v;
-          if (v < min) min = v;
-          if (v > max) max = v;
+  const out =
+    step === 1
+      ? fullResolution(image.data, dataType, voxels * channels)
+      : allocate(dataType, dims[0] * dims[1] * dims[2] * channels);
+  if (step > 1) {
+    let at = 0;
+    for (let c = 0; c < channels; c++) {
+      for (let k = 0; k < nk; k += step) {
+        for (let j = 0; j < nj; j += step) {
+          for (let i = 0; i < ni; i += step) out[at++] = image.data[c * voxels + (k * nj + j) * ni + i];
         }
       }
     }
-    ranges.push([min, max]);
   }
+  const perChannel = out.length / channels;
+  const ranges = Array.from({ length: channels }, (_, c) =>
+    rangeOf(out.subarray(c * perChannel, (c + 1) * perChannel)),
+  );
   const header: VolumeHeader = {
     id: options.id,
     title: options.title,
@@ -65,6 +65,37 @@ export function niftiToVolume(image: NiftiImage, options: ToVolumeOptions): Volu
   return { header, payload: out.buffer as ArrayBuffer };
 }
 
+/**
+ * The voxels as the payload's type at full resolution: the image's own array when it already has that
+ * type (no copy: the volume cache and the payload share it, and neither writes to it), else one native
+ * typed-array conversion.
+ */
+function fullResolution(data: VoxelArray, type: VolumeDataType, length: number): PayloadArray {
+  const Payload = PAYLOAD_TYPES[type];
+  if (
+    data instanceof Payload &&
+    data.length === length &&
+    data.byteOffset === 0 &&
+    data.byteLength === data.buffer.byteLength
+  )
+    return data;
+  const out = new Payload(length);
+  out.set(data.length === length ? data : data.subarray(0, length));
+  return out;
+}
+
+/** Minimum and maximum in one pass (a plain loop: Math.min/max over spread arrays overflow the stack). */
+function rangeOf(values: PayloadArray): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let v = 0; v < values.length; v++) {
+    const x = values[v];
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  return [min, max];
+}
+
 function viewerType(data: VoxelArray): VolumeDataType {
   if (data instanceof Uint8Array) return 'uint8';
   if (data instanceof Int16Array || data instanceof Int8Array) return 'int16';
@@ -72,9 +103,15 @@ function viewerType(data: VoxelArray): VolumeDataType {
   return 'float32';
 }
 
-function allocate(type: VolumeDataType, length: number): Uint8Array | Int16Array | Int32Array | Float32Array {
-  if (type === 'uint8') return new Uint8Array(length);
-  if (type === 'int16') return new Int16Array(length);
-  if (type === 'int32') return new Int32Array(length);
-  return new Float32Array(length);
+type PayloadArray = Uint8Array | Int16Array | Int32Array | Float32Array;
+
+const PAYLOAD_TYPES = {
+  uint8: Uint8Array,
+  int16: Int16Array,
+  int32: Int32Array,
+  float32: Float32Array,
+} as const satisfies Record<VolumeDataType, new (length: number) => PayloadArray>;
+
+function allocate(type: VolumeDataType, length: number): PayloadArray {
+  return new PAYLOAD_TYPES[type](length);
 }

@@ -1,10 +1,9 @@
+import { stat } from 'node:fs/promises';
 import { findBratsSubjects, BRATS_MODALITIES } from '../../data/brats/index.js';
 import { detectBratsRoot } from '../../data/brats/layout.js';
 import { niftiToVolume, readNifti, type NiftiImage } from '../../data/index.js';
-import { parseNifti } from '../../data/nifti/read.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import type { VolumeHeader } from '../../protocol/volume.js';
-import type { Store } from '../../store/index.js';
 import type { Handler, HostContext } from '../context.js';
 
 /**
@@ -18,33 +17,42 @@ type Loaded = { header: VolumeHeader; payload: ArrayBuffer };
 
 /**
  * A run's stored prediction, or the input image / ground truth of that sample read from the run's
- * dataset folder (BraTS layout), as header + voxels for the 3D viewer.
+ * dataset folder (BraTS layout), as header + voxels for the 3D viewer. Decoded files are kept in
+ * ctx.volumes, so the same case opens again without reading or inflating anything.
  */
-export const getVolume: Handler<'volume.get'> = async ({ runId, sample, which }, ctx) => {
+export const getVolume: Handler<'volume.get'> = async ({ runId, sample, which, channels }, ctx) => {
   const store = ctx.store();
   const id = Number(runId);
   const run = Number.isSafeInteger(id) ? store.listRuns().find((r) => r.id === id) : undefined;
   if (!run) throw new ProtocolError('not-found', `no run with id '${runId}'`);
   const volumeId = `${runId}/${sample}/${which}`;
+  if (channels && which !== 'image')
+    throw new ProtocolError('invalid-params', `channels apply to the image only, not to the ${which}`);
   const loaded =
     which === 'prediction'
-      ? prediction(store, id, sample, volumeId, run.role)
-      : await fromDataset(ctx, run.config.data, run.dataset, sample, which, volumeId);
+      ? await prediction(ctx, id, sample, volumeId, run.role)
+      : await fromDataset(ctx, run.config.data, run.dataset, sample, which, volumeId, channels);
   return { result: loaded.header, payload: new Uint8Array(loaded.payload) };
 };
 
-function prediction(
-  store: Store,
+async function prediction(
+  ctx: HostContext,
   runId: number,
   sample: string,
   volumeId: string,
   role: string | null,
-): Loaded {
+): Promise<Loaded> {
+  const store = ctx.store();
   const artifact = store
     .listArtifacts(runId)
     .find((a) => a.kind === 'prediction' && a.name.replace(/\.nii(\.gz)?$/, '') === sample);
   if (!artifact) throw new ProtocolError('not-found', `run ${runId} has no prediction for '${sample}'`);
-  const image = parseNifti(new Uint8Array(store.readArtifact(runId, artifact.name)), artifact.name);
+  // Artifacts are content-addressed: the sha256 names the decoded image for good. The store checks the
+  // file's size and hash before the first read.
+  const image = await ctx.volumes.get(`artifact:${artifact.hash}`, async () => {
+    const verified = store.verifyArtifact(runId, artifact.name);
+    return readNifti(verified.path);
+  });
   return niftiToVolume(image, {
     id: volumeId,
     title: role ? `${role} prediction` : 'prediction',
@@ -60,6 +68,7 @@ async function fromDataset(
   sample: string,
   which: 'image' | 'truth',
   volumeId: string,
+  channels: number[] | undefined,
 ): Promise<Loaded> {
   if (task !== 'brats' || typeof data !== 'string') {
     throw new ProtocolError('not-available', `showing the ${which} is available for BraTS runs only`);
@@ -68,29 +77,51 @@ async function fromDataset(
   const subject = root ? (await findBratsSubjects(root)).find((s) => s.id === sample) : undefined;
   if (!subject) throw new ProtocolError('not-found', `subject '${sample}' is not in ${data}`);
   if (which === 'truth') {
-    return niftiToVolume(await readNifti(subject.files.seg), {
+    return niftiToVolume(await cachedNifti(ctx, subject.files.seg), {
       id: volumeId,
       title: 'ground truth',
       kind: 'labels',
       maxVoxels: MAX_VIEWER_VOXELS,
     });
   }
-  const modalities = await Promise.all(BRATS_MODALITIES.map((m) => readNifti(subject.files[m])));
-  return niftiToVolume(stackChannels(modalities), {
+  const all: readonly string[] = BRATS_MODALITIES;
+  for (const c of channels ?? []) {
+    if (c >= all.length)
+      throw new ProtocolError(
+        'invalid-params',
+        `channel ${c} does not exist: the image has ${all.length} (${all.map((m, i) => `${i} ${m}`).join(', ')})`,
+      );
+  }
+  const names = (channels ?? all.map((_, c) => c)).map((c) => BRATS_MODALITIES[c]);
+  const modalities = await Promise.all(names.map((m) => cachedNifti(ctx, subject.files[m])));
+  const volume = niftiToVolume(stackChannels(modalities), {
     id: volumeId,
     title: 'MRI',
     kind: 'image',
     maxVoxels: MAX_VIEWER_VOXELS,
-    channelNames: [...BRATS_MODALITIES],
+    channelNames: names,
   });
+  if (names.length < all.length) volume.header.allChannels = [...all];
+  return volume;
+}
+
+/** A dataset file through the cache, keyed by path, size and modification time (an edited file is read again). */
+async function cachedNifti(ctx: HostContext, file: string): Promise<NiftiImage> {
+  const info = await stat(file).catch(() => null);
+  // A file that cannot be stat'ed is left to readNifti, whose error names it and says why.
+  if (!info) return readNifti(file);
+  return ctx.volumes.get(`file:${file}:${info.size}:${info.mtimeMs}`, () => readNifti(file));
 }
 
 /**
  * The modalities as one 4D image (channel after channel), as the viewer's multi-channel payload wants.
- * Integer modalities stay int16 when every one fits it (half the bytes of float32 to send and hold).
+ * Integer modalities stay int16 when every one asked for fits it (half the bytes of float32 to send and hold).
  */
 function stackChannels(images: NiftiImage[]): NiftiImage {
   const [first] = images;
+  const int16 = images.every((image) => image.data instanceof Int16Array || image.data instanceof Uint8Array);
+  // One modality of the payload's type is sent as decoded (and cached): no copy.
+  if (images.length === 1 && first.data instanceof (int16 ? Int16Array : Float32Array)) return first;
   const voxels = first.dims.slice(0, 3).reduce((a, b) => a * b, 1);
   for (const image of images) {
     if (image.dims.slice(0, 3).join() !== first.dims.slice(0, 3).join()) {
@@ -100,7 +131,6 @@ function stackChannels(images: NiftiImage[]): NiftiImage {
       );
     }
   }
-  const int16 = images.every((image) => image.data instanceof Int16Array || image.data instanceof Uint8Array);
   const data = int16 ? new Int16Array(voxels * images.length) : new Float32Array(voxels * images.length);
   images.forEach((image, c) => data.set(image.data.subarray(0, voxels), c * voxels));
   return {

@@ -78,4 +78,45 @@ describe('volume.get', () => {
       host.dispose();
     }
   });
+
+  it('sends the asked channels only, names all of them, and serves a case again from its cache', async () => {
+    const runId = await setUp();
+    const host = new EngineHost({ mode: 'test', dataDir, samplesDir: path.resolve('assets/samples') });
+    try {
+      const first = await getVolume({ runId, sample: 'S1', which: 'image', channels: [0] }, host.context);
+      expect(first.result.channels).toEqual(['flair']);
+      expect(first.result.allChannels).toEqual(['flair', 't1ce', 't1', 't2']);
+      expect(first.payload.byteLength).toBe(voxels * 2);
+      expect([...new Int16Array(first.payload.buffer, first.payload.byteOffset, voxels)]).toEqual([
+        ...modality(0),
+      ]);
+      expect(host.context.volumes.size).toBe(1);
+
+      const rest = await getVolume({ runId, sample: 'S1', which: 'image', channels: [3, 1] }, host.context);
+      expect(rest.result.channels).toEqual(['t2', 't1ce']);
+      const data = new Int16Array(rest.payload.buffer, rest.payload.byteOffset, voxels * 2);
+      expect([...data.subarray(0, voxels)]).toEqual([...modality(3)]);
+      expect([...data.subarray(voxels)]).toEqual([...modality(1)]);
+      expect(rest.result.ranges[0]).toEqual([Math.min(...modality(3)), Math.max(...modality(3))]);
+      expect(host.context.volumes.size).toBe(3);
+
+      // All four: flair, t1ce and t2 come from the cache, only t1 is read.
+      const all = await getVolume({ runId, sample: 'S1', which: 'image' }, host.context);
+      expect(all.result.allChannels).toBeUndefined();
+      expect(host.context.volumes.size).toBe(4);
+      await getVolume({ runId, sample: 'S1', which: 'prediction' }, host.context);
+      await getVolume({ runId, sample: 'S1', which: 'prediction' }, host.context);
+      expect(host.context.volumes.size).toBe(5);
+      expect(host.context.volumes.bytes).toBe(voxels * 2 * 4 + voxels);
+
+      await expect(
+        getVolume({ runId, sample: 'S1', which: 'image', channels: [4] }, host.context),
+      ).rejects.toThrow('channel 4 does not exist: the image has 4 (0 flair, 1 t1ce, 2 t1, 3 t2)');
+      await expect(
+        getVolume({ runId, sample: 'S1', which: 'truth', channels: [0] }, host.context),
+      ).rejects.toThrow('channels apply to the image only, not to the truth');
+    } finally {
+      host.dispose();
+    }
+  });
 });
