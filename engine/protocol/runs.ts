@@ -70,6 +70,14 @@ export const RunDetailSchema = RunSummarySchema.extend({
   predictions: z.array(z.string()),
   /** Each evaluated sample's metrics from the run's evaluation report (e.g. per-case Dice); empty without one. */
   perSample: z.array(z.object({ id: z.string(), metrics: MetricRecordSchema })),
+  /**
+   * Where and on what the run ran, one entry per dot path (e.g. 'native.isa', 'data.data.digest'):
+   * backend and its packages, native kernels, threads, versions, data fingerprints. Absent for runs
+   * stored before the store recorded it.
+   */
+  environment: ScalarRecordSchema.optional(),
+  /** Why a failed run failed (e.g. every weight score 0), as stored with it. */
+  error: z.string().optional(),
 });
 
 /** Stored runs that differ only in their seed: each metric's last value as mean ± sample std (n − 1). */

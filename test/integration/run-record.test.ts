@@ -10,6 +10,7 @@ import { runCommandLine } from '../../engine/cli/run-command-line.js';
 import { openStore } from '../../engine/store/index.js';
 import type { RunRecord } from '../../engine/store/types.js';
 import { digestOf, filesOf } from './data-digest.js';
+import { connectClient, SAMPLES_DIR, startTestEngine, waitFor } from './host-clients.js';
 
 // What a stored run records about where it ran and on which data, through the real `ranp` command
 // line (runCommandLine, as bin/ranp.js runs it) against a real SQLite store and real files. Data
@@ -213,5 +214,54 @@ describe('data check on a damaged ShapeNet folder', () => {
       ),
     );
     expect(result.out).toMatch(/problems \(3\):/);
+  });
+});
+
+describe("the app's prune (an experiment job over the real engine host)", () => {
+  it('with every weight score 0 the job fails and its runs are stored failed with the reason, shown by runs.get', async () => {
+    const engine = await startTestEngine();
+    try {
+      const app = await connectClient(engine.server);
+      // MobileNetV2 at 16×32² on the UCF101 sample scores every weight 0 (see all-zero-scores.test.ts).
+      const { job } = await app.client.request('experiment.start', {
+        task: 'ucf101',
+        dataset: join(SAMPLES_DIR, 'ucf101'),
+        net: 'mobilenetv2-3d',
+        method: 'ranp-f',
+        sparsity: 0.3,
+        lambda: 80,
+        inputSize: [16, 32, 32],
+        width: 0.25,
+        epochs: 1,
+        scoringSamples: 1,
+        samplesPerEpoch: 1,
+        trainUnpruned: true,
+      });
+      expect(job.runIds).toHaveLength(2);
+      const ended = await waitFor(
+        'the job to end',
+        async () =>
+          (await app.client.request('jobs.list', {})).jobs.find(
+            (j) => j.id === job.id && j.state !== 'running',
+          ),
+        150_000,
+      );
+      expect(ended.state).toBe('failed');
+      expect(ended.error).toMatch(/^every weight score is 0 /);
+      for (const id of job.runIds) {
+        const run = await app.client.request('runs.get', { id });
+        expect([run.status, run.error]).toEqual(['failed', ended.error]);
+      }
+      await app.close();
+      const store = openStore({ dataDir: engine.dataDir });
+      try {
+        for (const id of job.runIds)
+          expect(store.getRun(Number(id)).error).toMatch(/'ranp-f' cannot rank neurons/);
+      } finally {
+        store.dispose();
+      }
+    } finally {
+      await engine.stop();
+    }
   });
 });

@@ -69,6 +69,12 @@ export const getRun: Handler<'runs.get'> = async ({ id }, ctx) => {
       .filter((a) => a.kind === 'prediction')
       .map((a) => a.name.replace(/\.nii(\.gz)?$/, '')),
     perSample: evaluationPerSample(store, run.id),
+    ...(run.error !== null ? { error: run.error } : {}),
+    ...(run.environment
+      ? {
+          environment: Object.fromEntries([...flattenJson(run.environment)].map(([k, v]) => [k, scalar(v)])),
+        }
+      : {}),
   };
 };
 
