@@ -30,6 +30,7 @@ export const RUN_CSV_HEADER = [
   'ended_at',
   'config_json',
   'environment_json',
+  'origin',
 ] as const;
 
 /** One row per run; the full config and the environment as JSON columns. */
@@ -60,6 +61,7 @@ export function runsToCsv(runs: readonly RunRecord[]): string {
       iso(r.endedAt),
       JSON.stringify(r.config),
       r.environment === null ? null : JSON.stringify(r.environment),
+      r.origin,
     ]),
   );
 }

@@ -185,6 +185,9 @@ describe('a study on a cluster: job array → bundles → desktop store', () => 
         // The app's runs table shows it in its origin column (runs.list → RunSummary.origin).
         const summary = runSummary(store, run);
         expect(summary.origin).toBe(run.origin);
+        // …and Compare's accuracy-against-cost chart has what it plots: the cost and the headline metric.
+        expect(summary.resources?.flops).toBeGreaterThan(0);
+        expect(summary.headline?.best?.value).toBeGreaterThanOrEqual(0);
         expect(RUN_COLUMNS.find((c) => c.id === 'origin')!.text(summary)).toBe(run.origin);
         expect(store.listArtifacts(run.id).map((a) => a.name)).toEqual(
           expect.arrayContaining(['net.json', 'best.ckpt']),

@@ -306,6 +306,10 @@ describe('run bundles', () => {
       'prune_layers.csv',
       'system_metrics.csv',
     ]);
+    // runs.csv ends with the origin: empty for a run made here.
+    const runsCsv = fs.readFileSync(path.join(base, 'csv', 'runs.csv'), 'utf8').split('\n');
+    expect(runsCsv[0].endsWith(',environment_json,origin')).toBe(true);
+    expect(runsCsv[1].endsWith(',')).toBe(true);
     const metricsCsv = fs.readFileSync(path.join(base, 'csv', 'metrics.csv'), 'utf8');
     expect(metricsCsv.split('\n')[0]).toBe('run_id,step,epoch,name,value,wall_time');
     expect(metricsCsv).toContain(`${runId},1,1,"part, mIoU",0.10000000000000002,`);
