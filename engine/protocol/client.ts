@@ -67,7 +67,12 @@ export class ProtocolClient {
     const { result, payload } = await this.send('volume.get', params);
     const header = result as VolumeHeader;
     if (!payload) throw new ProtocolError('failed', `volume '${header.id}' arrived without voxels`);
-    return { header, voxels: volumeArray(header, payload) };
+    const voxels = volumeArray(header, payload);
+    if (header.runs === undefined) return { header, voxels };
+    // Decoded: the header now describes the voxels, not the wire form.
+    const decoded = { ...header };
+    delete decoded.runs;
+    return { header: decoded, voxels };
   }
 
   on<E extends EventName>(event: E, listener: (data: EventData<E>) => void): () => void {

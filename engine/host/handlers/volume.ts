@@ -3,7 +3,7 @@ import { findBratsSubjects, BRATS_MODALITIES } from '../../data/brats/index.js';
 import { detectBratsRoot } from '../../data/brats/layout.js';
 import { niftiToVolume, readNifti, type NiftiImage } from '../../data/index.js';
 import { ProtocolError } from '../../protocol/errors.js';
-import type { VolumeHeader } from '../../protocol/volume.js';
+import { encodeRuns, type VolumeHeader } from '../../protocol/volume.js';
 import type { Handler, HostContext } from '../context.js';
 
 /**
@@ -32,6 +32,10 @@ export const getVolume: Handler<'volume.get'> = async ({ runId, sample, which, c
     which === 'prediction'
       ? await prediction(ctx, id, sample, volumeId, run.role)
       : await fromDataset(ctx, run.config.data, run.dataset, sample, which, volumeId, channels);
+  if (loaded.header.kind === 'labels' && loaded.header.dataType === 'uint8') {
+    const { runs, payload } = encodeRuns(new Uint8Array(loaded.payload));
+    return { result: { ...loaded.header, runs }, payload };
+  }
   return { result: loaded.header, payload: new Uint8Array(loaded.payload) };
 };
 

@@ -6,6 +6,7 @@ import {
   methods,
   parseRequest,
   volumeArray,
+  encodeRuns,
   volumeByteLength,
   VolumeHeaderSchema,
   type VolumeHeader,
@@ -89,6 +90,33 @@ describe('volume payloads', () => {
     const voxels = volumeArray(header, new Int16Array([-5, ...new Array(47).fill(0)]).buffer);
     expect(voxels).toBeInstanceOf(Int16Array);
     expect(voxels[0]).toBe(-5);
+  });
+
+  it('a uint8 label map travels run-length encoded: lengths (uint32) then labels', () => {
+    const labels = new Uint8Array([0, 0, 0, 2, 2, 4, 0, 0]);
+    const { runs, payload } = encodeRuns(labels);
+    // By hand: runs 3×0, 2×2, 1×4, 2×0.
+    expect(runs).toBe(4);
+    expect([...new Uint32Array(payload.buffer, 0, 4)]).toEqual([3, 2, 1, 2]);
+    expect([...payload.subarray(16)]).toEqual([0, 2, 4, 0]);
+    const labelHeader: VolumeHeader = {
+      ...header,
+      kind: 'labels',
+      dims: [2, 2, 2],
+      channels: ['seg'],
+      dataType: 'uint8',
+      ranges: [[0, 4]],
+      runs,
+    };
+    expect(VolumeHeaderSchema.safeParse(labelHeader).success).toBe(true);
+    // After a 4-byte frame prefix, as it arrives.
+    const frame = new Uint8Array(4 + payload.length);
+    frame.set(payload, 4);
+    expect([...volumeArray(labelHeader, frame.subarray(4))]).toEqual([...labels]);
+    const short = encodeRuns(labels.subarray(0, 7));
+    expect(() => volumeArray({ ...labelHeader, runs: short.runs }, short.payload)).toThrow(
+      "volume 'v': the runs cover 7 voxels, the header's grid has 8",
+    );
   });
 
   it('a header with an affine of the wrong length fails validation', () => {
