@@ -9,3 +9,4 @@ export * from './limits.js';
 export * from './statuses.js';
 export * from './words.js';
 export * from './durations.js';
+export * from './memory.js';

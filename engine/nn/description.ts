@@ -108,6 +108,12 @@ export type LayerNodeOf<K extends LayerKind> = {
   kind: K;
   inputs: string[];
   attrs: LayerAttrsByKind[K];
+  /**
+   * The reference implementation applies this layer as a function, not a module (I3D's ReLU
+   * inside each conv unit), so the paper's memory counter never sees its output
+   * (engine/domain/memory.ts, docs/method.md section 4).
+   */
+  functional?: true;
 };
 
 export type LayerNode = { [K in LayerKind]: LayerNodeOf<K> }[LayerKind];

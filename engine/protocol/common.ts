@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { MEMORY_CONVENTION_NAMES } from '../domain/memory.js';
 import { TASK_NAMES } from '../domain/tasks.js';
 
 /** Building blocks shared by the request, response and event schemas. */
 export const TaskSchema = z.enum(TASK_NAMES);
+export const MemoryConventionSchema = z.enum(MEMORY_CONVENTION_NAMES);
 export const TripleSchema = z.tuple([
   z.number().int().positive(),
   z.number().int().positive(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ResourceTotalsSchema, TaskSchema, TripleSchema } from './common.js';
+import { MemoryConventionSchema, ResourceTotalsSchema, TaskSchema, TripleSchema } from './common.js';
 
 export const NetEntrySchema = z.object({
   name: z.string(),
@@ -27,6 +27,8 @@ export const NetInfoSchema = z.object({
   inputSize: TripleSchema,
   nodes: z.array(GraphNodeSchema),
   totals: ResourceTotalsSchema,
+  /** Which outputs the memory figures sum (engine/domain/memory.ts). */
+  memoryConvention: MemoryConventionSchema,
   layers: z.array(LayerResourcesSchema),
 });
 

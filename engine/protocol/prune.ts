@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PRUNE_LIMITS } from '../domain/limits.js';
 import { PRUNE_METHOD_NAMES } from '../domain/methods.js';
-import { ResourceTotalsSchema, TaskSchema, TripleSchema } from './common.js';
+import { MemoryConventionSchema, ResourceTotalsSchema, TaskSchema, TripleSchema } from './common.js';
 
 /** Pruning methods offered in the UI: engine/domain/methods.ts. */
 export const PruneMethodSchema = z.enum(PRUNE_METHOD_NAMES);
@@ -32,6 +32,8 @@ export const PrunedLayerSchema = z.object({
 
 export const PrunePreviewSchema = z.object({
   layers: z.array(PrunedLayerSchema),
+  /** Which outputs the memory figures sum (engine/domain/memory.ts). */
+  memoryConvention: MemoryConventionSchema,
   before: ResourceTotalsSchema,
   after: ResourceTotalsSchema,
   /** Set when the sparsity empties a layer: the pruning cannot be used. */

@@ -1,3 +1,4 @@
+import type { MemoryConvention } from '../domain/memory.js';
 import type { ResourceCounts, ResourceTotals } from '../resources/count.js';
 import type { Triple } from '../nn/description.js';
 import type { Pruner, PruneEvaluation } from './pruner.js';
@@ -51,6 +52,8 @@ export interface PruneReport {
   layers: LayerReport[];
   resources: {
     inputSize: Triple;
+    /** Which outputs the memory figures sum (engine/domain/memory.ts); null from a custom counter. */
+    memoryConvention: MemoryConvention | null;
     before: ResourceTotals;
     after: ResourceTotals;
     /** after / before. */
@@ -170,6 +173,7 @@ export function buildReport(
     warnings: zeroScoreWarnings(pruner),
     resources: {
       inputSize: pruner.options.inputSize,
+      memoryConvention: full.memoryConvention ?? null,
       before: { ...full.total, memoryMB: toMB(full.total.memoryElements) },
       after: { ...pruned.total, memoryMB: toMB(pruned.total.memoryElements) },
       ratio: {

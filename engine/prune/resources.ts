@@ -12,5 +12,5 @@ export function countNetResources(net: NetDescription, inputSize: Triple): NetRe
     ]),
   );
   const { flops, params, memoryElements } = report.totals;
-  return { total: { flops, params, memoryElements }, perLayer };
+  return { total: { flops, params, memoryElements }, memoryConvention: report.memoryConvention, perLayer };
 }

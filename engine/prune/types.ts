@@ -1,4 +1,5 @@
 import type { NetDescription, TaskName, Triple } from '../nn/description.js';
+import type { MemoryConvention } from '../domain/memory.js';
 import type { ResourceCounts } from '../resources/count.js';
 
 /** |g ⊙ w| of one prunable layer's weight tensor, averaged over the scoring samples. */
@@ -48,6 +49,8 @@ export interface ResourceBudget {
 
 export interface NetResources {
   total: ResourceCounts;
+  /** Which outputs the memory counts sum (engine/domain/memory.ts); absent from a custom counter. */
+  memoryConvention?: MemoryConvention;
   /** Per node name (nodes that contribute). */
   perLayer: Map<string, ResourceCounts>;
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_MEMORY_CONVENTION, type MemoryConvention } from '../domain/memory.js';
 import type { FeatureShape, LayerKind, NetDescription, Triple } from '../nn/description.js';
 import { isPrunable } from '../nn/description.js';
 import { layerDef } from '../nn/layers/registry.js';
@@ -37,6 +38,8 @@ export interface ResourceTotals extends ResourceCounts {
 export interface ResourceReport {
   net: string;
   inputSize: Triple;
+  /** Which outputs memoryElements sums (engine/domain/memory.ts). */
+  memoryConvention: MemoryConvention;
   layers: LayerResources[];
   totals: ResourceTotals;
 }
@@ -48,8 +51,15 @@ export function elementsToMB(elements: number): number {
   return (elements * 4) / 2 ** 20;
 }
 
-/** FLOPs, params and feature-map memory of every layer and in total, at `inputSize` (default the net's). */
-export function countResources(net: NetDescription, inputSize: Triple = net.inputSize): ResourceReport {
+/**
+ * FLOPs, params and feature-map memory of every layer and in total, at `inputSize` (default the
+ * net's), memory in the given convention (default the paper's).
+ */
+export function countResources(
+  net: NetDescription,
+  inputSize: Triple = net.inputSize,
+  memoryConvention: MemoryConvention = DEFAULT_MEMORY_CONVENTION,
+): ResourceReport {
   const shapes = inferShapes(net, inputSize);
   const layers = net.nodes.map((node): LayerResources => {
     const def = layerDef(node);
@@ -68,7 +78,8 @@ export function countResources(net: NetDescription, inputSize: Triple = net.inpu
         .params(node)
         .filter((p) => p.trainable)
         .reduce((sum, p) => sum + p.shape.reduce((a, b) => a * b, 1), 0),
-      memoryElements: def.countsMemory ? numel(output) : 0,
+      memoryElements:
+        def.countsMemory && !(memoryConvention === 'paper' && node.functional) ? numel(output) : 0,
     };
   });
   const sum = (key: 'flops' | 'params' | 'memoryElements') => layers.reduce((total, l) => total + l[key], 0);
@@ -76,6 +87,7 @@ export function countResources(net: NetDescription, inputSize: Triple = net.inpu
   return {
     net: net.name,
     inputSize,
+    memoryConvention,
     layers,
     totals: {
       flops: sum('flops'),

@@ -1,4 +1,9 @@
-import { optionalNumber, parseCommandArgs, parseInputSize, parseNetName } from '../args.js';
+import {
+  DEFAULT_MEMORY_CONVENTION,
+  MEMORY_CONVENTION_NAMES,
+  MEMORY_CONVENTIONS,
+} from '../../domain/memory.js';
+import { optionalNumber, parseChoice, parseCommandArgs, parseInputSize, parseNetName } from '../args.js';
 import type { CliCommand, CliIO } from '../command.js';
 import { formatTable, humanCount } from '../format.js';
 import { buildNet, listNets } from '../../nn/zoo/registry.js';
@@ -17,6 +22,7 @@ Options:
   --width W           channel width multiplier (default 1)
   --classes N         output classes (default: the task's)
   --in-channels N     input channels (default: the task's)
+  --memory C          which outputs feature-map memory sums: ${MEMORY_CONVENTION_NAMES.map((c) => `${c} (${MEMORY_CONVENTIONS[c].description})`).join('; ')}; default ${DEFAULT_MEMORY_CONVENTION}
   --prunable          list only prunable layers (totals still cover the whole net)
   --json              machine-readable output (exact numbers)`;
 
@@ -31,6 +37,7 @@ export const infoCommand: CliCommand = {
       width: { type: 'string' },
       classes: { type: 'string' },
       'in-channels': { type: 'string' },
+      memory: { type: 'string', default: DEFAULT_MEMORY_CONVENTION },
       prunable: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     });
@@ -40,7 +47,8 @@ export const infoCommand: CliCommand = {
       classes: optionalNumber('classes', values.classes, 'a positive integer'),
       inputChannels: optionalNumber('in-channels', values['in-channels'], 'a positive integer'),
     });
-    const report = countResources(net);
+    const convention = parseChoice('memory', values.memory, MEMORY_CONVENTION_NAMES)!;
+    const report = countResources(net, undefined, convention);
     if (values.json) {
       io.out(JSON.stringify(report, null, 2));
       return 0;
@@ -64,7 +72,7 @@ export const infoCommand: CliCommand = {
         formatTable(['layer', 'type', 'in', 'out', 'output', 'FLOPs', 'params', 'mem MB'], rows),
         '',
         `total: ${humanCount(totals.flops)} FLOPs (${totals.flops}), ${humanCount(totals.params)} params (${totals.params}, ${((totals.params * 4) / 2 ** 20).toFixed(2)} MB), ` +
-          `${totals.memoryMB.toFixed(2)} MB feature maps (${totals.memoryElements} elements), ` +
+          `${totals.memoryMB.toFixed(2)} MB feature maps (${totals.memoryElements} elements, ${MEMORY_CONVENTIONS[convention].label}), ` +
           `${report.layers.filter((l) => l.prunable).length} prunable layers`,
       ].join('\n'),
     );

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UsageError, type CliCommand, type CliIO } from '../command.js';
 import type { NetDescription, Triple } from '../../nn/description.js';
+import { MEMORY_CONVENTIONS } from '../../domain/memory.js';
 import { PRUNE_METHOD_NAMES, PRUNE_METHODS } from '../../domain/methods.js';
 import { selectBackend } from '../../backend/index.js';
 import { warnIfJsKernels } from '../js-kernels-warning.js';
@@ -241,7 +242,12 @@ export function formatPruneReport(report: PruneReport, maxSparsity: number | und
       [
         ['FLOPs', humanCount(r.before.flops), humanCount(r.after.flops), pct(r.ratio.flops)],
         ['params', humanCount(r.before.params), humanCount(r.after.params), pct(r.ratio.params)],
-        ['memory (MB)', r.before.memoryMB.toFixed(2), r.after.memoryMB.toFixed(2), pct(r.ratio.memory)],
+        [
+          r.memoryConvention ? `memory (MB, ${MEMORY_CONVENTIONS[r.memoryConvention].label})` : 'memory (MB)',
+          r.before.memoryMB.toFixed(2),
+          r.after.memoryMB.toFixed(2),
+          pct(r.ratio.memory),
+        ],
       ],
     ),
     ...report.warnings.map((w) => `warning: ${w}`),

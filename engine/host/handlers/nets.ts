@@ -36,6 +36,7 @@ export const netInfo: Handler<'nets.info'> = async ({ name, inputSize }) => {
       prunable: isPrunable(n),
     })),
     totals: { flops: report.totals.flops, params: report.totals.params, memoryMB: report.totals.memoryMB },
+    memoryConvention: report.memoryConvention,
     layers: report.layers.map((l) => ({
       name: l.name,
       kind: l.kind,

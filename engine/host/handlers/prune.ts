@@ -1,3 +1,4 @@
+import { DEFAULT_MEMORY_CONVENTION } from '../../domain/memory.js';
 import { buildReport } from '../../prune/report.js';
 import { elementsToMB, type ResourceCounts } from '../../resources/count.js';
 import type { ResourceTotals } from '../../protocol/common.js';
@@ -11,12 +12,15 @@ function totals(t: ResourceCounts): ResourceTotals {
 export const previewPrune: Handler<'prune.preview'> = async (settings, ctx) => {
   const dataset = ctx.folders.check(settings.dataset);
   const { pruner, cached, maxSparsity } = await ctx.scores.pruner(settings, dataset);
-  const before = totals(pruner.fullResources().total);
+  const full = pruner.fullResources();
+  const before = totals(full.total);
+  const memoryConvention = full.memoryConvention ?? DEFAULT_MEMORY_CONVENTION;
   const evaluation = pruner.evaluate(settings.sparsity);
   const emptied = evaluation.cleaned.emptiedLayers;
   if (emptied.length > 0) {
     return {
       layers: [],
+      memoryConvention,
       before,
       after: before,
       emptyLayer: emptied[0],
@@ -34,6 +38,7 @@ export const previewPrune: Handler<'prune.preview'> = async (settings, ctx) => {
       before: totals(l.before),
       after: totals(l.after),
     })),
+    memoryConvention,
     before,
     after: totals(report.resources.after),
     cachedScores: cached,

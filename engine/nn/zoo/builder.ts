@@ -51,8 +51,14 @@ export function checkOptions(net: string, options: NetOptions): void {
 export class NetBuilder {
   readonly nodes: LayerNode[] = [];
 
-  add<K extends LayerKind>(kind: K, name: string, inputs: string[], attrs: LayerAttrsByKind[K]): string {
-    this.nodes.push({ name, kind, inputs, attrs } as LayerNode);
+  add<K extends LayerKind>(
+    kind: K,
+    name: string,
+    inputs: string[],
+    attrs: LayerAttrsByKind[K],
+    options: { functional?: true } = {},
+  ): string {
+    this.nodes.push({ name, kind, inputs, attrs, ...options } as LayerNode);
     return name;
   }
 

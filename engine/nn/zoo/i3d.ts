@@ -16,7 +16,10 @@ const MIXED: Record<string, [number, number, number, number, number, number]> = 
 
 const BN_EPS = 1e-3;
 
-/** Conv3d without bias ('same' padding unless given) → BatchNorm3d (eps 0.001) → ReLU. */
+/**
+ * Conv3d without bias ('same' padding unless given) → BatchNorm3d (eps 0.001) → ReLU, the ReLU
+ * applied as a function as in the reference's Unit3D (so the paper's memory count leaves it out).
+ */
 function unit(
   b: NetBuilder,
   prefix: string,
@@ -35,7 +38,7 @@ function unit(
     padding: padding === 'same' ? 'same' : padAll(padding),
   });
   const bn = b.add('batchNorm3d', `${prefix}.bn`, [conv], { channels: outChannels, eps: BN_EPS });
-  return b.add('relu', `${prefix}.relu`, [bn], {});
+  return b.add('relu', `${prefix}.relu`, [bn], {}, { functional: true });
 }
 
 function maxPool(b: NetBuilder, name: string, input: string, kernel: Triple, stride: Triple): string {
