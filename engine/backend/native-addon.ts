@@ -145,6 +145,22 @@ export interface NativeAddon {
     inner: number,
     indices: Int32Array,
   ): void;
+  /**
+   * Nearest upsampling's gradient: dy [n, d·kd, h·kh, w·kw, c] → dx [n, d, h, w, c], each value the
+   * float64 sum of its kd×kh×kw block in depth-height-width order (kernels/upsample-nearest3d-grad.ts).
+   */
+  blockSums(
+    dy: Float32Array,
+    dx: Float32Array,
+    n: number,
+    d: number,
+    h: number,
+    w: number,
+    c: number,
+    kd: number,
+    kh: number,
+    kw: number,
+  ): void;
   /** out[i] = op(a[i mod aBatches]) · op(b[i mod bBatches]) for each of `batch` [m, n] products (oneDNN sgemm). */
   batchMatMul(a: Float32Array, b: Float32Array, out: Float32Array, geometry: NativeMatMulGeometry): void;
   /**
@@ -187,6 +203,7 @@ const ADDON_FUNCTIONS = [
   'batchNormBackward',
   'copyStrided',
   'gatherRuns',
+  'blockSums',
   'batchMatMul',
   'retainFreedMemory',
 ] as const;

@@ -67,6 +67,7 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("batchNormBackward", Napi::Function::New(env, ranp::BatchNormBackward));
   exports.Set("copyStrided", Napi::Function::New(env, ranp::CopyStrided));
   exports.Set("gatherRuns", Napi::Function::New(env, ranp::GatherRuns));
+  exports.Set("blockSums", Napi::Function::New(env, ranp::BlockSums));
   exports.Set("batchMatMul", Napi::Function::New(env, ranp::BatchMatMul));
   exports.Set("retainFreedMemory", Napi::Function::New(env, ranp::RetainFreedMemory));
   return exports;

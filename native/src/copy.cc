@@ -1,11 +1,13 @@
 #include "copy.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <vector>
 
 #include "arguments.h"
+#include "parallel.h"
 
 namespace ranp {
 namespace {
@@ -23,6 +25,9 @@ std::vector<int64_t> intsArg(const Napi::CallbackInfo& info, size_t index, const
   }
   return out;
 }
+
+// Below this many dy values one core keeps up and a parallel region only adds waiting.
+constexpr int64_t kParallelMin = 1 << 16;
 
 Napi::RangeError outside(const Napi::CallbackInfo& info, const char* fn, const char* which) {
   return Napi::RangeError::New(info.Env(), std::string(fn) + ": the box reaches outside '" + which + "'");
@@ -102,6 +107,57 @@ Napi::Value GatherRuns(const Napi::CallbackInfo& info) {
   const size_t bytes = static_cast<size_t>(inner) * sizeof(float);
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t i = 0; i < count; ++i) std::memcpy(to + (o * count + i) * inner, from + (o * dim + ids[i]) * inner, bytes);
+  return info.Env().Undefined();
+}
+
+Napi::Value BlockSums(const Napi::CallbackInfo& info) {
+  const char* fn = "blockSums";
+  if (info.Length() != 10) throw Napi::TypeError::New(info.Env(), std::string(fn) + " expects 10 arguments");
+  Napi::Float32Array dyArray = float32Arg(info, 0, fn, "dy");
+  Napi::Float32Array dxArray = float32Arg(info, 1, fn, "dx");
+  const int64_t n = positiveIntArg(info, 2, fn, "n");
+  const int64_t d = positiveIntArg(info, 3, fn, "d");
+  const int64_t h = positiveIntArg(info, 4, fn, "h");
+  const int64_t w = positiveIntArg(info, 5, fn, "w");
+  const int64_t c = positiveIntArg(info, 6, fn, "c");
+  const int64_t kd = positiveIntArg(info, 7, fn, "kd");
+  const int64_t kh = positiveIntArg(info, 8, fn, "kh");
+  const int64_t kw = positiveIntArg(info, 9, fn, "kw");
+  const int64_t dxCount = n * d * h * w * c;
+  const int64_t dyCount = dxCount * kd * kh * kw;
+  if (static_cast<int64_t>(dxArray.ElementLength()) != dxCount ||
+      static_cast<int64_t>(dyArray.ElementLength()) != dyCount)
+    throw Napi::RangeError::New(info.Env(), std::string(fn) + ": dx must hold n·d·h·w·c = " + std::to_string(dxCount) +
+                                                " values and dy that times kd·kh·kw = " + std::to_string(dyCount) +
+                                                "; they hold " + std::to_string(dxArray.ElementLength()) + " and " +
+                                                std::to_string(dyArray.ElementLength()));
+  const float* dy = dyArray.Data();
+  float* dx = dxArray.Data();
+  // dy strides (NDHWC): one w step, one h row, one d plane.
+  const int64_t wStride = c;
+  const int64_t hStride = w * kw * c;
+  const int64_t dStride = h * kh * hStride;
+  const int threads = dyCount >= kParallelMin ? omp_get_max_threads() : 1;
+  forRowRanges(n * d * h, threads, [&](int, int64_t from, int64_t to) {
+    std::vector<double> sums(static_cast<size_t>(c));
+    for (int64_t row = from; row < to; ++row) {
+      const int64_t y = row % h;
+      const int64_t z = (row / h) % d;
+      const int64_t b = row / (h * d);
+      const float* block = dy + b * d * kd * dStride + z * kd * dStride + y * kh * hStride;
+      for (int64_t x = 0; x < w; ++x, block += kw * wStride) {
+        std::fill(sums.begin(), sums.end(), 0.0);
+        for (int64_t i = 0; i < kd; ++i)
+          for (int64_t j = 0; j < kh; ++j)
+            for (int64_t k = 0; k < kw; ++k) {
+              const float* v = block + i * dStride + j * hStride + k * wStride;
+              for (int64_t ch = 0; ch < c; ++ch) sums[ch] += v[ch];
+            }
+        float* out = dx + ((row * w) + x) * c;
+        for (int64_t ch = 0; ch < c; ++ch) out[ch] = static_cast<float>(sums[ch]);
+      }
+    }
+  });
   return info.Env().Undefined();
 }
 

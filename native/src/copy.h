@@ -15,5 +15,10 @@ Napi::Value CopyStrided(const Napi::CallbackInfo& info);
 // gatherRuns(src, dst, outer, dim, inner, indices): src viewed as [outer, dim, inner];
 // dst[o, i, :] = src[o, indices[i], :].
 Napi::Value GatherRuns(const Napi::CallbackInfo& info);
+// blockSums(dy, dx, n, d, h, w, c, kd, kh, kw): the gradient of nearest upsampling by integer factors,
+// dy [n, d·kd, h·kh, w·kw, c] → dx [n, d, h, w, c], each dx value the sum of its kd×kh×kw block in
+// depth-height-width order, accumulated in double and rounded once (what tfjs's AvgPool3D sums
+// before it divides); OpenMP over the dx rows (n·d·h).
+Napi::Value BlockSums(const Napi::CallbackInfo& info);
 
 }  // namespace ranp

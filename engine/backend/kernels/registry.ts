@@ -34,6 +34,7 @@ import { sub } from './sub.js';
 import { sum } from './sum.js';
 import { transpose } from './transpose.js';
 import { unsortedSegmentSum } from './unsorted-segment-sum.js';
+import { upsampleNearest3dGrad } from './upsample-nearest3d-grad.js';
 
 /** Every tfjs cpu kernel the addon replaces or adds. A new one: one file in kernels/ and one line here. */
 export const nativeKernels: readonly NativeKernel[] = [
@@ -61,6 +62,7 @@ export const nativeKernels: readonly NativeKernel[] = [
   padV2,
   transpose,
   gatherV2,
+  upsampleNearest3dGrad,
   maxPool3d,
   maxPool3dGrad,
   avgPool3d,

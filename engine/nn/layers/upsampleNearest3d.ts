@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { FeatureShape, Triple, UpsampleAttrs } from '../description.js';
 import type { LayerDef } from '../layer.js';
+import { runFusedKernel } from '../../backend/fused-kernel.js';
+import {
+  UPSAMPLE_NEAREST_3D_GRAD,
+  type UpsampleNearest3dGradAttrs,
+} from '../../backend/upsample-nearest-grad.js';
 import { LayerError } from '../errors.js';
 import { as5D } from '../ops.js';
 import { expectInputCount } from '../window.js';
@@ -42,6 +47,13 @@ function resizeNearest(x: tf.Tensor5D, [d2, h2, w2]: Triple): tf.Tensor5D {
   return width.reshape([n, d2, h2, w2, c]);
 }
 
+function blockSums(dy: tf.Tensor, factors: Triple): tf.Tensor {
+  const attrs: UpsampleNearest3dGradAttrs = { factors };
+  const fused = runFusedKernel(UPSAMPLE_NEAREST_3D_GRAD, { dy }, attrs);
+  if (fused) return fused[0];
+  return tf.avgPool3d(dy as tf.Tensor5D, factors, factors, 'valid').mul(factors[0] * factors[1] * factors[2]);
+}
+
 /**
  * Nearest-neighbour upsampling. 'matchSecondInput' (U-Net) resizes to the spatial size of the
  * second input (the skip); channels are those of the first input (channel role passthrough of input 0).
@@ -69,8 +81,8 @@ export const upsampleNearest3dLayer: LayerDef<'upsampleNearest3d'> = {
       const [, d2, h2, w2] = dy.shape;
       const factors = [d2 / d, h2 / h, w2 / w] as Triple;
       const dx = factors.every(Number.isInteger)
-        ? // Each input voxel fed a k₁×k₂×k₃ block: the block sums.
-          tf.avgPool3d(dy as tf.Tensor5D, factors, factors, 'valid').mul(factors[0] * factors[1] * factors[2])
+        ? // Each input voxel fed a k₁×k₂×k₃ block: the block sums (one native pass where registered).
+          blockSums(dy, factors)
         : // gather's gradient reads the indices, not x's values: a zero stand-in for x suffices.
           tf.grad((x: tf.Tensor) => resizeNearest(x as tf.Tensor5D, [d2, h2, w2]))(
             tf.zeros(inputShapes[0]),
