@@ -21,13 +21,15 @@ export class AppState {
   runsLoaded = $state(false);
   runsError = $state<string | null>(null);
   compareIds = $state<string[]>([]);
+  /** A dataset folder restored from the URL or local storage, until the engine has checked it again. */
+  restoringDataset = $state<string | undefined>(undefined);
   /** The engine's own settings (kept in its store); null until loaded. */
   settings = $state<EngineSettings | null>(null);
 
   constructor(readonly client: ProtocolClient) {
     // The engine is a separate process: if it dies, say so instead of failing request by request.
     client.onClose((reason) => {
-      this.connectionError = `The connection to the engine closed (${reason}). If the engine stopped, start it again and reload this page: stored runs and finished epochs are kept, and an interrupted training run can be resumed.`;
+      this.connectionError = `The connection to the engine closed (${reason}). If the engine stopped, start it again and open (or paste here) the address it prints: stored runs and finished epochs are kept, and an interrupted training run can be resumed.`;
     });
     client.on('job', (job) => {
       const known = this.jobs.find((j) => j.id === job.id);
@@ -59,6 +61,19 @@ export class AppState {
       return;
     }
     await this.refreshRuns();
+  }
+
+  /** Brings back the dataset a reload or a link named: checked again, dropped if it no longer checks out. */
+  async restoreDataset(path: string): Promise<void> {
+    this.restoringDataset = path;
+    try {
+      const report = await this.client.request('datasets.check', { path });
+      if (!this.dataset && report.ok) this.dataset = report;
+    } catch {
+      // Gone or no longer allowed: the Data section says so when it is chosen again.
+    } finally {
+      this.restoringDataset = undefined;
+    }
   }
 
   async refreshRuns(): Promise<void> {

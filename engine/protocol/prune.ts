@@ -38,7 +38,7 @@ export const PrunePreviewSchema = z.object({
   after: ResourceTotalsSchema,
   /** Set when the sparsity empties a layer: the pruning cannot be used. */
   emptyLayer: z.string().optional(),
-  /** Largest sparsity that empties no layer, from the cached scores. */
+  /** Largest sparsity that empties no layer, from the cached scores (the form's slider maximum). */
   maxSparsity: z.number().optional(),
   /** False the first time: the scores were computed for this request. */
   cachedScores: z.boolean(),

@@ -167,7 +167,7 @@ describe('RANP Studio in the browser', () => {
       const alert = page.getByRole('alert');
       await expect
         .poll(() => alert.textContent(), { timeout: 30_000 })
-        .toContain('If the engine stopped, start it again and reload this page');
+        .toContain('If the engine stopped, start it again and open (or paste here) the address it prints');
       expect(await page.locator('header').textContent()).toContain('Engine not connected');
       expect(await page.getByRole('button', { name: 'Reload' }).isVisible()).toBe(true);
       await screenshot(page, '8-engine-died');

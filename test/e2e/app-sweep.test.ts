@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot, type LaunchedBrowser } from './helpers/chromium.js';
 import { buildRenderer, STATIC_DIR } from './helpers/build-renderer.js';
@@ -10,16 +13,19 @@ import { startEngineHost, type RunningHost } from './helpers/engine-host.js';
  */
 let host: RunningHost;
 let ui: LaunchedBrowser;
+// Kept across an engine restart (the host helper removes only a data folder it made itself).
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ranp-sweep-'));
 
 beforeAll(async () => {
   buildRenderer();
-  host = await startEngineHost({ staticDir: STATIC_DIR });
+  host = await startEngineHost({ staticDir: STATIC_DIR, dataDir });
   ui = await launchChromium();
 });
 
 afterAll(async () => {
   await ui?.close();
   await host?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('a sweep from the UI', () => {
@@ -94,5 +100,41 @@ describe('a sweep from the UI', () => {
     const table = (await page.getByTestId('runs-table').textContent()) ?? '';
     expect(table.match(/completed/g)?.length).toBeGreaterThanOrEqual(4);
     await screenshot(page, '9-study-runs');
+  });
+
+  it('keeps the section, dataset and selection over a reload, and reconnects with the new key pasted after an engine restart', async () => {
+    const { page } = ui;
+    const boxes = page.getByRole('checkbox', { name: /^Compare/ });
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    await page.getByRole('button', { name: /Compare 2 selected/ }).click();
+    const compared = page.getByTestId('compare-table').locator('tbody tr');
+    await expect.poll(() => compared.count(), { timeout: 30_000 }).toBe(2);
+    const names = await compared.locator('th').allTextContents();
+    const linked = new URLSearchParams(new URL(page.url()).hash.slice(1));
+    expect([linked.get('view'), linked.get('runs')?.split(',').length]).toEqual(['compare', 2]);
+    expect(linked.get('data')).toContain(path.join('assets', 'samples', 'brats'));
+
+    await page.reload();
+    await expect.poll(() => compared.count(), { timeout: 30_000 }).toBe(2);
+    expect(await compared.locator('th').allTextContents()).toEqual(names);
+    expect(await page.getByRole('tab', { name: 'Compare' }).getAttribute('aria-selected')).toBe('true');
+    await page.getByRole('tab', { name: 'New experiment' }).click();
+    await expect
+      .poll(() => page.locator('#exp-title ~ .hint').textContent(), { timeout: 30_000 })
+      .toContain(path.join('assets', 'samples', 'brats'));
+
+    // The engine restarts on the same port with a new session key; the tab loses its connection.
+    await page.getByRole('tab', { name: 'Compare' }).click();
+    const port = host.port;
+    await host.stop();
+    await expect.poll(() => page.getByText('Engine not connected').count(), { timeout: 10_000 }).toBe(1);
+    host = await startEngineHost({ staticDir: STATIC_DIR, dataDir, extraArgs: ['--port', String(port)] });
+    expect(host.token).not.toBe(new URLSearchParams(new URL(page.url()).hash.slice(1)).get('token'));
+    // Pasting the printed address into this tab changes only the fragment: no page load by the browser.
+    await page.evaluate((hash) => (location.hash = hash), new URL(host.url).hash);
+    await expect.poll(() => compared.count(), { timeout: 30_000 }).toBe(2);
+    expect(await compared.locator('th').allTextContents()).toEqual(names);
+    expect(await page.getByText('Engine not connected').count()).toBe(0);
   });
 });

@@ -41,6 +41,8 @@ export const previewPrune: Handler<'prune.preview'> = async (settings, ctx) => {
     memoryConvention,
     before,
     after: totals(report.resources.after),
+    // Always: the form's slider stops there (searched once per method and λ, then cached).
+    maxSparsity: maxSparsity(),
     cachedScores: cached,
   };
 };
