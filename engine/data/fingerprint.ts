@@ -13,6 +13,8 @@ import path from 'node:path';
  */
 export const EDGE_BYTES = 64 * 1024;
 
+const CONCURRENT_FILES = 8;
+
 export interface FingerprintedFile {
   /** Relative to the fingerprinted folder, '/' separated. */
   path: string;
@@ -91,12 +93,17 @@ export async function fingerprintData(target: string): Promise<DataFingerprint> 
   if (isFile) relPaths.push(path.basename(root));
   else await listFiles(root, '', new Set(), relPaths);
   relPaths.sort();
-  const files: FingerprintedFile[] = [];
-  for (const rel of relPaths) {
-    const file = isFile ? root : path.join(root, ...rel.split('/'));
-    const { size } = await stat(file);
-    files.push({ path: rel, size, ...(await hashFileEdges(file, size)) });
-  }
+  const files: FingerprintedFile[] = new Array(relPaths.length);
+  // A few files at a time: the reads are small, so waiting on each in turn is most of the time.
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < relPaths.length; i = next++) {
+      const file = isFile ? root : path.join(root, ...relPaths[i].split('/'));
+      const { size } = await stat(file);
+      files[i] = { path: relPaths[i], size, ...(await hashFileEdges(file, size)) };
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENT_FILES }, worker));
   const digest = createHash('sha256');
   for (const f of files) digest.update(`${f.path}\t${f.size}\t${f.sha256}\n`);
   return {
