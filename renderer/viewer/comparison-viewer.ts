@@ -1,5 +1,5 @@
 import { Vector2, Vector3, WebGLRenderer } from 'three';
-import { applyAffine, invertAffine, worldBounds, type Vec3 } from './affine.js';
+import { applyAffine, worldBounds, type Vec3 } from './affine.js';
 import type { ColourTable, LabelDisplay } from './colour-table.js';
 import { downsampleNotices, fitToTextureLimit } from './downsample.js';
 import {
@@ -15,6 +15,7 @@ import { ALL_VIEWS, ViewerLayout, type ViewName } from './viewer-layout.js';
 import { ViewerOverlay } from './viewer-overlay.js';
 import { ViewerPanel } from './viewer-panel.js';
 import { ViewerPointerInput, type PointerTarget } from './viewer-pointer-input.js';
+import { ViewerReadout, type CursorReadout, type SliceIndex } from './viewer-readout.js';
 import { appendChannels, type ViewerVolume } from './volume-data.js';
 import { VolumeTexture } from './volume-texture.js';
 import { windowPresets, type WindowPreset } from './window-presets.js';
@@ -22,6 +23,7 @@ import { readCanvasRegion } from './canvas-readback.js';
 import type { Rect } from './rect.js';
 
 export { ALL_VIEWS, type ViewName } from './viewer-layout.js';
+export type { CursorReadout, SliceIndex } from './viewer-readout.js';
 export type { Rect } from './rect.js';
 
 export interface PanelSpec {
@@ -35,26 +37,6 @@ export interface ComparisonViewerOptions {
   convention?: DisplayConvention;
   /** Pretend the GPU allows at most this 3D texture size (to exercise downsampling); default: the GPU's. */
   maxTextureSize?: number;
-}
-
-/** What is under the cursor, read from the volumes as loaded (full resolution even when shown downsampled). */
-export interface CursorReadout {
-  /** Image voxel (i, j, k) nearest the cursor; null outside the image. */
-  voxel: Vec3 | null;
-  /** Cursor position, world RAS+ mm. */
-  world: Vec3;
-  /** Image value of each modality at `voxel`. */
-  intensities: { modality: string; value: number }[];
-  /** Each panel's label at the cursor (its own voxel grid); null for a panel without labels. */
-  labels: ({ value: number; name: string } | null)[];
-}
-
-/** A slice view's position as a slice number of the image: the voxel axis that follows the view's normal. */
-export interface SliceIndex {
-  axis: 0 | 1 | 2;
-  /** 0-based voxel index along `axis`. */
-  index: number;
-  count: number;
 }
 
 /**
@@ -74,10 +56,9 @@ export class ComparisonViewer implements PointerTarget {
   private readonly listeners = new Set<() => void>();
   private panels: ViewerPanel[] = [];
   private links: ViewLinks | null = null;
-  /** The image as given (readout, slice numbers) and as drawn (fitted to the texture limit). */
-  private source: ViewerVolume | null = null;
+  /** Values and slice numbers from the volumes as given; `image` is the image as drawn (fitted to the texture limit). */
+  private readonly values = new ViewerReadout();
   private image: ViewerVolume | null = null;
-  private sourceLabels: (ViewerVolume | null)[] = [];
   private imageTexture: VolumeTexture | null = null;
   private windows: [number, number][] = [];
   private presets = new Map<number, WindowPreset[]>();
@@ -139,14 +120,16 @@ export class ComparisonViewer implements PointerTarget {
       });
       return fitted.volume;
     };
-    this.source = image;
     this.image = fit(image);
     this.channel = 0;
     this.presets.clear();
     this.windows = image.header.channels.map((_, c) => image.header.ranges[c] ?? rangeOf(image.channels[c]));
     this.imageTexture = this.makeImageTexture();
     this.cameras.bounds = worldBounds(this.image.header.affine, this.image.header.dims);
-    this.sourceLabels = specs.map((spec) => spec.labels);
+    this.values.setVolumes(
+      image,
+      specs.map((spec) => ({ volume: spec.labels, table: spec.table })),
+    );
     this.panels = specs.map((spec) => {
       const labels = spec.labels ? fit(spec.labels) : null;
       if (spec.table) {
@@ -179,9 +162,8 @@ export class ComparisonViewer implements PointerTarget {
    * first): same grid as the image, appended after its channels; what is shown does not change.
    */
   addImageChannels(more: ViewerVolume): void {
-    const source = this.requireSource();
     const fitted = fitToTextureLimit(more, this.maxTextureSize).volume;
-    this.source = appendChannels(source, more);
+    this.values.setImage(appendChannels(this.values.source, more));
     this.image = appendChannels(this.image!, fitted);
     this.windows.push(
       ...more.header.channels.map((_, c) => more.header.ranges[c] ?? rangeOf(more.channels[c])),
@@ -369,7 +351,7 @@ export class ComparisonViewer implements PointerTarget {
   /** Moves the slice of `view` by whole image voxels along its normal. */
   moveSlice(panel: number, view: SliceViewName, steps: number): void {
     const axis = viewAxes(view, this.convention).normalAxis;
-    const step = this.imageStep(axis);
+    const step = this.values.step(axis);
     const cursor = [...this.requireLinks().stateOf(panel).cursor] as Vec3;
     cursor[axis] += steps * step;
     this.setCursor(panel, cursor);
@@ -437,68 +419,24 @@ export class ComparisonViewer implements PointerTarget {
     return this.links;
   }
 
-  private requireSource(): ViewerVolume {
-    if (!this.source) throw new Error('ComparisonViewer: no volumes loaded yet (call setVolumes first)');
-    return this.source;
-  }
-
-  /** World length of one image voxel step along world axis `axis`. */
-  private imageStep(axis: number): number {
-    const inverse = invertAffine(this.requireSource().header.affine);
-    return 1 / Math.max(Math.abs(inverse[axis]), Math.abs(inverse[4 + axis]), Math.abs(inverse[8 + axis]));
-  }
-
   /** The voxel (i, j, k) of the image under the panel's cursor (rounded; may lie outside near the edges). */
   cursorVoxel(panel: number): Vec3 {
-    const voxel = applyAffine(invertAffine(this.requireSource().header.affine), this.stateOf(panel).cursor);
-    return voxel.map(Math.round) as Vec3;
+    return this.values.voxel(this.stateOf(panel).cursor);
   }
 
   /** Voxel index, world position, intensity per modality and each panel's label at the panel's cursor. */
   readout(panel: number): CursorReadout {
-    const image = this.requireSource();
-    const world = this.stateOf(panel).cursor;
-    const voxel = voxelAt(image, world);
-    const intensities = image.header.channels.map((modality, c) => ({
-      modality,
-      value: voxel === null ? NaN : image.channels[c][voxelOffset(image, voxel)],
-    }));
-    const labels = this.sourceLabels.map((volume, index) => {
-      if (!volume) return null;
-      const at = voxelAt(volume, world);
-      const value = at === null ? 0 : volume.channels[0][voxelOffset(volume, at)];
-      const entry = this.panels[index].table?.labels.find((l) => l.value === value);
-      return { value, name: entry?.name ?? (value === 0 ? 'background' : `label ${value}`) };
-    });
-    return { voxel, world, intensities, labels };
+    return this.values.at(this.stateOf(panel).cursor);
   }
 
   /** The slice `view` shows, as an index along the image voxel axis closest to the view's normal. */
   sliceIndex(panel: number, view: SliceViewName): SliceIndex {
-    const image = this.requireSource();
-    const normal = viewAxes(view, this.convention).normalAxis;
-    const inverse = invertAffine(image.header.affine);
-    const axis = ([0, 1, 2] as const).reduce((best, a) =>
-      Math.abs(inverse[a * 4 + normal]) > Math.abs(inverse[best * 4 + normal]) ? a : best,
-    );
-    const voxel = applyAffine(inverse, this.stateOf(panel).cursor);
-    const count = image.header.dims[axis];
-    return { axis, index: Math.min(count - 1, Math.max(0, Math.round(voxel[axis]))), count };
+    return this.values.sliceIndex(this.stateOf(panel).cursor, view, this.convention);
   }
 
   /** Moves `view`'s slice to image voxel index `index` along its axis (sliceIndex), keeping the in-plane cursor. */
   setSliceIndex(panel: number, view: SliceViewName, index: number): void {
-    const image = this.requireSource();
-    const { axis, count } = this.sliceIndex(panel, view);
-    if (!Number.isInteger(index) || index < 0 || index >= count) {
-      throw new Error(`setSliceIndex: ${view} slice ${index} is outside 0–${count - 1}`);
-    }
-    const cursor = this.stateOf(panel).cursor;
-    const voxel = applyAffine(invertAffine(image.header.affine), cursor);
-    voxel[axis] = index;
-    const normal = viewAxes(view, this.convention).normalAxis;
-    cursor[normal] = applyAffine(image.header.affine, voxel)[normal];
-    this.setCursor(panel, cursor);
+    this.setCursor(panel, this.values.atSlice(this.stateOf(panel).cursor, view, this.convention, index));
   }
 
   // ---- layout and rendering -----------------------------------------------------------------------
@@ -655,17 +593,6 @@ export class ComparisonViewer implements PointerTarget {
     this.overlay.canvas.remove();
     this.listeners.clear();
   }
-}
-
-/** The voxel of `volume` nearest a world point, or null outside its grid. */
-function voxelAt(volume: ViewerVolume, world: Vec3): Vec3 | null {
-  const voxel = applyAffine(invertAffine(volume.header.affine), world).map(Math.round) as Vec3;
-  return voxel.every((v, a) => v >= 0 && v < volume.header.dims[a]) ? voxel : null;
-}
-
-function voxelOffset(volume: ViewerVolume, [i, j, k]: Vec3): number {
-  const [ni, nj] = volume.header.dims;
-  return i + ni * (j + nj * k);
 }
 
 function rangeOf(values: ArrayLike<number>): [number, number] {
