@@ -7,7 +7,6 @@ import {
   type RunRecord,
   type RunSortKey,
   type RunStatus,
-  type RunTask,
 } from '../types.js';
 
 /** A run as stored, before SQLite gives it an id. */
@@ -23,70 +22,72 @@ const SORT_COLUMNS: Record<RunSortKey, string> = {
   task: 'r.task',
 };
 
-interface RunRow {
-  id: number;
-  uuid: string;
-  project: string;
-  name: string | null;
-  task: string;
-  dataset: string | null;
-  net: string;
-  method: string | null;
-  sparsity: number | null;
-  lambda: number | null;
-  seed: number | null;
-  role: string | null;
-  parent_run_id: number | null;
-  config_json: string;
-  backend: string | null;
-  device: string | null;
-  environment_json: string | null;
-  app_version: string;
-  status: string;
-  error: string | null;
-  created_at: number;
-  started_at: number | null;
-  ended_at: number | null;
-  pid: number | null;
-  host: string | null;
-  heartbeat_at: number | null;
-  notes: string | null;
-  origin: string | null;
-}
+/**
+ * Every RunRecord field, in the record's order, with the column it is read from (config and
+ * environment are JSON text there). The row type, the SELECT and the INSERT come from this map,
+ * so a new run field is one entry here besides its migration.
+ */
+const RUN_COLUMNS = {
+  id: 'r.id',
+  uuid: 'r.uuid',
+  project: 'p.name',
+  name: 'r.name',
+  task: 'r.task',
+  dataset: 'r.dataset',
+  net: 'r.net',
+  method: 'r.method',
+  sparsity: 'r.sparsity',
+  lambda: 'r.lambda',
+  seed: 'r.seed',
+  role: 'r.role',
+  parentRunId: 'r.parent_run_id',
+  config: 'r.config_json',
+  backend: 'r.backend',
+  device: 'r.device',
+  environment: 'r.environment_json',
+  appVersion: 'r.app_version',
+  status: 'r.status',
+  error: 'r.error',
+  createdAt: 'r.created_at',
+  startedAt: 'r.started_at',
+  endedAt: 'r.ended_at',
+  pid: 'r.pid',
+  host: 'r.host',
+  heartbeatAt: 'r.heartbeat_at',
+  notes: 'r.notes',
+  origin: 'r.origin',
+} as const satisfies Record<keyof RunRecord, string>;
 
-const RUN_SELECT = `SELECT r.*, p.name AS project FROM runs r JOIN projects p ON p.id = r.project_id`;
+const FIELDS = Object.keys(RUN_COLUMNS) as (keyof RunRecord)[];
+/** Fields the INSERT writes into runs columns (id is SQLite's, the project goes in as project_id). */
+const STORED_FIELDS = FIELDS.filter((f) => RUN_COLUMNS[f].startsWith('r.') && f !== 'id');
+
+/** A row of RUN_SELECT: the record, config and environment still JSON text. */
+type RunRow = Omit<RunRecord, 'config' | 'environment'> & { config: string; environment: string | null };
+
+const RUN_SELECT = `SELECT ${FIELDS.map((f) => `${RUN_COLUMNS[f]} AS ${f}`).join(', ')}
+  FROM runs r JOIN projects p ON p.id = r.project_id`;
+
+const RUN_INSERT = `INSERT INTO runs (project_id, ${STORED_FIELDS.map((f) => RUN_COLUMNS[f].slice(2)).join(', ')})
+  VALUES (?, ${STORED_FIELDS.map(() => '?').join(', ')})`;
 
 function toRunRecord(row: RunRow): RunRecord {
   return {
-    id: row.id,
-    uuid: row.uuid,
-    project: row.project,
-    name: row.name,
-    task: row.task as RunTask,
-    dataset: row.dataset,
-    net: row.net,
-    method: row.method,
-    sparsity: row.sparsity,
-    lambda: row.lambda,
-    seed: row.seed,
-    role: row.role,
-    parentRunId: row.parent_run_id,
-    config: JSON.parse(row.config_json) as JsonObject,
-    backend: row.backend,
-    device: row.device,
-    environment: row.environment_json === null ? null : (JSON.parse(row.environment_json) as JsonObject),
-    appVersion: row.app_version,
-    status: row.status as RunStatus,
-    error: row.error,
-    createdAt: row.created_at,
-    startedAt: row.started_at,
-    endedAt: row.ended_at,
-    pid: row.pid,
-    host: row.host,
-    heartbeatAt: row.heartbeat_at,
-    notes: row.notes,
-    origin: row.origin,
+    ...row,
+    config: JSON.parse(row.config) as JsonObject,
+    environment: row.environment === null ? null : (JSON.parse(row.environment) as JsonObject),
   };
+}
+
+/** The INSERT's values for STORED_FIELDS, config and environment as JSON text. */
+function storedValues(run: NewRun): unknown[] {
+  return STORED_FIELDS.map((f) =>
+    f === 'config' || f === 'environment'
+      ? run[f] === null
+        ? null
+        : JSON.stringify(run[f])
+      : run[f as Exclude<keyof NewRun, 'config' | 'environment'>],
+  );
 }
 
 /** The runs and projects tables. Validation and transactions are the façade's (store.ts). */
@@ -101,42 +102,7 @@ export class RunsTable {
     const projectId = this.db
       .prepare<[string], { id: number }>(`SELECT id FROM projects WHERE name = ?`)
       .get(run.project)!.id;
-    const result = this.db
-      .prepare(
-        `INSERT INTO runs (uuid, project_id, name, task, dataset, net, method, sparsity, lambda, seed, role,
-         parent_run_id, config_json, backend, device, environment_json, app_version, status, error, created_at,
-         started_at, ended_at, pid, host, heartbeat_at, notes, origin)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        run.uuid,
-        projectId,
-        run.name,
-        run.task,
-        run.dataset,
-        run.net,
-        run.method,
-        run.sparsity,
-        run.lambda,
-        run.seed,
-        run.role,
-        run.parentRunId,
-        JSON.stringify(run.config),
-        run.backend,
-        run.device,
-        run.environment === null ? null : JSON.stringify(run.environment),
-        run.appVersion,
-        run.status,
-        run.error,
-        run.createdAt,
-        run.startedAt,
-        run.endedAt,
-        run.pid,
-        run.host,
-        run.heartbeatAt,
-        run.notes,
-        run.origin,
-      );
+    const result = this.db.prepare(RUN_INSERT).run(projectId, ...storedValues(run));
     return Number(result.lastInsertRowid);
   }
 
