@@ -161,6 +161,19 @@ export interface NativeAddon {
     kh: number,
     kw: number,
   ): void;
+  /**
+   * MaxPool3DGrad: dy added at each window's argmax (tfjs's tie and NaN rules) into the zeroed dx;
+   * sizes = [batch, channels, inD, inH, inW, outD, outH, outW], starts/ends the clipped windows of
+   * depth, height then width (kernels/max-pool3d-grad.ts).
+   */
+  maxPool3dBackward(
+    input: Float32Array,
+    dy: Float32Array,
+    dx: Float32Array,
+    sizes: Int32Array,
+    starts: Int32Array,
+    ends: Int32Array,
+  ): void;
   /** out[i] = op(a[i mod aBatches]) · op(b[i mod bBatches]) for each of `batch` [m, n] products (oneDNN sgemm). */
   batchMatMul(a: Float32Array, b: Float32Array, out: Float32Array, geometry: NativeMatMulGeometry): void;
   /**
@@ -204,6 +217,7 @@ const ADDON_FUNCTIONS = [
   'copyStrided',
   'gatherRuns',
   'blockSums',
+  'maxPool3dBackward',
   'batchMatMul',
   'retainFreedMemory',
 ] as const;

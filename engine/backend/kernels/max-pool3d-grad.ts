@@ -1,21 +1,17 @@
 import { cpuBackendOf, float32Values, kernelInput, type NativeKernel } from './native-kernel.js';
-import {
-  assertPool3dGradShape,
-  forEachPoolWindow,
-  pool3dGeometry,
-  type Pool3dAttrs,
-} from './pool3d-geometry.js';
+import { assertPool3dGradShape, pool3dGeometry, type Pool3dAttrs } from './pool3d-geometry.js';
 
 /**
- * MaxPool3DGrad {dy, input, output} (NDHWC float32) as one scatter pass: each output position's
- * argmax is recomputed as tfjs does (>=, so the last maximum in depth-height-width order wins;
- * NaN never wins) and its dy is added there. Sums run in float64 in output order, which is the
- * order and precision of tfjs's gather loop, then round once: bit-identical. tfjs's argmax code
- * is only self-consistent for filterHeight = filterWidth; other filters go to the JS kernel.
+ * MaxPool3DGrad {dy, input, output} (NDHWC float32) as one native scatter pass (addon
+ * maxPool3dBackward, OpenMP): each output position's argmax is recomputed as tfjs does (>=, so the
+ * last maximum in depth-height-width order wins; NaN never wins) and its dy is added there. Sums
+ * run in float64 in output order, which is the order and precision of tfjs's gather loop, then
+ * round once: bit-identical. tfjs's argmax code is only self-consistent for filterHeight =
+ * filterWidth; other filters go to the JS kernel.
  */
 export const maxPool3dGrad: NativeKernel = {
   kernelName: 'MaxPool3DGrad',
-  create: (_addon, fallback) => (args) => {
+  create: (addon, fallback) => (args) => {
     const backend = cpuBackendOf(args);
     const dy = kernelInput(args, 'MaxPool3DGrad', 'dy');
     const input = kernelInput(args, 'MaxPool3DGrad', 'input');
@@ -26,22 +22,20 @@ export const maxPool3dGrad: NativeKernel = {
     const inputValues = float32Values(backend, input, 'MaxPool3DGrad', 'input');
     const dyValues = float32Values(backend, dy, 'MaxPool3DGrad', 'dy');
     if (!inputValues || !dyValues) return fallback(args);
-    const channels = geometry.channels;
-    const sums = new Float64Array(inputValues.length);
-    forEachPoolWindow(geometry, (outOffset, window, windowSize) => {
-      for (let c = 0; c < channels; c++) {
-        let best = -Infinity;
-        let argmax = -1;
-        for (let k = 0; k < windowSize; k++) {
-          const at = window[k] + c;
-          if (inputValues[at] >= best) {
-            best = inputValues[at];
-            argmax = at;
-          }
-        }
-        if (argmax >= 0) sums[argmax] += dyValues[outOffset + c];
-      }
-    });
-    return backend.makeTensorInfo(input.shape, 'float32', new Float32Array(sums));
+    const dx = new Float32Array(inputValues.length);
+    if (dx.length > 0 && dyValues.length > 0) {
+      const { batch, channels, inSize, outSize, windowStart, windowEnd } = geometry;
+      const sizes = Int32Array.from([batch, channels, ...inSize, ...outSize]);
+      const concatenated = (axes: Int32Array[]) => Int32Array.from(axes.flatMap((a) => Array.from(a)));
+      addon.maxPool3dBackward(
+        inputValues,
+        dyValues,
+        dx,
+        sizes,
+        concatenated(windowStart),
+        concatenated(windowEnd),
+      );
+    }
+    return backend.makeTensorInfo(input.shape, 'float32', dx);
   },
 };

@@ -1,0 +1,133 @@
+#include "pooling.h"
+
+#include <omp.h>
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "arguments.h"
+#include "parallel.h"
+
+namespace ranp {
+namespace {
+
+// Below this many dy values one core keeps up and a parallel region only adds waiting.
+constexpr int64_t kParallelMin = 1 << 14;
+
+struct Axis {
+  int64_t in, out;
+  const int32_t* start;
+  const int32_t* end;
+};
+
+// Whether some input index lies in two windows of this axis (stride < filter).
+bool overlaps(const Axis& a) {
+  for (int64_t o = 0; o + 1 < a.out; ++o)
+    if (a.end[o] > a.start[o + 1]) return true;
+  return false;
+}
+
+// For output positions of rows [from, to) of (batch, outD) and channels [c0, c1): the argmax of each
+// window, handed to add(inputIndex, dyIndex) in output order.
+template <class Add>
+void scanWindows(const float* input, int64_t channels, const Axis (&axes)[3], int64_t from, int64_t to, int64_t c0,
+                 int64_t c1, Add add) {
+  const int64_t width = c1 - c0;
+  std::vector<float> best(static_cast<size_t>(width));
+  std::vector<int64_t> argmax(static_cast<size_t>(width));
+  for (int64_t row = from; row < to; ++row) {
+    const int64_t b = row / axes[0].out;
+    const int64_t od = row % axes[0].out;
+    for (int64_t oh = 0; oh < axes[1].out; ++oh)
+      for (int64_t ow = 0; ow < axes[2].out; ++ow) {
+        const int64_t outBase = (((row * axes[1].out) + oh) * axes[2].out + ow) * channels;
+        for (int64_t c = 0; c < width; ++c) {
+          best[c] = -std::numeric_limits<float>::infinity();
+          argmax[c] = -1;
+        }
+        for (int64_t xd = axes[0].start[od]; xd < axes[0].end[od]; ++xd)
+          for (int64_t xh = axes[1].start[oh]; xh < axes[1].end[oh]; ++xh)
+            for (int64_t xw = axes[2].start[ow]; xw < axes[2].end[ow]; ++xw) {
+              const int64_t at = (((b * axes[0].in + xd) * axes[1].in + xh) * axes[2].in + xw) * channels + c0;
+              const float* v = input + at;
+              for (int64_t c = 0; c < width; ++c)
+                if (v[c] >= best[c]) {
+                  best[c] = v[c];
+                  argmax[c] = at + c;
+                }
+            }
+        for (int64_t c = 0; c < width; ++c)
+          if (argmax[c] >= 0) add(argmax[c], outBase + c0 + c);
+      }
+  }
+}
+
+}  // namespace
+
+Napi::Value MaxPool3dBackward(const Napi::CallbackInfo& info) {
+  const char* fn = "maxPool3dBackward";
+  if (info.Length() != 6) throw Napi::TypeError::New(info.Env(), std::string(fn) + " expects 6 arguments");
+  Napi::Float32Array inputArray = float32Arg(info, 0, fn, "input");
+  Napi::Float32Array dyArray = float32Arg(info, 1, fn, "dy");
+  Napi::Float32Array dxArray = float32Arg(info, 2, fn, "dx");
+  Napi::Int32Array sizesArray = int32Arg(info, 3, fn, "sizes");
+  Napi::Int32Array startsArray = int32Arg(info, 4, fn, "starts");
+  Napi::Int32Array endsArray = int32Arg(info, 5, fn, "ends");
+  if (sizesArray.ElementLength() != 8)
+    throw Napi::RangeError::New(info.Env(), std::string(fn) + ": 'sizes' must hold [batch, channels, inD, inH, inW, outD, outH, outW]");
+  const int32_t* sizes = sizesArray.Data();
+  for (size_t i = 0; i < 8; ++i)
+    if (sizes[i] <= 0) throw Napi::RangeError::New(info.Env(), std::string(fn) + ": 'sizes' must be positive");
+  const int64_t batch = sizes[0];
+  const int64_t channels = sizes[1];
+  const int64_t inCount = batch * channels * sizes[2] * sizes[3] * sizes[4];
+  const int64_t outCount = batch * channels * sizes[5] * sizes[6] * sizes[7];
+  const int64_t windows = static_cast<int64_t>(sizes[5]) + sizes[6] + sizes[7];
+  if (static_cast<int64_t>(inputArray.ElementLength()) != inCount ||
+      static_cast<int64_t>(dxArray.ElementLength()) != inCount ||
+      static_cast<int64_t>(dyArray.ElementLength()) != outCount)
+    throw Napi::RangeError::New(info.Env(), std::string(fn) + ": input and dx must hold " + std::to_string(inCount) +
+                                                " values and dy " + std::to_string(outCount));
+  if (static_cast<int64_t>(startsArray.ElementLength()) != windows ||
+      static_cast<int64_t>(endsArray.ElementLength()) != windows)
+    throw Napi::RangeError::New(info.Env(), std::string(fn) + ": 'starts' and 'ends' must hold outD + outH + outW values");
+  const int32_t* starts = startsArray.Data();
+  const int32_t* ends = endsArray.Data();
+  Axis axes[3];
+  int64_t offset = 0;
+  for (int a = 0; a < 3; ++a) {
+    axes[a] = {sizes[2 + a], sizes[5 + a], starts + offset, ends + offset};
+    for (int64_t o = 0; o < axes[a].out; ++o)
+      if (axes[a].start[o] < 0 || axes[a].end[o] > axes[a].in)
+        throw Napi::RangeError::New(info.Env(), std::string(fn) + ": a window reaches outside the input");
+    offset += axes[a].out;
+  }
+  const float* input = inputArray.Data();
+  const float* dy = dyArray.Data();
+  float* dx = dxArray.Data();
+  const int threads = outCount >= kParallelMin ? omp_get_max_threads() : 1;
+  const int64_t rows = batch * axes[0].out;
+  if (!overlaps(axes[0]) && !overlaps(axes[1]) && !overlaps(axes[2])) {
+    // Every input value is in at most one window: it gets one addend, which the double sum of
+    // tfjs rounds back to itself (0 + dy, so −0 becomes +0 as there). Rows are independent.
+    forRowRanges(rows, threads, [&](int, int64_t from, int64_t to) {
+      scanWindows(input, channels, axes, from, to, 0, channels,
+                  [&](int64_t at, int64_t out) { dx[at] = 0.0f + dy[out]; });
+    });
+    return info.Env().Undefined();
+  }
+  // Overlapping windows: an input value collects several addends, summed in output order; threads
+  // take channel ranges so each value's sum keeps that order.
+  std::vector<double> sums(static_cast<size_t>(inCount), 0.0);
+  forRowRanges(channels, threads, [&](int, int64_t c0, int64_t c1) {
+    if (c0 < c1)
+      scanWindows(input, channels, axes, 0, rows, c0, c1, [&](int64_t at, int64_t out) { sums[at] += dy[out]; });
+  });
+#pragma omp parallel for num_threads(threads) if (threads > 1)
+  for (int64_t i = 0; i < inCount; ++i) dx[i] = static_cast<float>(sums[i]);
+  return info.Env().Undefined();
+}
+
+}  // namespace ranp
