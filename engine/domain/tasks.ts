@@ -8,12 +8,35 @@ export interface TaskInfo {
   defaultLambda: number;
   /** The headline validation metric (higher is better), as the evaluation names it. */
   primaryMetric: string;
+  /** The dataset's name and the folder layout its reader expects (README, Datasets), for messages. */
+  dataset: string;
+  layout: string;
 }
 
 export const TASKS = {
-  shapenet: { label: '3D shape part segmentation', defaultLambda: 11, primaryMetric: 'class mIoU' },
-  brats: { label: 'Brain tumour segmentation (MRI)', defaultLambda: 15, primaryMetric: 'dice mean' },
-  ucf101: { label: 'Action recognition (video)', defaultLambda: 80, primaryMetric: 'video top1' },
+  shapenet: {
+    label: '3D shape part segmentation',
+    defaultLambda: 11,
+    primaryMetric: 'class mIoU',
+    dataset: 'ShapeNet part',
+    layout:
+      'shapenetcore_partanno_segmentation_benchmark_v0/ with synsetoffset2category.txt, <synset>/points/*.pts, points_label/*.seg, train_test_split/',
+  },
+  brats: {
+    label: 'Brain tumour segmentation (MRI)',
+    defaultLambda: 15,
+    primaryMetric: 'dice mean',
+    dataset: "BraTS'18",
+    layout:
+      '{HGG,LGG}/<subject>/<subject>_{flair,t1,t1ce,t2,seg}.nii.gz (or subjects directly in the folder)',
+  },
+  ucf101: {
+    label: 'Action recognition (video)',
+    defaultLambda: 80,
+    primaryMetric: 'video top1',
+    dataset: 'UCF101',
+    layout: 'UCF-101/<Class>/v_*.avi with ucfTrainTestlist/{classInd,trainlist01,testlist01}.txt',
+  },
 } as const satisfies Record<string, TaskInfo>;
 
 export type TaskName = keyof typeof TASKS;

@@ -10,7 +10,11 @@ import { ProtocolError } from '../protocol/errors.js';
 export class FolderGuard {
   private readonly roots = new Set<string>();
 
-  constructor(roots: string[]) {
+  /** `howToAllow` tells the user how a folder becomes allowed in this mode (flag or dialog). */
+  constructor(
+    roots: string[],
+    private readonly howToAllow = 'choose the folder in the app',
+  ) {
     for (const root of roots) this.allow(root);
   }
 
@@ -25,6 +29,12 @@ export class FolderGuard {
   /** The real absolute path, if it lies inside an allowed folder; otherwise a 'forbidden-path' error. */
   check(requested: string): string {
     if (requested.includes('\0')) throw new ProtocolError('forbidden-path', 'path contains a NUL byte');
+    // Relative to what? The engine's working folder is not one the user can see: refuse, say so.
+    if (!path.isAbsolute(requested))
+      throw new ProtocolError(
+        'invalid-params',
+        `'${requested}' is a relative path; give the full path of the folder (e.g. ${path.resolve('/', 'home', 'me', requested)})`,
+      );
     const real = realOrResolved(requested);
     for (const root of this.roots) {
       const relative = path.relative(root, real);
@@ -32,7 +42,7 @@ export class FolderGuard {
     }
     throw new ProtocolError(
       'forbidden-path',
-      `'${requested}' is outside the folders this app may read (the samples, the data folder, and folders you chose)`,
+      `'${requested}' is outside the folders this app may read: ${[...this.roots].join(', ')}. To read it, ${this.howToAllow}`,
     );
   }
 }

@@ -47,7 +47,13 @@ export class EngineHost implements Disposable {
   constructor(options: HostOptions) {
     mkdirSync(options.dataDir, { recursive: true });
     this.uiCloseGraceMs = options.uiCloseGraceMs ?? DEFAULT_UI_CLOSE_GRACE_MS;
-    const folders = new FolderGuard([options.samplesDir, options.dataDir, ...(options.allowedFolders ?? [])]);
+    const folders = new FolderGuard(
+      [options.samplesDir, options.dataDir, ...(options.allowedFolders ?? [])],
+      // Browser mode has no folder dialog: the only way in is the start command's flag.
+      options.mode === 'electron'
+        ? "choose it with 'Choose folder…' on the Data page"
+        : 'start the app with --allow FOLDER (e.g. npm start -- --allow ~/datasets; repeatable)',
+    );
     const emit = <E extends EventName>(event: E, data: EventData<E>) =>
       this.broadcast(JSON.stringify({ kind: 'event', event, data }));
     const jobs = this.resources.add(

@@ -38,7 +38,7 @@ export const methods = {
       ),
     }),
   },
-  /** The tasks with their labels, λ defaults and headline metrics (engine/domain). */
+  /** The tasks with their labels, λ defaults, headline metrics and dataset layouts (engine/domain). */
   'tasks.list': {
     params: NoParams,
     result: z.object({
@@ -48,6 +48,8 @@ export const methods = {
           label: z.string(),
           defaultLambda: z.number(),
           primaryMetric: z.string(),
+          dataset: z.string(),
+          layout: z.string(),
         }),
       ),
     }),

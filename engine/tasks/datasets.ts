@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { DataError, type Dataset, type SplitName } from '../data/dataset.js';
 import type { CommonDatasetOptions, DatasetReader, DatasetReport } from '../data/reader.js';
 import { TASK_NAMES, TASKS, type TaskName } from '../domain/tasks.js';
@@ -40,12 +41,14 @@ export function openDataset<T extends TaskName>(
 export async function checkDataset(dir: string, task?: TaskName): Promise<DatasetReport> {
   const found = task ? { task, root: await taskModule(task).reader.detect(dir) } : await detectTask(dir);
   if (!found?.root) {
-    const known = TASK_NAMES.map((t) => `${t} (${TASKS[t].label})`).join(', ');
+    if (!existsSync(dir)) throw new DataError(dir, 'does not exist');
+    const tasks = task ? [task] : TASK_NAMES;
+    const names = tasks.map((t) => TASKS[t].dataset);
+    const either = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : names[0];
+    const expected = tasks.map((t) => `${TASKS[t].dataset}: ${TASKS[t].layout}`).join('; ');
     throw new DataError(
       dir,
-      task
-        ? `does not have the ${task} dataset layout`
-        : `is not a dataset folder in a known layout: ${known}`,
+      `exists but is not a${/^[AEIOU]/i.test(either) ? 'n' : ''} ${either} folder (expected ${expected})`,
     );
   }
   return taskModule(found.task).reader.check(found.root);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DataError, type DatasetReport as DataReport } from '../../data/index.js';
@@ -32,7 +33,9 @@ export const checkDataset: Handler<'datasets.check'> = async ({ path: requested,
   try {
     return toProtocolReport(folder, await checkFolder(folder, task));
   } catch (error) {
-    if (error instanceof DataError) throw new ProtocolError('not-found', error.message);
+    // A folder that is missing is not found; one that exists but is no dataset is a wrong choice.
+    if (error instanceof DataError)
+      throw new ProtocolError(existsSync(folder) ? 'invalid-params' : 'not-found', error.message);
     throw error;
   }
 };

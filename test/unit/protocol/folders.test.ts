@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,5 +47,28 @@ describe('FolderGuard', () => {
     expect(code(() => picked.check(outside))).toBe('forbidden-path');
     picked.allow(outside);
     expect(picked.check(path.join(outside, 'secret.txt'))).toBe(path.join(outside, 'secret.txt'));
+  });
+});
+
+describe('FolderGuard messages', () => {
+  it('lists the allowed folders and how to add one; refuses a relative path as relative', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'ranp-guard-msg-'));
+    const guard = new FolderGuard([root], 'start the app with --allow FOLDER');
+    const outside = path.join(os.tmpdir(), 'elsewhere');
+    expect(() => guard.check(outside)).toThrow(
+      `'${outside}' is outside the folders this app may read: ${realpathSync(root)}. To read it, start the app with --allow FOLDER`,
+    );
+    const relative = (() => {
+      try {
+        guard.check('data/brats');
+      } catch (error) {
+        return error as ProtocolError;
+      }
+    })();
+    expect(relative?.code).toBe('invalid-params');
+    expect(relative?.message).toBe(
+      "'data/brats' is a relative path; give the full path of the folder (e.g. /home/me/data/brats)",
+    );
+    rmSync(root, { recursive: true, force: true });
   });
 });

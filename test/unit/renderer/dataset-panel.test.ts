@@ -42,7 +42,7 @@ describe('DatasetPanel (real engine host in-process)', () => {
     await fireEvent.input(screen.getByLabelText('Folder'), { target: { value: '/etc' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Check' }));
     const alert = await screen.findByRole('alert', {}, { timeout: 10_000 });
-    expect(alert.textContent).toContain('may only read the sample data');
+    expect(alert.textContent).toContain('may only read the folders it was given');
     expect(alert.textContent).toContain("'/etc' is outside");
   });
 });
