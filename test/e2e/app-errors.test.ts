@@ -53,5 +53,20 @@ describe('errors that help', () => {
       .poll(() => alert.textContent(), { timeout: 30_000 })
       .toContain("'datasets/brats' is a relative path; give the full path of the folder");
     expect(await alert.textContent()).not.toContain('outside');
+
+    // The form: an emptied field says what it needs at the field (no schema text), and the
+    // message goes as soon as the field is fixed.
+    await page.getByTestId('sample').filter({ hasText: 'brats' }).click();
+    await page.getByRole('button', { name: 'Use this dataset' }).click({ timeout: 60_000 });
+    const epochs = page.getByLabel(/Training passes/);
+    await epochs.fill('');
+    const message = page.getByTestId('epochs-error');
+    await expect.poll(() => message.textContent()).toBe('Epochs: a whole number from 1 to 10000');
+    expect(await epochs.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByRole('button', { name: 'Start experiment' }).isDisabled()).toBe(true);
+    expect(await page.locator('form').textContent()).not.toMatch(/Expected number|invalid_type/);
+    await epochs.fill('2');
+    await expect.poll(() => message.count()).toBe(0);
+    expect(await epochs.getAttribute('aria-invalid')).toBe('false');
   });
 });
