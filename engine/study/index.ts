@@ -24,4 +24,5 @@ export {
   writeStudyFolder,
   type JobArrayOptions,
 } from './job-array.js';
+export { gridCells, type GridAxes, type GridCell } from './grid.js';
 export { taskBundleDir, taskCell, taskOrigin, writeTaskBundles } from './task.js';

@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { resolveConfig } from '../experiment/config.js';
 import type { JsonObject } from '../store/types.js';
+import { gridCells } from './grid.js';
 
 /**
  * A study: one experiment config run over a grid of pruning method × sparsity × seed, one task per
@@ -16,9 +17,8 @@ import type { JsonObject } from '../store/types.js';
  *     method: [ranp-f, random]
  *     sparsity: [0.5, 0.78]
  *     seed: [0, 1, 2]
- * The resolved study (study.json, what every task reads) has the config inline and the cells listed,
- * seed outermost as in the app's sweeps (engine/host/handlers/experiment.ts startStudy: the
- * first seed's grid ends first), then method, then sparsity; task i runs cell i.
+ * The resolved study (study.json, what every task reads) has the config inline and the cells listed
+ * in the app's sweep order (grid.ts); task i runs cell i.
  */
 
 export const STUDY_FORMAT = 'ranp-study';
@@ -144,23 +144,12 @@ export function resolveStudy(file: string): Study {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     throw new StudyError(`experiment config ${configFile ?? `in ${file}`}: expected an object`);
   const config = raw as JsonObject;
-  const axis = <T>(values: T[] | undefined): (T | undefined)[] => values ?? [undefined];
-  const cells: StudyCell[] = [];
-  for (const seed of axis(input.grid.seed))
-    for (const method of axis(input.grid.method))
-      for (const sparsity of axis(input.grid.sparsity)) {
-        const cell: StudyCell = {
-          index: cells.length,
-          ...(method !== undefined && { method }),
-          ...(sparsity !== undefined && { sparsity }),
-          ...(seed !== undefined && { seed }),
-        };
-        resolveConfig(
-          cellConfig({ config }, cell),
-          `study ${input.name} cell ${cell.index} (${describeCell(cell)})`,
-        );
-        cells.push(cell);
-      }
+  const cells: StudyCell[] = gridCells(input.grid).map((cell, index) => ({ index, ...cell }));
+  for (const cell of cells)
+    resolveConfig(
+      cellConfig({ config }, cell),
+      `study ${input.name} cell ${cell.index} (${describeCell(cell)})`,
+    );
   return { format: STUDY_FORMAT, version: STUDY_VERSION, name: input.name, config, grid: input.grid, cells };
 }
 

@@ -15,6 +15,7 @@ import type { ParsedParamsOf } from '../../protocol/methods.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import { RunNotFoundError, type Store } from '../../store/index.js';
 import type { RunRecord } from '../../store/types.js';
+import { gridCells } from '../../study/grid.js';
 import type { Handler, HostContext } from '../context.js';
 
 /** Where an experiment's checkpoints and run links live, named after its first run (found again on resume). */
@@ -151,8 +152,8 @@ export const startExperiment: Handler<'experiment.start'> = async (params, ctx) 
 };
 
 /**
- * A sweep: every method × sparsity × seed cell is one experiment job, queued seed by seed (the first
- * seed's grid ends first) under one study. Every cell's config is checked before any is queued.
+ * A sweep: every method × sparsity × seed cell is one experiment job, queued in the grid order of
+ * cluster studies (engine/study/grid.ts) under one study. Every cell's config is checked before any is queued.
  */
 export const startStudy: Handler<'study.start'> = async (params, ctx) => {
   const { methods, sparsities, seeds, ...shared } = params;
@@ -163,9 +164,7 @@ export const startStudy: Handler<'study.start'> = async (params, ctx) => {
       `a study of ${methods.length} methods × ${sparsities.length} sparsities × ${seeds.length} seeds is ${count} experiments; at most ${MAX_STUDY_EXPERIMENTS} can be queued at once`,
     );
   const data = ctx.folders.check(params.dataset);
-  const cells = seeds.flatMap((seed) =>
-    methods.flatMap((method) => sparsities.map((sparsity) => ({ method, sparsity, seed }))),
-  );
+  const cells = gridCells({ method: methods, sparsity: sparsities, seed: seeds });
   const configs = cells.map((cell) => ({
     cell,
     config: experimentConfig({ ...shared, ...cell, name: undefined }, data, ctx),
