@@ -5,12 +5,11 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../engine/backend/index.js';
 import { loadNativeAddon } from '../../engine/backend/native-addon.js';
-import type { CliIO } from '../../engine/cli/command.js';
-import { runCommandLine } from '../../engine/cli/run-command-line.js';
 import { openStore } from '../../engine/store/index.js';
 import type { RunRecord } from '../../engine/store/types.js';
 import { digestOf, filesOf } from './data-digest.js';
 import { connectClient, SAMPLES_DIR, startTestEngine, waitFor } from './host-clients.js';
+import { ranp } from '../unit/cli/run-ranp.js';
 
 // What a stored run records about where it ran and on which data, through the real `ranp` command
 // line (runCommandLine, as bin/ranp.js runs it) against a real SQLite store and real files. Data
@@ -22,14 +21,6 @@ const data = join(dir, 'shapenet');
 cpSync(join(import.meta.dirname, '../../assets/samples/shapenet'), data, { recursive: true });
 const root = join(data, 'shapenetcore_partanno_segmentation_benchmark_v0');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function ranp(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), interactive: false };
-  const code = await runCommandLine(args, io);
-  return { code, out, err };
-}
 
 function storedRuns(): RunRecord[] {
   const store = openStore({ dataDir: storeDir });

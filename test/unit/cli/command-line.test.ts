@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from '../../../engine/cli/command.js';
 import { commands } from '../../../engine/cli/commands/index.js';
-import { runCommandLine } from '../../../engine/cli/run-command-line.js';
-
-async function ranp(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), interactive: false };
-  const code = await runCommandLine(argv, io);
-  return { code, out, err };
-}
+import { ranp } from './run-ranp.js';
 
 /** The first words each command needs before its options (a subcommand or action). */
 const LEAD: Record<string, string[]> = { data: ['check', '.'], runs: ['list'] };

@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from '../../../engine/cli/command.js';
-import { runCommandLine } from '../../../engine/cli/run-command-line.js';
-
-async function ranp(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), interactive: false };
-  const code = await runCommandLine(argv, io);
-  return { code, out, err };
-}
+import { ranp } from './run-ranp.js';
 
 describe('ranp experiment: λ, transfer and scale-up on the command line', () => {
   it('half a transfer is refused with the flag that is missing', async () => {

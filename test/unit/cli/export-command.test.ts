@@ -2,8 +2,6 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIO } from '../../../engine/cli/command.js';
-import { runCommandLine } from '../../../engine/cli/run-command-line.js';
 import type { HostContext } from '../../../engine/host/context.js';
 import { exportRun } from '../../../engine/host/handlers/runs.js';
 import { ONNX_FILE, PYTORCH_MODULE_FILE, PYTORCH_WEIGHTS_FILE } from '../../../engine/interchange/index.js';
@@ -21,6 +19,7 @@ import {
   TORCH_SKIP_REASON,
   type EngineReference,
 } from '../interchange/export-fixtures.js';
+import { ranp } from './run-ranp.js';
 
 // `ranp export` on a run trained here by `ranp train` (real store, real checkpoint, the bundled
 // ShapeNet sample), checked by the same onnxruntime and torch checks as the exporters' own tests:
@@ -34,14 +33,6 @@ const SAMPLES = path.resolve('assets/samples/shapenet');
 const dir = mkdtempSync(path.join(tmpdir(), 'ranp-export-cli-'));
 const dataDir = path.join(dir, 'store');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function ranp(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { out: (t) => out.push(t), err: (t) => err.push(t), interactive: false };
-  const code = await runCommandLine(args, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 let trainedId = 0;
 let pruneId = 0;
@@ -63,7 +54,7 @@ beforeAll(async () => {
       eval: { samples: 2 },
     }),
   );
-  const trained = await ranp(['train', '--config', config, '--data-dir', dataDir]);
+  const trained = await ranp('train', '--config', config, '--data-dir', dataDir);
   expect(trained.code, trained.err).toBe(0);
   const store = openStore({ dataDir });
   try {
@@ -89,7 +80,7 @@ beforeAll(async () => {
 describe('ranp export (a run trained by ranp train)', () => {
   it('--format onnx writes model.onnx that onnxruntime runs to the engine output', async () => {
     const out = path.join(dir, 'onnx');
-    const result = await ranp([
+    const result = await ranp(
       'export',
       '--run',
       String(trainedId),
@@ -99,7 +90,7 @@ describe('ranp export (a run trained by ranp train)', () => {
       out,
       '--data-dir',
       dataDir,
-    ]);
+    );
     expect(result.code, result.err).toBe(0);
     expect(result.out).toContain(`run ${trainedId} exported as onnx (best.ckpt, input 8×8×8)`);
     expect(readdirSync(out)).toEqual([ONNX_FILE]);
@@ -115,7 +106,7 @@ describe('ranp export (a run trained by ranp train)', () => {
     `--format pytorch writes model.py + weights.pt that torch runs to the engine output, and trains${torchVersion ? '' : ` — ${TORCH_SKIP_REASON}`}`,
     async () => {
       const out = path.join(dir, 'pytorch');
-      const result = await ranp([
+      const result = await ranp(
         'export',
         '--run',
         String(trainedId),
@@ -126,7 +117,7 @@ describe('ranp export (a run trained by ranp train)', () => {
         '--data-dir',
         dataDir,
         '--json',
-      ]);
+      );
       expect(result.code, result.err).toBe(0);
       expect(JSON.parse(result.out)).toMatchObject({
         run: trainedId,
@@ -154,11 +145,11 @@ describe('ranp export (a run trained by ranp train)', () => {
       '--data-dir',
       dataDir,
     ];
-    const unknown = await ranp(args(999, path.join(dir, 'x1')));
+    const unknown = await ranp(...args(999, path.join(dir, 'x1')));
     expect(unknown.code).toBe(1);
     expect(unknown.err).toContain('run 999 not found');
 
-    const untrained = await ranp(args(pruneId, path.join(dir, 'x2')));
+    const untrained = await ranp(...args(pruneId, path.join(dir, 'x2')));
     expect(untrained.code).toBe(1);
     expect(untrained.err).toMatch(
       new RegExp(
@@ -170,15 +161,15 @@ describe('ranp export (a run trained by ranp train)', () => {
     const taken = path.join(dir, 'taken');
     mkdirSync(taken);
     writeFileSync(path.join(taken, 'keep.txt'), 'x');
-    const full = await ranp(args(trainedId, taken));
+    const full = await ranp(...args(trainedId, taken));
     expect(full.code).toBe(1);
     expect(full.err).toContain(`export folder ${taken} already exists and is not empty`);
     expect(readdirSync(taken)).toEqual(['keep.txt']);
 
-    const format = await ranp(args(trainedId, path.join(dir, 'x3'), 'tflite'));
+    const format = await ranp(...args(trainedId, path.join(dir, 'x3'), 'tflite'));
     expect(format.code).toBe(2);
     expect(format.err).toContain("--format must be one of onnx, pytorch, got 'tflite'");
-    const missing = await ranp([
+    const missing = await ranp(
       'export',
       '--run',
       String(trainedId),
@@ -186,7 +177,7 @@ describe('ranp export (a run trained by ranp train)', () => {
       'onnx',
       '--data-dir',
       dataDir,
-    ]);
+    );
     expect(missing.code).toBe(2);
     expect(missing.err).toContain('--out DIR is required');
   });

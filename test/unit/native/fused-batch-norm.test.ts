@@ -9,7 +9,7 @@ import type { NetDescription } from '../../../engine/nn/description.js';
 import { buildModel } from '../../../engine/nn/model.js';
 import { cube, NetBuilder } from '../../../engine/nn/zoo/builder.js';
 import { buildNet } from '../../../engine/nn/zoo/registry.js';
-import { randomTensor } from '../nn/helpers.js';
+import { batchNormReluNet, randomTensor } from '../nn/helpers.js';
 import { nativeAddon, nativeSuffix, requireNativeAddon, skipNative } from './native-required.js';
 
 const FUSED = [batchNormTraining, batchNormTrainingGrad];
@@ -226,20 +226,7 @@ describe.skipIf(skipNative)(`fused native batch norm (+ ReLU) vs the composed op
 /** The composed path is what other backends run; it must stay correct when the fused kernels are absent. */
 describe('batch-norm fusion absent', () => {
   it('a step without the fused kernels registered runs batchNorm3d.ts as written', () => {
-    const b = new NetBuilder();
-    b.add('input', 'x', [], { channels: 1 });
-    b.add('batchNorm3d', 'bn', ['x'], { channels: 1, eps: 1e-12 });
-    b.add('relu', 'relu', ['bn'], {});
-    const net = b.describe({
-      name: 'bn',
-      task: 'shapenet',
-      inputChannels: 1,
-      classes: 1,
-      inputSize: [1, 1, 3],
-      output: 'relu',
-      classifier: 'relu',
-      meta: {},
-    });
+    const net = batchNormReluNet();
     expect(tf.getKernel(BATCH_NORM_TRAINING, 'cpu')).toBeUndefined();
     const model = buildModel(net, { seed: 1 });
     const x = tf.tensor5d([0, 1, 5], [1, 1, 1, 3, 1]);

@@ -4,7 +4,7 @@ import type { NetDescription, Triple } from '../../../engine/nn/description.js';
 import { buildModel } from '../../../engine/nn/model.js';
 import { cube, NetBuilder } from '../../../engine/nn/zoo/builder.js';
 import { buildNet } from '../../../engine/nn/zoo/registry.js';
-import { randomTensor } from './helpers.js';
+import { batchNormReluNet, randomTensor } from './helpers.js';
 
 /** Cross-entropy against fixed pseudo-random labels, written from plain ops (no ignore label). */
 function objectiveFor(logits: tf.Tensor): (logits: tf.Tensor) => tf.Scalar {
@@ -178,20 +178,7 @@ describe('memory-lean backward pass (backprop.ts) against tfjs autodiff of the s
     // y = relu(x̂) (γ = 1, β = 0) = [0, 0, 1.38873]; loss = Σ w·y, w = [1, 2, 3] → dy = [0, 0, 3].
     // dγ = Σ dy·x̂ = 4.16619; dβ = Σ dy = 3 (d/dx is covered by the comparisons above: the net
     // input carries no gradient, and batch norm's invariance to input scale and shift hides it from a conv before it).
-    const b = new NetBuilder();
-    b.add('input', 'x', [], { channels: 1 });
-    b.add('batchNorm3d', 'bn', ['x'], { channels: 1, eps: 1e-12 });
-    b.add('relu', 'relu', ['bn'], {});
-    const net = b.describe({
-      name: 'bn',
-      task: 'shapenet',
-      inputChannels: 1,
-      classes: 1,
-      inputSize: [1, 1, 3],
-      output: 'relu',
-      classifier: 'relu',
-      meta: {},
-    });
+    const net = batchNormReluNet();
     const model = buildModel(net, { seed: 1 });
     model.setWeights(new Map([['bn.gamma', tf.ones([1])]]), { partial: true });
     const x = tf.tensor5d([0, 1, 5], [1, 1, 1, 3, 1]);

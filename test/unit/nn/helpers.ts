@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import type { LayerNode } from '../../../engine/nn/description.js';
+import type { LayerNode, NetDescription } from '../../../engine/nn/description.js';
 import type { Params } from '../../../engine/nn/layer.js';
 import { layerDef } from '../../../engine/nn/layers/registry.js';
+import { NetBuilder } from '../../../engine/nn/zoo/builder.js';
 
 /** Deterministic pseudo-random values in [-1, 1) (LCG), independent of tfjs. */
 export function randomValues(count: number, seed: number): Float32Array {
@@ -124,4 +125,22 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
   for (let i = 0; i < actual.length; i++)
     if (!(Math.abs(actual[i] - expected[i]) <= tolerance * Math.max(1, Math.abs(expected[i]))))
       throw new Error(`element ${i}: ${actual[i]} ≠ expected ${expected[i]} (tolerance ${tolerance})`);
+}
+
+/** Batch norm (eps 1e-12) then ReLU on one channel of three voxels: the net of the hand-computed batch-norm cases. */
+export function batchNormReluNet(): NetDescription {
+  const b = new NetBuilder();
+  b.add('input', 'x', [], { channels: 1 });
+  b.add('batchNorm3d', 'bn', ['x'], { channels: 1, eps: 1e-12 });
+  b.add('relu', 'relu', ['bn'], {});
+  return b.describe({
+    name: 'bn',
+    task: 'shapenet',
+    inputChannels: 1,
+    classes: 1,
+    inputSize: [1, 1, 3],
+    output: 'relu',
+    classifier: 'relu',
+    meta: {},
+  });
 }
