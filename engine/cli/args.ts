@@ -1,6 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Triple } from '../nn/description.js';
 import { listNets } from '../nn/zoo/registry.js';
+import { parseBudget } from '../prune/budget.js';
+import type { ResourceBudget } from '../prune/types.js';
 import { UsageError } from './command.js';
 
 /**
@@ -83,4 +85,13 @@ export function parseNetName(text: string | undefined): string {
   const known = listNets().map((n) => n.name);
   if (!known.includes(text)) throw new UsageError(`unknown net '${text}' (known: ${known.join(', ')})`);
   return text;
+}
+
+/** `--budget R=V` (ranp prune, ranp experiment): flops=0.1, flops=10%, memory=2GB, params=1.5M. */
+export function parseBudgetOption(text: string): ResourceBudget {
+  try {
+    return parseBudget(text);
+  } catch (error) {
+    throw new UsageError(`--budget: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

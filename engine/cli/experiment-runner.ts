@@ -76,6 +76,7 @@ function summaryJson(result: ExperimentResult) {
     prune: {
       sparsity: result.prune.sparsity,
       realizedSparsity: result.prune.realizedSparsity,
+      ...(result.prune.report.budget && { budget: result.prune.report.budget }),
       resources: result.prune.report.resources,
     },
     unpruned: net(result.unpruned),

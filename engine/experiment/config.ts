@@ -54,6 +54,17 @@ const ScheduleSchema = z.discriminatedUnion('kind', [
 
 export const TaskSchema = z.enum(TASK_NAMES);
 
+/** A resource target (engine/prune/budget.ts parses the CLI's `flops=0.1` into this). */
+const BudgetSchema = z
+  .object({
+    resource: z.enum(['flops', 'memory', 'params']),
+    /** A fraction in (0, 1] of the full net when relative, else FLOPs, params or bytes of float32 feature maps. */
+    value: z.number().positive(),
+    relative: z.boolean(),
+  })
+  .strict()
+  .refine((b) => !b.relative || b.value <= 1, { message: 'a relative budget is a fraction in (0, 1]' });
+
 export const ExperimentConfigSchema = z
   .object({
     name: z.string().max(200).optional(),
@@ -75,7 +86,10 @@ export const ExperimentConfigSchema = z
       .object({
         /** 'ranp-f' | 'ranp-m' | 'ranp-p' | 'vanilla' | 'balanced' | 'random' | 'layerwise' | 'weight-snip' */
         method: z.string().default('ranp-f'),
-        sparsity: z.number().min(0).lt(1),
+        /** Absent when a budget is given: the budget's search finds it. */
+        sparsity: z.number().min(0).lt(1).optional(),
+        /** Prune at the smallest sparsity whose pruned net meets this (instead of a sparsity). */
+        budget: BudgetSchema.optional(),
         lambda: z.number().min(0).optional(),
         scoringSamples: Positive.optional(),
         /** Scale-up: prune at this (smaller) input size, train at `inputSize`. */
@@ -89,7 +103,10 @@ export const ExperimentConfigSchema = z
           .object({ task: TaskSchema, data: z.string().min(1), net: z.string().min(1).optional() })
           .optional(),
       })
-      .strict(),
+      .strict()
+      .refine((p) => (p.sparsity === undefined) !== (p.budget === undefined), {
+        message: 'give a sparsity or a budget (not both: the budget decides the sparsity)',
+      }),
     train: z
       .object({
         epochs: Positive,
@@ -153,14 +170,23 @@ export class ConfigError extends Error {
   }
 }
 
+function withoutDefaultSparsity(defaults: Record<string, unknown>): Record<string, unknown> {
+  if (!isPlainObject(defaults.prune)) return defaults;
+  const { sparsity: _sparsity, ...prune } = defaults.prune;
+  return { ...defaults, prune };
+}
+
 /** Validates a config (from a file, the CLI or the app), filling in the task's defaults. */
 export function resolveConfig(raw: unknown, source = 'config'): ExperimentConfig {
   if (!isPlainObject(raw)) throw new ConfigError(source, ['expected an object']);
   const task = TaskSchema.safeParse(raw.task);
   if (!task.success)
     throw new ConfigError(source, [`task: expected one of ${TaskSchema.options.join(', ')}`]);
+  const defaults = taskModule(task.data).experimentDefaults;
+  // A budget replaces the task's default sparsity; a sparsity given with it is refused by the schema.
+  const budgeted = isPlainObject(raw.prune) && raw.prune.budget !== undefined;
   const parsed = ExperimentConfigSchema.safeParse(
-    mergeDefaults(taskModule(task.data).experimentDefaults, raw),
+    mergeDefaults(budgeted ? withoutDefaultSparsity(defaults) : defaults, raw),
   );
   if (!parsed.success)
     throw new ConfigError(

@@ -78,7 +78,9 @@ export async function runExperiment(
   const pruned = await pruneForTraining(config, train, inputSize, options.onProgress);
   const { report } = pruned;
   log(
-    `pruned ${pruned.scoredNet.name} with ${config.prune.method} at sparsity ${config.prune.sparsity}: ${report.summary}`,
+    `pruned ${pruned.scoredNet.name} with ${config.prune.method} at sparsity ${report.requestedSparsity}` +
+      (report.budget ? ` (the smallest meeting the ${report.budget.budget.resource} budget)` : '') +
+      `: ${report.summary}`,
   );
   checkFits(pruned.net, 'pruned net');
 
@@ -122,7 +124,7 @@ export async function runExperiment(
     config,
     backend: backend.chosen,
     inputSize,
-    prune: { report, sparsity: config.prune.sparsity, realizedSparsity: report.realizedSparsity },
+    prune: { report, sparsity: report.requestedSparsity, realizedSparsity: report.realizedSparsity },
   };
   if (!results.pruned)
     return {

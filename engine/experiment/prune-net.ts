@@ -40,6 +40,11 @@ export async function pruneForTraining(
     throw new Error(
       'prune.inherit cannot be combined with transfer (prune.from) or prune.widen: the shapes change',
     );
+  // The budget is met by the net as pruned; widening would multiply its cost again.
+  if (config.prune.budget && config.prune.widen !== 1)
+    throw new Error(
+      `prune.budget cannot be combined with prune.widen ${config.prune.widen}: the widened net would not meet the budget; give prune.sparsity instead`,
+    );
   const pruneSize = config.prune.inputSize ?? inputSize;
   const spec: ScoringSpec = {
     task: from?.task ?? config.task,
@@ -54,7 +59,7 @@ export async function pruneForTraining(
     : { ...(await openScoringNet(spec)), scores: undefined };
   const result = prune(scoredNet, scores, {
     method: config.prune.method,
-    sparsity: config.prune.sparsity,
+    ...(config.prune.budget ? { budget: config.prune.budget } : { sparsity: config.prune.sparsity }),
     lambda: config.prune.lambda,
     inputSize: pruneSize,
     seed: config.seed,

@@ -23,7 +23,10 @@ export function recordEvaluationArtifacts(store: Store, runId: number, evaluatio
   });
 }
 
-/** Phase "record", before training: the net trained, and for the pruned role the per-layer prune report. */
+/**
+ * Phase "record", before training: the net trained, and for the pruned role the per-layer prune
+ * report and, when it was pruned for a budget, the sparsity found.
+ */
 export function recordRoleStart(
   store: Store,
   runId: number,
@@ -36,7 +39,10 @@ export function recordRoleStart(
     name: 'net.json',
     source: { bytes: Buffer.from(JSON.stringify(net)) },
   });
-  if (role === 'pruned') recordPruneReport(store, runId, report);
+  if (role !== 'pruned') return;
+  recordPruneReport(store, runId, report);
+  // Created with no sparsity (the budget's search had not run yet): the one found is the run's.
+  if (report.budget) store.setRunSparsity(runId, report.budget.sparsity);
 }
 
 /** A prune report as store rows: one per prunable layer, with the summary and realized sparsity. */

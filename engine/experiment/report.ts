@@ -1,3 +1,4 @@
+import type { BudgetSearch } from '../prune/search.js';
 import type { ExperimentResult, NetRunResult } from './result.js';
 
 /** A number as people read it: integers with thousands separators, others to 4 significant digits. */
@@ -6,6 +7,15 @@ export function formatFigure(value: number | undefined): string {
   if (!Number.isFinite(value)) return String(value);
   if (Number.isInteger(value)) return value.toLocaleString('en-US');
   return Number(value.toPrecision(4)).toString();
+}
+
+/** How the budget search's sparsity came about, in the budget's unit (bytes for memory). */
+function budgetFound({ budget, target, full, achieved }: BudgetSearch): string {
+  const share = (amount: number) => `${formatFigure((100 * amount) / full)}%`;
+  return (
+    `the smallest meeting ${budget.resource} ≤ ${formatFigure(Math.floor(target))} (${share(target)} of the full net): ` +
+    `${formatFigure(achieved)} (${share(achieved)})`
+  );
 }
 
 export interface ComparisonRow {
@@ -63,7 +73,9 @@ export function formatComparison(result: ExperimentResult): string {
     c.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
   const { config, prune } = result;
   return [
-    `${config.task}: ${config.net} (width ${config.width}), ${config.prune.method} at neuron sparsity ${config.prune.sparsity} ` +
+    `${config.task}: ${config.net} (width ${config.width}), ${config.prune.method} at neuron sparsity ${formatFigure(prune.sparsity)}` +
+      (prune.report.budget ? ` (${budgetFound(prune.report.budget)})` : '') +
+      ' ' +
       `(realized ${formatFigure(prune.realizedSparsity)}), ${config.train.epochs} epochs, seed ${config.seed}, backend ${result.backend}`,
     line(header),
     line(widths.map((w) => '-'.repeat(w))),

@@ -34,6 +34,7 @@ export interface ExperimentResult {
   config: ExperimentConfig;
   backend: string;
   inputSize: Triple;
+  /** sparsity: the one pruned at (config.prune.sparsity, or the one the budget search found). */
   prune: { report: PruneReport; sparsity: number; realizedSparsity: number };
   unpruned?: NetRunResult;
   pruned: NetRunResult;

@@ -64,6 +64,7 @@ export interface StoreApi {
     status: RunStatus,
     details?: { error?: string; backend?: string },
   ): RunRecord;
+  setRunSparsity(runId: number, sparsity: number): RunRecord;
   deleteRun(runId: number): void;
   importRun(input: ImportedRun): RunRecord;
 

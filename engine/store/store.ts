@@ -232,6 +232,18 @@ export class Store implements StoreApi, Disposable {
   }
 
   /**
+   * The sparsity a run was pruned at once it is known: a run pruned for a resource budget is
+   * created (queued) before the budget's search finds it.
+   */
+  setRunSparsity(runId: number, sparsity: number): RunRecord {
+    if (!(sparsity >= 0 && sparsity < 1))
+      throw new StoreError(`setRunSparsity: sparsity must be in [0, 1), got ${sparsity}`);
+    this.getRun(runId);
+    this.runs.setSparsity(runId, sparsity);
+    return this.getRun(runId);
+  }
+
+  /**
    * Deletes a run with its metrics, reports and artifact rows, then the artifact files no other run
    * references. Children keep existing with parentRunId null. A running run must be stopped first.
    */

@@ -1,7 +1,14 @@
 import { PRUNE_METHOD_NAMES } from '../../domain/methods.js';
 import { TASK_NAMES } from '../../domain/tasks.js';
 import { taskModule } from '../../tasks/registry.js';
-import { optionalNumber, parseChoice, parseCommandArgs, parseInputSize, parseNumber } from '../args.js';
+import {
+  optionalNumber,
+  parseBudgetOption,
+  parseChoice,
+  parseCommandArgs,
+  parseInputSize,
+  parseNumber,
+} from '../args.js';
 import { UsageError, type CliCommand } from '../command.js';
 import { runExperimentCli } from '../experiment-runner.js';
 import { openStoreFrom, STORE_OPTIONS } from '../store-options.js';
@@ -16,6 +23,9 @@ takes the full config).
 Options:
   --method NAME          ${PRUNE_METHOD_NAMES.join(', ')} (default ranp-f)
   --sparsity S           neuron sparsity in [0, 1) (default: the paper's for the task)
+  --budget R=V           instead of --sparsity: the smallest sparsity whose pruned net meets a
+                         resource target: flops=0.1 (fraction of the unpruned net), memory=2GB
+                         (float32 feature maps at the prune input size), params=1.5M
   --lambda L             RANP reweighting strength (default per task: ShapeNet 11, BraTS 15, UCF101 80)
   --scoring-samples N    training samples averaged for the pruning scores (default 16)
   --prune-input N|DxHxW  scale-up: score and prune at this (smaller) size, train at --input
@@ -48,6 +58,7 @@ export const experimentCommand: CliCommand = {
       data: { type: 'string' },
       method: { type: 'string' },
       sparsity: { type: 'string' },
+      budget: { type: 'string' },
       'scoring-samples': { type: 'string' },
       lambda: { type: 'string' },
       'prune-input': { type: 'string' },
@@ -75,6 +86,8 @@ export const experimentCommand: CliCommand = {
     if (!values.data) throw new UsageError('--data is required');
     if (values.resume && !values['work-dir'])
       throw new UsageError('--resume needs --work-dir (where the checkpoints are)');
+    if (values.sparsity !== undefined && values.budget !== undefined)
+      throw new UsageError('give --sparsity or --budget, not both (the budget decides the sparsity)');
     const lr = optionalNumber('lr', values.lr, 'a positive number');
     const transferTask = parseChoice('transfer-task', values['transfer-task'], TASK_NAMES);
     if ((transferTask === undefined) !== (values['transfer-data'] === undefined))
@@ -92,6 +105,7 @@ export const experimentCommand: CliCommand = {
       prune: {
         ...(values.method && { method: values.method }),
         ...(values.sparsity && { sparsity: parseNumber('sparsity', values.sparsity, 'a number in [0, 1]') }),
+        ...(values.budget !== undefined && { budget: parseBudgetOption(values.budget) }),
         ...(values['scoring-samples'] && {
           scoringSamples: parseNumber('scoring-samples', values['scoring-samples'], 'a positive integer'),
         }),

@@ -17,7 +17,6 @@ import {
   createPruner,
   loadScores,
   materialize,
-  parseBudget,
   pruneWith,
   saveScores,
   scoreWeights,
@@ -27,10 +26,11 @@ import {
   type WeightScores,
 } from '../../prune/index.js';
 import { syntheticSamples } from '../../prune/synthetic.js';
-import { AGGREGATIONS } from '../../prune/types.js';
+import { AGGREGATIONS, type ResourceBudget } from '../../prune/types.js';
 import { createProgressPrinter, type Progress } from '../../util/progress.js';
 import {
   optionalNumber,
+  parseBudgetOption,
   parseChoice,
   parseCommandArgs,
   parseInputSize,
@@ -81,7 +81,7 @@ interface Flags {
   net: string;
   method: string;
   sparsity?: number;
-  budget?: string;
+  budget?: ResourceBudget;
   maxSparsity: boolean;
   scores?: string;
   data?: string;
@@ -139,7 +139,7 @@ function parseFlags(argv: string[]): Flags {
     net,
     method: values.method,
     sparsity: optionalNumber('sparsity', values.sparsity, 'a number in [0, 1]'),
-    budget: values.budget,
+    budget: values.budget === undefined ? undefined : parseBudgetOption(values.budget),
     maxSparsity: values['max-sparsity'],
     scores: values.scores,
     data: values.data,
@@ -269,7 +269,7 @@ function resolvedSettings(flags: Flags, inputSize: Triple, lambda: number | unde
     net: flags.net,
     method: resolveMethodName(flags.method) ?? flags.method,
     sparsity: flags.sparsity ?? null,
-    budget: flags.budget ?? null,
+    budget: flags.budget ? { ...flags.budget } : null,
     maxSparsity: flags.maxSparsity,
     scores: scoredBy,
     scoresFile: absolute(flags.scores),
@@ -353,9 +353,7 @@ async function prune(
     let result;
     try {
       result = pruneWith(pruner, {
-        ...(flags.budget
-          ? { budget: parseBudget(flags.budget) }
-          : { sparsity: maxSparsity ?? flags.sparsity }),
+        ...(flags.budget ? { budget: flags.budget } : { sparsity: maxSparsity ?? flags.sparsity }),
       });
     } catch (error) {
       if (!(error instanceof EmptiedLayersError)) throw error;

@@ -181,6 +181,10 @@ export class RunsTable {
       .run(status, error, now, runId);
   }
 
+  setSparsity(runId: number, sparsity: number): void {
+    this.db.prepare(`UPDATE runs SET sparsity = ? WHERE id = ?`).run(sparsity, runId);
+  }
+
   heartbeat(runId: number, now: number): void {
     this.db.prepare(`UPDATE runs SET heartbeat_at = ? WHERE id = ?`).run(now, runId);
   }

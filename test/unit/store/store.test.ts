@@ -84,6 +84,20 @@ describe('runs', () => {
     expect(() => store.getRun(999)).toThrow(RunNotFoundError);
   });
 
+  it('setRunSparsity: a run created without one (pruned for a budget) gets the one found; others unchanged', () => {
+    const store = newStore();
+    const queued = store.createRun({ task: 'train', net: 'n', config: {}, status: 'queued' });
+    const other = store.createRun({ task: 'train', net: 'n', config: {}, sparsity: 0.25 });
+    expect(queued.sparsity).toBeNull();
+    expect(store.setRunSparsity(queued.id, 0.4375).sparsity).toBe(0.4375);
+    expect([store.getRun(queued.id).sparsity, store.getRun(queued.id).status]).toEqual([0.4375, 'queued']);
+    expect(store.getRun(other.id).sparsity).toBe(0.25);
+    expect(() => store.setRunSparsity(queued.id, 1)).toThrow(
+      /setRunSparsity: sparsity must be in \[0, 1\), got 1/,
+    );
+    expect(() => store.setRunSparsity(999, 0.5)).toThrow(RunNotFoundError);
+  });
+
   it('records the backend a run is claimed on, keeping the earlier one when none is given', () => {
     const store = newStore();
     const run = store.createRun({ task: 'train', net: 'n', config: {}, backend: 'cpu' });

@@ -36,6 +36,19 @@ describe('experiment config', () => {
     expect(c.train.optimizer).toEqual({ kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
   });
 
+  it('a budget takes the default sparsity’s place; a sparsity given with it is refused', () => {
+    const budget = { resource: 'flops', value: 0.1, relative: true } as const;
+    const c = resolveConfig({ task: 'shapenet', data: 'd', prune: { budget } });
+    expect(c.prune.budget).toEqual(budget);
+    expect(c.prune.sparsity).toBeUndefined();
+    expect(() =>
+      resolveConfig({ task: 'shapenet', data: 'd', prune: { budget, sparsity: 0.5 } }, 'study.yaml'),
+    ).toThrow(/^study\.yaml: invalid experiment config:\n {2}prune: give a sparsity or a budget \(not both/);
+    expect(() =>
+      resolveConfig({ task: 'shapenet', data: 'd', prune: { budget: { ...budget, value: 2 } } }),
+    ).toThrow(/prune\.budget: a relative budget is a fraction in \(0, 1\]/);
+  });
+
   it('errors name the field', () => {
     expect(() => resolveConfig({ task: 'mri', data: 'd' })).toThrow(
       /task: expected one of shapenet, brats, ucf101/,
