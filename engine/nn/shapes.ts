@@ -1,11 +1,13 @@
 import type { FeatureShape, LayerNode, NetDescription, Triple } from './description.js';
 import { LayerError } from './errors.js';
+import { inputSizeError } from './input-sizes.js';
 import { layerDef } from './layers/registry.js';
 
 /**
  * Checks the graph (unique names, inputs defined before use, output/classifier present) and
  * returns every node's output shape (batch 1, no batch axis) for an input of spatial size
- * `inputSize` (default: the net's training size). Throws a LayerError naming the first bad layer.
+ * `inputSize` (default: the net's training size). Throws a LayerError naming the first bad layer;
+ * an InputSizeError (a LayerError) when another size would fit, with the sizes that work.
  */
 export function inferShapes(
   net: NetDescription,
@@ -15,6 +17,24 @@ export function inferShapes(
     throw new Error(
       `net '${net.name}': input size must be three positive integers, got [${inputSize.join(',')}]`,
     );
+  try {
+    return shapesAt(net, inputSize);
+  } catch (error) {
+    // A layer that does not fit this size may fit another: say which sizes work.
+    if (!(error instanceof LayerError)) throw error;
+    const fits = (size: Triple) => {
+      try {
+        shapesAt(net, size);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    throw inputSizeError(net.name, inputSize, error, fits, net.inputSize) ?? error;
+  }
+}
+
+function shapesAt(net: NetDescription, inputSize: Triple): Map<string, FeatureShape> {
   const shapes = new Map<string, FeatureShape>();
   for (const node of net.nodes) {
     if (shapes.has(node.name)) throw new LayerError(node.name, 'name is used by more than one layer');
