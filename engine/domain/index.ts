@@ -10,3 +10,4 @@ export * from './statuses.js';
 export * from './words.js';
 export * from './durations.js';
 export * from './memory.js';
+export * from './viewer-fit.js';

@@ -116,6 +116,14 @@ export const methods = {
          * so the first view waits for one modality, not all.
          */
         channels: z.array(z.number().int().nonnegative().max(63)).min(1).max(64).optional(),
+        /**
+         * The viewer's limits (engine/domain/viewer-fit.ts): its GPU's MAX_3D_TEXTURE_SIZE and its voxel
+         * budget per channel. Volumes within them come at full resolution; beyond them the engine keeps
+         * every f-th voxel per axis and the header names f. Default: WebGL2's guaranteed minimum texture
+         * size (256) and VIEWER_VOXEL_BUDGET.
+         */
+        maxTextureSize: z.number().int().min(1).max(65_536).optional(),
+        maxVoxels: z.number().int().min(1).max(2 ** 40).optional(),
       })
       .strict(),
     result: VolumeHeaderSchema,

@@ -22,8 +22,12 @@ export interface VolumeHeader {
   dataType: VolumeDataType;
   /** Voxel (i, j, k) to world (RAS+, mm) as a row-major 4x4 matrix. */
   affine: number[];
-  /** Set when the engine downsampled the volume to fit; the factor per axis. */
+  /**
+   * Set when the engine downsampled the volume to fit the viewer's limits (volume.get maxTextureSize,
+   * maxVoxels): every f-th voxel per axis was kept, f given per axis; sourceDims is the grid before.
+   */
   downsampled?: [number, number, number];
+  sourceDims?: [number, number, number];
   /** Intensity range of each channel (for window/level defaults). */
   ranges: [number, number][];
   /**
@@ -47,6 +51,9 @@ export const VolumeHeaderSchema = z.object({
   dataType: VolumeDataTypeSchema,
   affine: z.array(z.number()).length(16),
   downsampled: z.tuple([z.number(), z.number(), z.number()]).optional(),
+  sourceDims: z
+    .tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()])
+    .optional(),
   ranges: z.array(z.tuple([z.number(), z.number()])),
   runs: z.number().int().positive().optional(),
 }) satisfies z.ZodType<VolumeHeader>;

@@ -1,7 +1,8 @@
 import { Vector2, Vector3, WebGLRenderer } from 'three';
 import { applyAffine, worldBounds, type Vec3 } from './affine.js';
 import type { ColourTable, LabelDisplay } from './colour-table.js';
-import { downsampleNotices, fitToTextureLimit } from './downsample.js';
+import { VIEWER_VOXEL_BUDGET, type ViewerLimits } from '../../engine/protocol/index.js';
+import { downsampleNotices, fitted, fitToLimits, type FittedVolume } from './downsample.js';
 import {
   conventionNotice,
   SLICE_VIEWS,
@@ -68,7 +69,8 @@ export class ComparisonViewer implements PointerTarget {
   >();
   private frameRequest = 0;
   private dirty = true;
-  readonly maxTextureSize: number;
+  /** The GPU's 3D texture size (or the test hook's smaller one) and the viewer's voxel budget. */
+  readonly limits: ViewerLimits;
   crosshair = true;
   channel = 0;
   notices: string[] = [];
@@ -95,7 +97,10 @@ export class ComparisonViewer implements PointerTarget {
     this.renderer.autoClear = false;
     const gl = this.renderer.getContext() as WebGL2RenderingContext;
     const gpuLimit = gl.getParameter(gl.MAX_3D_TEXTURE_SIZE) as number;
-    this.maxTextureSize = Math.min(gpuLimit, options.maxTextureSize ?? gpuLimit);
+    this.limits = {
+      maxTextureSize: Math.min(gpuLimit, options.maxTextureSize ?? gpuLimit),
+      maxVoxels: VIEWER_VOXEL_BUDGET,
+    };
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(container);
     this.resize();
@@ -104,21 +109,19 @@ export class ComparisonViewer implements PointerTarget {
 
   // ---- data -------------------------------------------------------------------------------------
 
-  /** Shows `image` under each panel's label map. Volumes larger than the GPU allows are downsampled. */
+  /**
+   * Shows `image` under each panel's label map. Volumes beyond the limits are downsampled; every volume
+   * shown downsampled (here or by the engine) is named in a notice with its factor.
+   */
   setVolumes(image: ViewerVolume, specs: readonly PanelSpec[]): void {
     if (image.header.kind !== 'image')
       throw new Error(`setVolumes: "${image.header.title}" is not an image volume`);
     this.disposePanels();
-    const fittedVolumes: { title: string; from: number[]; to: number[]; factors: number[] }[] = [];
+    const shown: FittedVolume[] = [];
     const fit = (volume: ViewerVolume): ViewerVolume => {
-      const fitted = fitToTextureLimit(volume, this.maxTextureSize);
-      fittedVolumes.push({
-        title: volume.header.title,
-        from: volume.header.dims,
-        to: fitted.volume.header.dims,
-        factors: fitted.factors,
-      });
-      return fitted.volume;
+      const out = fitToLimits(volume, this.limits);
+      shown.push(fitted(volume.header.title, out.header));
+      return out;
     };
     this.image = fit(image);
     this.channel = 0;
@@ -144,7 +147,7 @@ export class ComparisonViewer implements PointerTarget {
     });
     this.layout.panelCount = this.panels.length;
     this.layout.maximised = null;
-    this.notices = downsampleNotices(fittedVolumes, this.maxTextureSize);
+    this.notices = downsampleNotices(shown, this.limits);
     const centreVoxel = image.header.dims.map((d) => Math.floor(d / 2));
     const initial: ViewState = {
       cursor: applyAffine(image.header.affine, centreVoxel),
@@ -162,9 +165,8 @@ export class ComparisonViewer implements PointerTarget {
    * first): same grid as the image, appended after its channels; what is shown does not change.
    */
   addImageChannels(more: ViewerVolume): void {
-    const fitted = fitToTextureLimit(more, this.maxTextureSize).volume;
     this.values.setImage(appendChannels(this.values.source, more));
-    this.image = appendChannels(this.image!, fitted);
+    this.image = appendChannels(this.image!, fitToLimits(more, this.limits));
     this.windows.push(
       ...more.header.channels.map((_, c) => more.header.ranges[c] ?? rangeOf(more.channels[c])),
     );

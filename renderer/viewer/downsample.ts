@@ -1,12 +1,6 @@
-import type { VolumeHeader } from '../../engine/protocol/volume.js';
+import { fitFactors, fittedDims, type VolumeHeader, type ViewerLimits } from '../../engine/protocol/index.js';
 import { multiplyAffine } from './affine.js';
 import type { ViewerVolume, VoxelArray } from './volume-data.js';
-
-/** Smallest integer factor per axis that brings every dimension within `maxSize`. */
-export function downsampleFactors(dims: readonly number[], maxSize: number): [number, number, number] {
-  if (!(maxSize >= 1)) throw new Error(`downsample: maxSize must be ≥ 1, got ${maxSize}`);
-  return [0, 1, 2].map((a) => Math.ceil(dims[a] / maxSize)) as [number, number, number];
-}
 
 /**
  * Keeps every f-th voxel per axis (nearest sampling, so label values stay valid labels). Voxel i' of the
@@ -15,8 +9,8 @@ export function downsampleFactors(dims: readonly number[], maxSize: number): [nu
 export function downsampleVolume(volume: ViewerVolume, factors: readonly number[]): ViewerVolume {
   const [fi, fj, fk] = factors;
   if (fi === 1 && fj === 1 && fk === 1) return volume;
-  const [ni, nj, nk] = volume.header.dims;
-  const dims: [number, number, number] = [Math.ceil(ni / fi), Math.ceil(nj / fj), Math.ceil(nk / fk)];
+  const [ni, nj] = volume.header.dims;
+  const dims = fittedDims(volume.header.dims, factors);
   const channels = volume.channels.map((source) => {
     const out = new (source.constructor as new (n: number) => VoxelArray)(dims[0] * dims[1] * dims[2]);
     let o = 0;
@@ -35,29 +29,47 @@ export function downsampleVolume(volume: ViewerVolume, factors: readonly number[
     dims,
     affine: multiplyAffine(volume.header.affine, scale),
     downsampled: [prior[0] * fi, prior[1] * fj, prior[2] * fk],
+    sourceDims: volume.header.sourceDims ?? volume.header.dims,
   };
   return { header, channels };
 }
 
-/** Downsamples only when a dimension exceeds the GPU's 3D texture limit; `factors` all 1 when it did not. */
-export function fitToTextureLimit(
-  volume: ViewerVolume,
-  maxTextureSize: number,
-): { volume: ViewerVolume; factors: [number, number, number] } {
-  const factors = downsampleFactors(volume.header.dims, maxTextureSize);
-  if (factors.every((f) => f === 1)) return { volume, factors };
-  return { volume: downsampleVolume(volume, factors), factors };
+/**
+ * Downsamples only when the volume as it arrived exceeds the viewer's limits (the engine fits volumes to
+ * the limits the request names, so this acts on volumes given directly, or limits lower than those sent).
+ * The result's header names the whole factor from the source grid (engine's × this one).
+ */
+export function fitToLimits(volume: ViewerVolume, limits: ViewerLimits): ViewerVolume {
+  const factors = fitFactors(volume.header.dims, limits);
+  return factors.every((f) => f === 1) ? volume : downsampleVolume(volume, factors);
 }
 
-/** One on-screen line for every volume downsampled the same way (titles listed together). */
-export function downsampleNotices(
-  fitted: { title: string; from: readonly number[]; to: readonly number[]; factors: readonly number[] }[],
-  maxTextureSize: number,
-): string[] {
+/** A volume as shown next to its source grid (downsampleNotices). */
+export interface FittedVolume {
+  title: string;
+  from: readonly number[];
+  to: readonly number[];
+  factors: readonly number[];
+}
+
+export function fitted(title: string, shown: VolumeHeader): FittedVolume {
+  return {
+    title,
+    from: shown.sourceDims ?? shown.dims,
+    to: shown.dims,
+    factors: shown.downsampled ?? [1, 1, 1],
+  };
+}
+
+/** One on-screen line for every volume downsampled the same way (titles listed together), with why. */
+export function downsampleNotices(volumes: readonly FittedVolume[], limits: ViewerLimits): string[] {
   const groups = new Map<string, string[]>();
-  for (const f of fitted) {
+  for (const f of volumes) {
     if (f.factors.every((x) => x === 1)) continue;
-    const what = `(${f.from.join('×')}) exceeds this GPU's 3D texture limit ${maxTextureSize}; shown downsampled to ${f.to.join('×')} (every ${f.factors.join('/')} voxel)`;
+    const why = f.from.some((d) => d > limits.maxTextureSize)
+      ? `exceeds this GPU's 3D texture limit ${limits.maxTextureSize}`
+      : `exceeds the viewer's budget of ${limits.maxVoxels.toLocaleString('en-US')} voxels`;
+    const what = `(${f.from.join('×')}) ${why}; shown downsampled to ${f.to.join('×')} (every ${f.factors.join('/')} voxel)`;
     groups.set(what, [...(groups.get(what) ?? []), `"${f.title}"`]);
   }
   return [...groups].map(([what, titles]) => `${titles.join(', ')} ${what}`);

@@ -123,7 +123,7 @@ export function downsampledAffine(affine: Affine, factor: [number, number, numbe
   return out;
 }
 
-/** The affine of a grid that keeps every `step`-th voxel starting at voxel 0. */
-export function stridedAffine(affine: Affine, step: number): Affine {
-  return affine.map((v, n) => (n < 12 && n % 4 !== 3 ? v * step : v));
+/** The affine of a grid that keeps every `steps[axis]`-th voxel along each axis, starting at voxel 0. */
+export function stridedAffine(affine: Affine, steps: readonly number[]): Affine {
+  return affine.map((v, n) => (n < 12 && n % 4 !== 3 ? v * steps[n % 4] : v));
 }

@@ -1,3 +1,4 @@
+import { fittedDims } from '../../domain/viewer-fit.js';
 import type { VolumeDataType, VolumeHeader } from '../../protocol/volume.js';
 import { stridedAffine } from './affine.js';
 import type { VoxelArray } from './datatypes.js';
@@ -12,8 +13,8 @@ export interface ToVolumeOptions {
   id: string;
   title: string;
   kind: VolumeHeader['kind'];
-  /** Downsample (every n-th voxel, same n on all axes) until one channel has at most this many voxels. */
-  maxVoxels?: number;
+  /** Keep every f-th voxel per axis (engine/domain/viewer-fit.ts fitFactors); default all voxels. */
+  factors?: readonly [number, number, number];
   /** Names for the 4th dimension's volumes (modalities); defaults to 'volume 0', 'volume 1', ... */
   channelNames?: string[];
 }
@@ -23,24 +24,20 @@ export function niftiToVolume(image: NiftiImage, options: ToVolumeOptions): Volu
   const [ni, nj = 1, nk = 1] = image.dims;
   const channels = image.dims.slice(3).reduce((a, b) => a * b, 1);
   const voxels = ni * nj * nk;
-  let step = 1;
-  while (
-    options.maxVoxels &&
-    Math.ceil(ni / step) * Math.ceil(nj / step) * Math.ceil(nk / step) > options.maxVoxels
-  )
-    step++;
-  const dims: [number, number, number] = [Math.ceil(ni / step), Math.ceil(nj / step), Math.ceil(nk / step)];
+  const factors = options.factors ?? [1, 1, 1];
+  const [fi, fj, fk] = factors;
+  const strided = factors.some((f) => f !== 1);
+  const dims = fittedDims([ni, nj, nk], factors);
   const dataType = viewerType(image.data);
-  const out =
-    step === 1
-      ? fullResolution(image.data, dataType, voxels * channels)
-      : allocate(dataType, dims[0] * dims[1] * dims[2] * channels);
-  if (step > 1) {
+  const out = strided
+    ? allocate(dataType, dims[0] * dims[1] * dims[2] * channels)
+    : fullResolution(image.data, dataType, voxels * channels);
+  if (strided) {
     let at = 0;
     for (let c = 0; c < channels; c++) {
-      for (let k = 0; k < nk; k += step) {
-        for (let j = 0; j < nj; j += step) {
-          for (let i = 0; i < ni; i += step) out[at++] = image.data[c * voxels + (k * nj + j) * ni + i];
+      for (let k = 0; k < nk; k += fk) {
+        for (let j = 0; j < nj; j += fj) {
+          for (let i = 0; i < ni; i += fi) out[at++] = image.data[c * voxels + (k * nj + j) * ni + i];
         }
       }
     }
@@ -58,10 +55,13 @@ export function niftiToVolume(image: NiftiImage, options: ToVolumeOptions): Volu
       options.channelNames ??
       Array.from({ length: channels }, (_, c) => (channels === 1 ? options.title : `volume ${c}`)),
     dataType,
-    affine: stridedAffine(image.affine, step),
+    affine: stridedAffine(image.affine, factors),
     ranges,
   };
-  if (step > 1) header.downsampled = [step, step, step];
+  if (strided) {
+    header.downsampled = [fi, fj, fk];
+    header.sourceDims = [ni, nj, nk];
+  }
   return { header, payload: out.buffer as ArrayBuffer };
 }
 

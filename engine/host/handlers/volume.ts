@@ -1,17 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { findBratsSubjects, BRATS_MODALITIES } from '../../data/brats/index.js';
+import { DEFAULT_VIEWER_LIMITS, fitFactors, type ViewerLimits } from '../../domain/viewer-fit.js';
 import { detectBratsRoot } from '../../data/brats/layout.js';
 import { niftiToVolume, readNifti, type NiftiImage } from '../../data/index.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import { encodeRuns, type VolumeHeader } from '../../protocol/volume.js';
 import type { Handler, HostContext } from '../context.js';
-
-/**
- * Volumes are sent at full resolution: the viewer fits them to the GPU's 3D texture limit itself and says
- * so on screen. Only beyond this many voxels per channel (512³: 0.5 GiB of float32) does the engine stride
- * them, to bound the payload; the header's `downsampled` then names the factor and the viewer shows it.
- */
-const MAX_VIEWER_VOXELS = 512 ** 3;
 
 type Loaded = { header: VolumeHeader; payload: ArrayBuffer };
 
@@ -20,7 +14,13 @@ type Loaded = { header: VolumeHeader; payload: ArrayBuffer };
  * dataset folder (BraTS layout), as header + voxels for the 3D viewer. Decoded files are kept in
  * ctx.volumes, so the same case opens again without reading or inflating anything.
  */
-export const getVolume: Handler<'volume.get'> = async ({ runId, sample, which, channels }, ctx) => {
+export const getVolume: Handler<'volume.get'> = async (params, ctx) => {
+  const { runId, sample, which, channels } = params;
+  // Full resolution within the viewer's limits; beyond them every f-th voxel, f named in the header.
+  const limits: ViewerLimits = {
+    maxTextureSize: params.maxTextureSize ?? DEFAULT_VIEWER_LIMITS.maxTextureSize,
+    maxVoxels: params.maxVoxels ?? DEFAULT_VIEWER_LIMITS.maxVoxels,
+  };
   const store = ctx.store();
   const id = Number(runId);
   const run = Number.isSafeInteger(id) ? store.listRuns().find((r) => r.id === id) : undefined;
@@ -30,8 +30,8 @@ export const getVolume: Handler<'volume.get'> = async ({ runId, sample, which, c
     throw new ProtocolError('invalid-params', `channels apply to the image only, not to the ${which}`);
   const loaded =
     which === 'prediction'
-      ? await prediction(ctx, id, sample, volumeId, run.role)
-      : await fromDataset(ctx, run.config.data, run.dataset, sample, which, volumeId, channels);
+      ? await prediction(ctx, id, sample, volumeId, run.role, limits)
+      : await fromDataset(ctx, run.config.data, run.dataset, sample, which, volumeId, channels, limits);
   if (loaded.header.kind === 'labels' && loaded.header.dataType === 'uint8') {
     const { runs, payload } = encodeRuns(new Uint8Array(loaded.payload));
     return { result: { ...loaded.header, runs }, payload };
@@ -45,6 +45,7 @@ async function prediction(
   sample: string,
   volumeId: string,
   role: string | null,
+  limits: ViewerLimits,
 ): Promise<Loaded> {
   const store = ctx.store();
   const artifact = store
@@ -61,7 +62,7 @@ async function prediction(
     id: volumeId,
     title: role ? `${role} prediction` : 'prediction',
     kind: 'labels',
-    maxVoxels: MAX_VIEWER_VOXELS,
+    factors: fitFactors(image.dims, limits),
   });
 }
 
@@ -73,6 +74,7 @@ async function fromDataset(
   which: 'image' | 'truth',
   volumeId: string,
   channels: number[] | undefined,
+  limits: ViewerLimits,
 ): Promise<Loaded> {
   if (task !== 'brats' || typeof data !== 'string') {
     throw new ProtocolError('not-available', `showing the ${which} is available for BraTS runs only`);
@@ -81,11 +83,12 @@ async function fromDataset(
   const subject = root ? (await findBratsSubjects(root)).find((s) => s.id === sample) : undefined;
   if (!subject) throw new ProtocolError('not-found', `subject '${sample}' is not in ${data}`);
   if (which === 'truth') {
-    return niftiToVolume(await cachedNifti(ctx, subject.files.seg), {
+    const truth = await cachedNifti(ctx, subject.files.seg);
+    return niftiToVolume(truth, {
       id: volumeId,
       title: 'ground truth',
       kind: 'labels',
-      maxVoxels: MAX_VIEWER_VOXELS,
+      factors: fitFactors(truth.dims, limits),
     });
   }
   const all: readonly string[] = BRATS_MODALITIES;
@@ -98,11 +101,12 @@ async function fromDataset(
   }
   const names = (channels ?? all.map((_, c) => c)).map((c) => BRATS_MODALITIES[c]);
   const modalities = await Promise.all(names.map((m) => cachedNifti(ctx, subject.files[m])));
-  const volume = niftiToVolume(stackChannels(modalities), {
+  const stacked = stackChannels(modalities);
+  const volume = niftiToVolume(stacked, {
     id: volumeId,
     title: 'MRI',
     kind: 'image',
-    maxVoxels: MAX_VIEWER_VOXELS,
+    factors: fitFactors(stacked.dims, limits),
     channelNames: names,
   });
   if (names.length < all.length) volume.header.allChannels = [...all];

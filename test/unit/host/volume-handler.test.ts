@@ -122,4 +122,55 @@ describe('volume.get', () => {
       host.dispose();
     }
   });
+
+  it("fits each volume to the viewer's limits sent with the request: every f-th voxel per axis, f named", async () => {
+    const runId = await setUp();
+    const host = new EngineHost({ mode: 'test', dataDir, samplesDir: path.resolve('assets/samples') });
+    try {
+      // 7×5×3 within a texture size of 3: ceil(7/3), ceil(5/3), ceil(3/3) = 3, 2, 1 → 3×3×3.
+      const image = await getVolume(
+        { runId, sample: 'S1', which: 'image', channels: [1], maxTextureSize: 3 },
+        host.context,
+      );
+      expect(image.result.downsampled).toEqual([3, 2, 1]);
+      expect(image.result.sourceDims).toEqual([7, 5, 3]);
+      expect(image.result.dims).toEqual([3, 3, 3]);
+      const kept = new Int16Array(image.payload.buffer, image.payload.byteOffset, 27);
+      // Voxel (i', j', k') is voxel (3i', 2j', k'): index 3i' + 7·2j' + 35k'.
+      for (const [i, j, k] of [
+        [0, 0, 0],
+        [2, 1, 0],
+        [1, 2, 2],
+      ])
+        expect(kept[i + 3 * (j + 3 * k)]).toBe(modality(1)[3 * i + 7 * (2 * j + 5 * k)]);
+      // Voxel sizes 2/2/3 mm become 6/4/3 mm; voxel 0 stays where it was.
+      expect(image.result.affine).toEqual([6, 0, 0, -7, 0, 4, 0, -5, 0, 0, 3, -4, 0, 0, 0, 1]);
+
+      // Texture size 4 gives 2/2/1 (4×3×3 = 36 voxels); a budget of 10 voxels then coarsens the longest
+      // axis, the first of equal ones, until it fits: 3/2/1 (27), 4/2/1 (2×3×3 = 18), 4/3/1 (12), 4/3/2 (8).
+      const seg = await getVolume(
+        { runId, sample: 'S1', which: 'truth', maxTextureSize: 4, maxVoxels: 10 },
+        host.context,
+      );
+      expect(seg.result.downsampled).toEqual([4, 3, 2]);
+      expect(seg.result.dims).toEqual([2, 2, 2]);
+      const labels = volumeArray(seg.result, seg.payload);
+      expect([...labels]).toEqual(
+        [0, 1].flatMap((k) =>
+          [0, 1].flatMap((j) => [0, 1].map((i) => truth[4 * i + 7 * (3 * j + 5 * 2 * k)])),
+        ),
+      );
+
+      // Within the limits (the GPU's own 2048 here): full resolution, nothing named.
+      const full = await getVolume(
+        { runId, sample: 'S1', which: 'prediction', maxTextureSize: 2048, maxVoxels: voxels },
+        host.context,
+      );
+      expect(full.result.dims).toEqual(dims);
+      expect(full.result.downsampled).toBeUndefined();
+      expect(full.result.sourceDims).toBeUndefined();
+    } finally {
+      host.dispose();
+    }
+  });
 });
