@@ -1,7 +1,8 @@
 // Rows are independent, so both losses split them between threads in fixed contiguous ranges and
 // combine per-thread partial sums in thread order (parallel.h): a run repeats bit for bit at a given
 // thread count. Rounding follows the composed tf ops (engine/train/losses): float32 after every operation,
-// exp and log in double as tfjs's JS kernels compute them, sums accumulated in double.
+// sums accumulated in double, log in double as tfjs's JS kernel computes it; exp in float32
+// (softmax-rows.h, within 1 ulp of tfjs's Math.exp rounded to float32).
 #include "losses.h"
 
 #include <omp.h>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "arguments.h"
+#include "softmax-rows.h"
 #include "parallel.h"
 
 namespace ranp {
@@ -57,20 +59,11 @@ LossArgs parseLossArgs(const Napi::CallbackInfo& info, const char* fn, size_t co
   return {logits.Data(), labels.Data(), gradient.Data(), rows, classes, ignoreLabel};
 }
 
-float expf64(float x) { return static_cast<float>(std::exp(static_cast<double>(x))); }
-
-// The row's maximum and Σ exp(x − max), as tf.logSoftmax and tf.softmax compute them.
-struct RowShift {
-  float max;
-  float expSum;
-};
-
-RowShift rowShift(const float* row, int64_t classes) {
-  float m = row[0];
-  for (int64_t j = 1; j < classes; ++j) m = row[j] > m ? row[j] : m;
-  double s = 0;
-  for (int64_t j = 0; j < classes; ++j) s += expf64(row[j] - m);
-  return {m, static_cast<float>(s)};
+// p[j] = softmax(row)[j]: exp(x − max) / Σ exp(x − max), as tf.softmax computes it.
+void softmaxRow(const float* row, int64_t classes, float* p) {
+  expShifted(row, rowMax(row, classes), p, classes);
+  const float total = static_cast<float>(rowSum(p, classes));
+  for (int64_t j = 0; j < classes; ++j) p[j] /= total;
 }
 
 int threadsFor(const LossArgs& a) { return a.rows * a.classes >= kParallelMin ? omp_get_max_threads() : 1; }
@@ -95,14 +88,9 @@ Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info) {
       const float w = valid ? weight : 0.0f;
       // One exp per logit (the softmax reuses exp(x − max), kept in g) instead of two: the
       // gradient differs from exp(log-softmax) by float32 rounding only.
-      float max = row[0];
-      for (int64_t j = 1; j < a.classes; ++j) max = row[j] > max ? row[j] : max;
-      double expSum = 0;
-      for (int64_t j = 0; j < a.classes; ++j) {
-        g[j] = expf64(row[j] - max);
-        expSum += g[j];
-      }
-      const float total = static_cast<float>(expSum);
+      const float max = rowMax(row, a.classes);
+      expShifted(row, max, g, a.classes);
+      const float total = static_cast<float>(rowSum(g, a.classes));
       const float logSum = static_cast<float>(std::log(static_cast<double>(total)));
       if (valid) sum += (row[y] - max) - logSum;
       for (int64_t j = 0; j < a.classes; ++j) {
@@ -130,13 +118,9 @@ Napi::Value SoftDice(const Napi::CallbackInfo& info) {
     float* pr = p.data() + t * C;
     for (int64_t r = from; r < to; ++r) {
       if (a.labels[r] == a.ignoreLabel) continue;
-      const float* row = a.logits + r * C;
-      const RowShift shift = rowShift(row, C);
       const int64_t y = a.labels[r];
-      for (int64_t j = 0; j < C; ++j) {
-        pr[j] = expf64(row[j] - shift.max) / shift.expSum;
-        s[j] += pr[j];
-      }
+      softmaxRow(a.logits + r * C, C, pr);
+      for (int64_t j = 0; j < C; ++j) s[j] += pr[j];
       s[C + y] += pr[y];
       s[2 * C + y] += 1;
     }
@@ -160,14 +144,10 @@ Napi::Value SoftDice(const Napi::CallbackInfo& info) {
         for (int64_t j = 0; j < C; ++j) g[j] = 0.0f;
         continue;
       }
-      const float* row = a.logits + r * C;
-      const RowShift shift = rowShift(row, C);
       const int64_t y = a.labels[r];
+      softmaxRow(a.logits + r * C, C, pr);
       double pb = 0;
-      for (int64_t j = 0; j < C; ++j) {
-        pr[j] = expf64(row[j] - shift.max) / shift.expSum;
-        pb += pr[j] * coefB[j];
-      }
+      for (int64_t j = 0; j < C; ++j) pb += pr[j] * coefB[j];
       const float atLabel = coefA[y] * pr[y];
       const float weighted = static_cast<float>(pb) - atLabel;
       for (int64_t j = 0; j < C; ++j) g[j] = pr[j] * (coefB[j] - weighted) - (j == y ? atLabel : 0.0f);

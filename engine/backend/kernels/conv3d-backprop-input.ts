@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { gradientGeometry } from './conv-geometry.js';
 import { cpuBackendOf, float32Values, kernelInput, type NativeKernel } from './native-kernel.js';
+import { float32Output } from './output-buffer.js';
 
 /** Conv3DBackpropInputV2 {strides, pad, inputShape} on {dy, filter}, run by oneDNN. */
 export const conv3dBackpropInput: NativeKernel = {
@@ -22,7 +23,8 @@ export const conv3dBackpropInput: NativeKernel = {
       dy.shape,
     );
     if (!geometry) return fallback(args);
-    const dx = new Float32Array(tf.util.sizeFromShape(attrs.inputShape));
+    // oneDNN writes every element, so the buffer needs no zero fill.
+    const dx = float32Output(tf.util.sizeFromShape(attrs.inputShape));
     addon.conv3dBackwardInput(dyValues, filterValues, dx, geometry);
     return backend.makeTensorInfo(attrs.inputShape, 'float32', dx);
   },

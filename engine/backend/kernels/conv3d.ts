@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { nativeGeometry } from './conv-geometry.js';
 import { cpuBackendOf, float32Values, kernelInput, type NativeKernel } from './native-kernel.js';
+import { float32Output } from './output-buffer.js';
 
 /** Conv3D {strides, pad, dataFormat, dilations} on {x, filter}, run by oneDNN. */
 export const conv3d: NativeKernel = {
@@ -23,7 +24,8 @@ export const conv3d: NativeKernel = {
     );
     const geometry = nativeGeometry(info);
     if (!geometry) return fallback(args);
-    const y = new Float32Array(tf.util.sizeFromShape(info.outShape));
+    // oneDNN writes every element, so the buffer needs no zero fill.
+    const y = float32Output(tf.util.sizeFromShape(info.outShape));
     addon.conv3dForward(xValues, filterValues, y, geometry);
     return backend.makeTensorInfo(info.outShape, 'float32', y);
   },

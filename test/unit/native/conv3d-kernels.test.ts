@@ -35,6 +35,15 @@ const CASES: Case[] = [
   },
   { name: '3³ valid s2', x: [2, 8, 6, 7, 2], filter: [3, 3, 3, 2, 2], strides: [2, 2, 2], pad: 'valid' },
   { name: '1³ pointwise', x: [2, 4, 4, 4, 6], filter: [1, 1, 1, 6, 5], strides: [1, 1, 1], pad: 'valid' },
+  // Over 8 KiB, so outputs come unzeroed from float32Output: the input gradient's odd positions,
+  // which no window reads, must still be written (as zeros) by oneDNN.
+  {
+    name: '1³ kernel s2, unread inputs',
+    x: [1, 9, 10, 12, 4],
+    filter: [1, 1, 1, 4, 3],
+    strides: [2, 2, 2],
+    pad: 'valid',
+  },
   {
     name: '(1,3,2) kernel, (1,2,2) stride',
     x: [1, 5, 8, 9, 3],

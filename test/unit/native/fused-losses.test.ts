@@ -102,6 +102,40 @@ describe.skipIf(skipNative)(`fused native losses vs the composed tf ops${nativeS
     expect(gradient.slice(3)).toEqual([0, 0, 0]);
   });
 
+  it('cross-entropy over logits spanning 100 (exps below float32 range) equals the softmax in double', () => {
+    // Rows of 50 logits from −95 to +3 shifted per row: exp(x − max) runs from 1 down past
+    // float32's smallest normal, over the whole range the kernel's float32 exp covers.
+    const rows = 70_000; // over the kernel's parallel threshold (2^16 logits)
+    const classes = 50;
+    const values = Float32Array.from({ length: rows * classes }, (_, i) => -95 + 2 * (i % classes) + (i % 7) * 0.37);
+    const labelValues = Int32Array.from({ length: rows }, (_, r) => (r % 9 === 0 ? 255 : (r * 13) % classes));
+    const logits = tf.tensor2d(values, [rows, classes]);
+    const labels = tf.tensor1d(labelValues, 'int32');
+    const [value, gradient] = withFusedLosses(addon, () => valueAndGradient(crossEntropy, logits, labels)).values;
+    const counted = labelValues.filter((y) => y !== 255).length;
+    let expected = 0;
+    let worst = 0;
+    for (let r = 0; r < rows; r++) {
+      const row = Array.from(values.subarray(r * classes, (r + 1) * classes));
+      const max = Math.max(...row);
+      // x − max rounded to float32 as the kernel (and tf.sub) computes it; the rest in double.
+      const shifted = row.map((v) => Math.fround(v - max));
+      const z = shifted.reduce((s, v) => s + Math.exp(v), 0);
+      const y = labelValues[r];
+      if (y !== 255) expected -= (shifted[y] - Math.log(z)) / counted;
+      for (let j = 0; j < classes; j++) {
+        const want = y === 255 ? 0 : (Math.exp(shifted[j]) / z - (j === y ? 1 : 0)) / counted;
+        // float32 rounding of a few operations; at the label, p − 1 cancels down to ulp(1/counted),
+        // and below float32's normal range only the absolute error of a denormal is left.
+        const allowed = 4e-7 * Math.abs(want) + (j === y ? 2e-12 : 2e-38);
+        worst = Math.max(worst, Math.abs(gradient[r * classes + j] - want) / allowed);
+      }
+    }
+    expect(value[0]).toBeCloseTo(expected, 5);
+    expect(worst).toBeLessThan(1);
+    tf.dispose([logits, labels]);
+  });
+
   it('soft Dice by hand: equal logits give p = 1/2, one voxel of each class', () => {
     const logits = tf.tensor2d([
       [0, 0],
