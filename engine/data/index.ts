@@ -13,6 +13,7 @@ export {
   writeLabelMap,
   writeNifti,
   niftiToVolume,
+  type ToVolumeOptions,
   type NiftiImage,
   type NiftiHeader,
 } from './nifti/index.js';

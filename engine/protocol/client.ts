@@ -68,10 +68,11 @@ export class ProtocolClient {
     const header = result as VolumeHeader;
     if (!payload) throw new ProtocolError('failed', `volume '${header.id}' arrived without voxels`);
     const voxels = volumeArray(header, payload);
-    if (header.runs === undefined) return { header, voxels };
+    if (header.runs === undefined && header.zeroRuns === undefined) return { header, voxels };
     // Decoded: the header now describes the voxels, not the wire form.
     const decoded = { ...header };
     delete decoded.runs;
+    delete decoded.zeroRuns;
     return { header: decoded, voxels };
   }
 

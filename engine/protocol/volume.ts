@@ -36,6 +36,13 @@ export interface VolumeHeader {
    * is ~0.3 MB so, which matters because moving bytes into the page is what an open waits for.
    */
   runs?: number;
+  /**
+   * Set when an image travels with its zero runs left out (encodeZeroRuns): the payload is `pairs` pairs
+   * of uint32 (a count of zeros, then a count of the values that follow them), then those `values` values
+   * of dataType, channel after channel as ever. An MRI's background is zero: three quarters of the ITK T1,
+   * more of a skull-stripped BraTS scan, so the 14 MB of one 181×217×181 int16 modality become ~4 MB.
+   */
+  zeroRuns?: { pairs: number; values: number };
 }
 
 export const VolumeDataTypeSchema = z.enum(['uint8', 'int16', 'int32', 'float32']);
@@ -56,6 +63,10 @@ export const VolumeHeaderSchema = z.object({
     .optional(),
   ranges: z.array(z.tuple([z.number(), z.number()])),
   runs: z.number().int().positive().optional(),
+  zeroRuns: z
+    .object({ pairs: z.number().int().positive(), values: z.number().int().nonnegative() })
+    .strict()
+    .optional(),
 }) satisfies z.ZodType<VolumeHeader>;
 
 const BYTES_PER_VOXEL: Record<VolumeDataType, number> = { uint8: 1, int16: 2, int32: 4, float32: 4 };
@@ -63,6 +74,8 @@ const BYTES_PER_VOXEL: Record<VolumeDataType, number> = { uint8: 1, int16: 2, in
 /** Payload size the header promises; a payload of any other size is rejected. */
 export function volumeByteLength(header: VolumeHeader): number {
   if (header.runs !== undefined) return header.runs * 5;
+  if (header.zeroRuns)
+    return header.zeroRuns.pairs * 8 + header.zeroRuns.values * BYTES_PER_VOXEL[header.dataType];
   const [i, j, k] = header.dims;
   return i * j * k * header.channels.length * BYTES_PER_VOXEL[header.dataType];
 }
@@ -81,8 +94,20 @@ export function volumeArray(
   const [buffer, offset] =
     payload instanceof Uint8Array ? [payload.buffer, payload.byteOffset] : [payload, 0];
   if (header.runs !== undefined) return decodeRuns(header, new Uint8Array(buffer, offset, expected));
-  const length = expected / BYTES_PER_VOXEL[header.dataType];
-  switch (header.dataType) {
+  if (header.zeroRuns) return decodeZeroRuns(header, new Uint8Array(buffer, offset, expected));
+  return voxelView(header.dataType, buffer, offset, expected / BYTES_PER_VOXEL[header.dataType]);
+}
+
+type VoxelArray = Uint8Array | Int16Array | Int32Array | Float32Array;
+
+/** `length` voxels of `type` at `offset` of `buffer`, without a copy. */
+function voxelView(
+  type: VolumeDataType,
+  buffer: ArrayBufferLike,
+  offset: number,
+  length: number,
+): VoxelArray {
+  switch (type) {
     case 'uint8':
       return new Uint8Array(buffer, offset, length);
     case 'int16':
@@ -92,6 +117,77 @@ export function volumeArray(
     case 'float32':
       return new Float32Array(buffer, offset, length);
   }
+}
+
+/**
+ * The voxels without their runs of zeros (VolumeHeader.zeroRuns), or null when that would not save a
+ * quarter of the bytes (an image without a zero background is sent as it is).
+ */
+export function encodeZeroRuns(
+  voxels: VoxelArray,
+): { zeroRuns: { pairs: number; values: number }; payload: Uint8Array } | null {
+  let pairs = 0;
+  let values = 0;
+  for (let v = 0; v < voxels.length; v++) {
+    if (voxels[v] !== 0) {
+      values++;
+      if (v === 0 || voxels[v - 1] === 0) pairs++;
+    }
+  }
+  // A trailing run of zeros is one more pair, with no values after it (an all-zero volume: one pair).
+  if (voxels.length > 0 && voxels[voxels.length - 1] === 0) pairs++;
+  const bytes = voxels.BYTES_PER_ELEMENT;
+  if (pairs * 8 + values * bytes > (voxels.length * bytes * 3) / 4) return null;
+  const payload = new Uint8Array(pairs * 8 + values * bytes);
+  const counts = new Uint32Array(payload.buffer, 0, pairs * 2);
+  const out = voxelView(dataTypeOf(voxels), payload.buffer, pairs * 8, values);
+  let pair = -1;
+  let at = 0;
+  for (let v = 0; v < voxels.length;) {
+    pair++;
+    const zerosFrom = v;
+    while (v < voxels.length && voxels[v] === 0) v++;
+    const valuesFrom = v;
+    while (v < voxels.length && voxels[v] !== 0) v++;
+    counts[2 * pair] = valuesFrom - zerosFrom;
+    counts[2 * pair + 1] = v - valuesFrom;
+    out.set(voxels.subarray(valuesFrom, v), at);
+    at += v - valuesFrom;
+  }
+  return { zeroRuns: { pairs, values }, payload };
+}
+
+function dataTypeOf(voxels: VoxelArray): VolumeDataType {
+  if (voxels instanceof Uint8Array) return 'uint8';
+  if (voxels instanceof Int16Array) return 'int16';
+  return voxels instanceof Int32Array ? 'int32' : 'float32';
+}
+
+/** The voxels of a zero-run payload; the pairs must cover the grid exactly. */
+function decodeZeroRuns(header: VolumeHeader, payload: Uint8Array): VoxelArray {
+  const { pairs, values } = header.zeroRuns!;
+  const voxels = header.dims[0] * header.dims[1] * header.dims[2] * header.channels.length;
+  // Typed-array views need alignment; a payload at an odd offset is copied out first.
+  const aligned = payload.byteOffset % 4 === 0 ? payload : payload.slice();
+  const counts = new Uint32Array(aligned.buffer, aligned.byteOffset, pairs * 2);
+  const given = voxelView(header.dataType, aligned.buffer, aligned.byteOffset + pairs * 8, values);
+  const bytes = BYTES_PER_VOXEL[header.dataType];
+  const out = voxelView(header.dataType, new ArrayBuffer(voxels * bytes), 0, voxels);
+  let at = 0;
+  let from = 0;
+  for (let p = 0; p < pairs; p++) {
+    at += counts[2 * p];
+    const n = counts[2 * p + 1];
+    if (at + n > voxels || from + n > values) break;
+    out.set(given.subarray(from, from + n), at);
+    at += n;
+    from += n;
+  }
+  if (at !== voxels || from !== values)
+    throw new Error(
+      `volume '${header.id}': the zero runs cover ${at} voxels with ${from} of ${values} values, the header's grid has ${voxels}`,
+    );
+  return out;
 }
 
 /** Run-length encoding of a uint8 label map (VolumeHeader.runs): run lengths (uint32), then run labels. */

@@ -529,6 +529,15 @@ export class ComparisonViewer implements PointerTarget {
     );
   }
 
+  /**
+   * Returns once the GPU has carried out everything drawn so far (a one-pixel read-back waits for it):
+   * WebGL calls return before the GPU process uploads and draws, so this is when a frame can be seen.
+   */
+  finish(): void {
+    const gl = this.renderer.getContext();
+    gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
+  }
+
   /** The WebGL image and the overlay composed into one canvas (what the user sees). */
   composite(): HTMLCanvasElement {
     this.render();

@@ -2,12 +2,39 @@ import { stat } from 'node:fs/promises';
 import { findBratsSubjects, BRATS_MODALITIES } from '../../data/brats/index.js';
 import { DEFAULT_VIEWER_LIMITS, fitFactors, type ViewerLimits } from '../../domain/viewer-fit.js';
 import { detectBratsRoot } from '../../data/brats/layout.js';
-import { niftiToVolume, readNifti, type NiftiImage } from '../../data/index.js';
+import { niftiToVolume, readNifti, type NiftiImage, type ToVolumeOptions } from '../../data/index.js';
 import { ProtocolError } from '../../protocol/errors.js';
-import { encodeRuns, type VolumeHeader } from '../../protocol/volume.js';
+import { encodeRuns, encodeZeroRuns, volumeArray, type VolumeHeader } from '../../protocol/volume.js';
 import type { Handler, HostContext } from '../context.js';
 
-type Loaded = { header: VolumeHeader; payload: ArrayBuffer };
+type Loaded = { header: VolumeHeader; payload: Uint8Array };
+
+/**
+ * What a decoded image becomes on the wire (the payload, the intensity ranges, a label map's run-length
+ * code, an image without its zero runs), kept with the image while ctx.volumes keeps it: a case opened again is sent as it is, without
+ * another pass over its voxels. Keyed by everything the header and payload depend on except the id.
+ */
+const wireForms = new WeakMap<NiftiImage, Map<string, Loaded>>();
+
+function wire(image: NiftiImage, options: ToVolumeOptions): Loaded {
+  const key = JSON.stringify([options.kind, options.title, options.factors, options.channelNames]);
+  let forms = wireForms.get(image);
+  if (!forms) wireForms.set(image, (forms = new Map()));
+  let form = forms.get(key);
+  if (!form) {
+    const { header, payload } = niftiToVolume(image, options);
+    const voxels = volumeArray(header, payload);
+    const zeroRuns = header.kind === 'image' ? encodeZeroRuns(voxels) : null;
+    if (header.kind === 'labels' && voxels instanceof Uint8Array) {
+      const encoded = encodeRuns(voxels);
+      form = { header: { ...header, runs: encoded.runs }, payload: encoded.payload };
+    } else if (zeroRuns)
+      form = { header: { ...header, zeroRuns: zeroRuns.zeroRuns }, payload: zeroRuns.payload };
+    else form = { header, payload: new Uint8Array(payload) };
+    forms.set(key, form);
+  }
+  return { header: { ...form.header, id: options.id }, payload: form.payload };
+}
 
 /**
  * A run's stored prediction, or the input image / ground truth of that sample read from the run's
@@ -28,15 +55,11 @@ export const getVolume: Handler<'volume.get'> = async (params, ctx) => {
   const volumeId = `${runId}/${sample}/${which}`;
   if (channels && which !== 'image')
     throw new ProtocolError('invalid-params', `channels apply to the image only, not to the ${which}`);
-  const loaded =
+  const { header, payload } =
     which === 'prediction'
       ? await prediction(ctx, id, sample, volumeId, run.role, limits)
       : await fromDataset(ctx, run.config.data, run.dataset, sample, which, volumeId, channels, limits);
-  if (loaded.header.kind === 'labels' && loaded.header.dataType === 'uint8') {
-    const { runs, payload } = encodeRuns(new Uint8Array(loaded.payload));
-    return { result: { ...loaded.header, runs }, payload };
-  }
-  return { result: loaded.header, payload: new Uint8Array(loaded.payload) };
+  return { result: header, payload };
 };
 
 async function prediction(
@@ -58,7 +81,7 @@ async function prediction(
     const verified = store.verifyArtifact(runId, artifact.name);
     return readNifti(verified.path);
   });
-  return niftiToVolume(image, {
+  return wire(image, {
     id: volumeId,
     title: role ? `${role} prediction` : 'prediction',
     kind: 'labels',
@@ -84,7 +107,7 @@ async function fromDataset(
   if (!subject) throw new ProtocolError('not-found', `subject '${sample}' is not in ${data}`);
   if (which === 'truth') {
     const truth = await cachedNifti(ctx, subject.files.seg);
-    return niftiToVolume(truth, {
+    return wire(truth, {
       id: volumeId,
       title: 'ground truth',
       kind: 'labels',
@@ -102,7 +125,7 @@ async function fromDataset(
   const names = (channels ?? all.map((_, c) => c)).map((c) => BRATS_MODALITIES[c]);
   const modalities = await Promise.all(names.map((m) => cachedNifti(ctx, subject.files[m])));
   const stacked = stackChannels(modalities);
-  const volume = niftiToVolume(stacked, {
+  const volume = wire(stacked, {
     id: volumeId,
     title: 'MRI',
     kind: 'image',

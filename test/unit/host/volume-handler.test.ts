@@ -107,9 +107,19 @@ describe('volume.get', () => {
       const all = await getVolume({ runId, sample: 'S1', which: 'image' }, host.context);
       expect(all.result.allChannels).toBeUndefined();
       expect(host.context.volumes.size).toBe(4);
-      await getVolume({ runId, sample: 'S1', which: 'prediction' }, host.context);
-      await getVolume({ runId, sample: 'S1', which: 'prediction' }, host.context);
+      const once = await getVolume({ runId, sample: 'S1', which: 'prediction' }, host.context);
+      const again = await getVolume({ runId, sample: 'S1', which: 'prediction' }, host.context);
       expect(host.context.volumes.size).toBe(5);
+      // Sent again as encoded the first time (no second pass over the voxels); a new header each time.
+      expect(again.payload).toBe(once.payload);
+      expect(again.result).toEqual(once.result);
+      expect(again.result).not.toBe(once.result);
+      const otherFit = await getVolume(
+        { runId, sample: 'S1', which: 'prediction', maxTextureSize: 4 },
+        host.context,
+      );
+      expect(otherFit.payload).not.toBe(once.payload);
+      expect(otherFit.result.dims).toEqual([4, 3, 3]);
       expect(host.context.volumes.bytes).toBe(voxels * 2 * 4 + voxels);
 
       await expect(

@@ -7,6 +7,7 @@ import {
   parseRequest,
   volumeArray,
   encodeRuns,
+  encodeZeroRuns,
   volumeByteLength,
   VolumeHeaderSchema,
   type VolumeHeader,
@@ -116,6 +117,38 @@ describe('volume payloads', () => {
     const short = encodeRuns(labels.subarray(0, 7));
     expect(() => volumeArray({ ...labelHeader, runs: short.runs }, short.payload)).toThrow(
       "volume 'v': the runs cover 7 voxels, the header's grid has 8",
+    );
+  });
+
+  it('an image with a zero background travels without its zero runs: (zeros, values) pairs, then the values', () => {
+    const voxels = new Int16Array(48);
+    voxels.set([5, -3], 10);
+    voxels[30] = 7;
+    const encoded = encodeZeroRuns(voxels)!;
+    // By hand: 10 zeros then 2 values, 18 zeros then 1 value, the last 17 voxels zero.
+    expect(encoded.zeroRuns).toEqual({ pairs: 3, values: 3 });
+    expect([...new Uint32Array(encoded.payload.buffer, 0, 6)]).toEqual([10, 2, 18, 1, 17, 0]);
+    expect([...new Int16Array(encoded.payload.buffer, 24, 3)]).toEqual([5, -3, 7]);
+    const sent: VolumeHeader = { ...header, zeroRuns: encoded.zeroRuns };
+    expect(VolumeHeaderSchema.safeParse(sent).success).toBe(true);
+    expect(volumeByteLength(sent)).toBe(3 * 8 + 3 * 2);
+    const frame = new Uint8Array(4 + encoded.payload.length);
+    frame.set(encoded.payload, 4);
+    const decoded = volumeArray(sent, frame.subarray(4));
+    expect(decoded).toBeInstanceOf(Int16Array);
+    expect([...decoded]).toEqual([...voxels]);
+    // Float voxels alike; all zero is one pair.
+    const zeros = encodeZeroRuns(new Float32Array(48))!;
+    expect(zeros.zeroRuns).toEqual({ pairs: 1, values: 0 });
+    expect([
+      ...volumeArray({ ...header, dataType: 'float32', zeroRuns: zeros.zeroRuns }, zeros.payload),
+    ]).toEqual(new Array(48).fill(0));
+    // Without a zero background nothing is saved: sent as it is.
+    expect(encodeZeroRuns(Int16Array.from({ length: 48 }, (_, v) => v + 1))).toBeNull();
+    // Pairs that do not cover the grid are refused, named.
+    const short = encodeZeroRuns(voxels.subarray(0, 40))!;
+    expect(() => volumeArray({ ...header, zeroRuns: short.zeroRuns }, short.payload)).toThrow(
+      "volume 'v': the zero runs cover 40 voxels with 3 of 3 values, the header's grid has 48",
     );
   });
 
