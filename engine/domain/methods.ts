@@ -1,6 +1,8 @@
 import type { PruneMethodInfo } from '../prune/criteria/criterion.js';
 import { CRITERIA } from '../prune/criteria/registry.js';
 
+export { resolveMethodName } from '../prune/criteria/registry.js';
+
 /**
  * Every pruning method the product offers, with what the UI calls it, whether the RANP resource
  * weight λ applies, whether it reads weight scores and whether it removes neurons or weights. The

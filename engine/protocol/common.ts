@@ -1,10 +1,13 @@
 import { z } from 'zod';
+import { EXPERIMENT_LIMITS } from '../domain/limits.js';
 import { MEMORY_CONVENTION_NAMES } from '../domain/memory.js';
 import { TASK_NAMES } from '../domain/tasks.js';
 
 /** Building blocks shared by the request, response and event schemas. */
 export const TaskSchema = z.enum(TASK_NAMES);
 export const MemoryConventionSchema = z.enum(MEMORY_CONVENTION_NAMES);
+/** A dataset folder as the user gave it (the engine checks it against the allowed folders). */
+export const FolderPathSchema = z.string().min(1).max(EXPERIMENT_LIMITS.maxPathLength);
 export const TripleSchema = z.tuple([
   z.number().int().positive(),
   z.number().int().positive(),
@@ -38,5 +41,7 @@ export const ResourceTotalsSchema = z.object({
 });
 
 export type Task = z.infer<typeof TaskSchema>;
+/** [D, H, W]. */
+export type Triple = z.infer<typeof TripleSchema>;
 export type Scalar = z.infer<typeof ScalarSchema>;
 export type ResourceTotals = z.infer<typeof ResourceTotalsSchema>;

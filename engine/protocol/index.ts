@@ -5,6 +5,7 @@ export * from './errors.js';
 export * from './datasets.js';
 export * from './nets.js';
 export * from './prune.js';
+export * from './experiment-config.js';
 export * from './jobs.js';
 export * from './runs.js';
 export * from './settings.js';

@@ -1,45 +1,19 @@
 import { z } from 'zod';
 import { WORK_STATUSES } from '../domain/statuses.js';
-import { PRUNE_LIMITS } from '../domain/limits.js';
-import { ProgressSchema, TaskSchema, TripleSchema } from './common.js';
-import { PruneSettingsSchema } from './prune.js';
-
-/** Everything needed to start one experiment: prune, then train the unpruned and the pruned net. */
-export const ExperimentConfigSchema = PruneSettingsSchema.extend({
-  name: z.string().max(200).optional(),
-  epochs: z.number().int().positive().max(10_000),
-  batchSize: z.number().int().positive().max(256).optional(),
-  learningRate: z.number().positive().max(10).optional(),
-  /** Train the unpruned reference net too (the comparison needs it). */
-  trainUnpruned: z.boolean().default(true),
-  /** Training samples per epoch (tiny experiments); all when absent. */
-  samplesPerEpoch: z.number().int().positive().optional(),
-  /** Scale-up: score and prune at this (smaller) input size, train at inputSize. */
-  pruneInputSize: TripleSchema.optional(),
-  /** Scale-up: multiply the pruned net's neurons by this before training. */
-  widen: z.number().positive().max(PRUNE_LIMITS.maxWidth).optional(),
-  /** Transfer: score and prune on another task's dataset folder; the net is re-targeted to this data. */
-  transferFrom: z
-    .object({ task: TaskSchema, dataset: z.string().min(1).max(4096) })
-    .strict()
-    .optional(),
-});
+import { ProgressSchema } from './common.js';
+import { ExperimentConfigInputSchema, StudyGridSchema } from './experiment-config.js';
 
 /** Most experiments one study queues (each trains two nets). */
 export const MAX_STUDY_EXPERIMENTS = 64;
 
 /**
- * A sweep queued as one study: every method × sparsity × seed of otherwise identical experiments,
- * each an experiment job (unpruned and pruned net) in the queue.
+ * A sweep queued as one study: the experiment config (as experiment.start takes it) for every
+ * cell of the grid (method × sparsity × seed, as in a cluster study file), each cell an experiment
+ * job (unpruned and pruned net) in the queue.
  */
-export const StudyConfigSchema = ExperimentConfigSchema.omit({
-  method: true,
-  sparsity: true,
-  seed: true,
-}).extend({
-  methods: z.array(PruneSettingsSchema.shape.method).min(1).max(16),
-  sparsities: z.array(PruneSettingsSchema.shape.sparsity).min(1).max(32),
-  seeds: z.array(z.number().int().nonnegative()).min(1).max(32),
+export const StudyConfigSchema = z.strictObject({
+  config: ExperimentConfigInputSchema,
+  grid: StudyGridSchema,
 });
 
 /** A job's state, in the words of its runs' status (engine/domain/statuses.ts); a queued job cancelled never starts. */
@@ -78,7 +52,6 @@ export const JobInfoSchema = z.object({
   error: z.string().optional(),
 });
 
-export type ExperimentConfig = z.input<typeof ExperimentConfigSchema>;
 export type StudyConfig = z.input<typeof StudyConfigSchema>;
 export type JobState = z.infer<typeof JobStateSchema>;
 export type JobInfo = z.infer<typeof JobInfoSchema>;

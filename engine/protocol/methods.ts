@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { TaskSchema } from './common.js';
+import { FolderPathSchema, TaskSchema, TripleSchema } from './common.js';
 import { DatasetEntrySchema, DatasetReportSchema } from './datasets.js';
-import { ExperimentConfigSchema, JobInfoSchema, StudyConfigSchema } from './jobs.js';
+import { ExperimentConfigInputSchema } from './experiment-config.js';
+import { JobInfoSchema, StudyConfigSchema } from './jobs.js';
 import { NetEntrySchema, NetInfoSchema } from './nets.js';
 import { PruneMethodSchema, PrunePreviewSchema, PruneSettingsSchema } from './prune.js';
 import { ExportFormatSchema, RunComparisonSchema, RunDetailSchema, RunSummarySchema } from './runs.js';
@@ -20,7 +21,7 @@ export const methods = {
   'engine.status': { params: NoParams, result: EngineStatusSchema },
   'datasets.samples': { params: NoParams, result: z.object({ datasets: z.array(DatasetEntrySchema) }) },
   'datasets.check': {
-    params: z.object({ path: z.string().min(1).max(4096), task: TaskSchema.optional() }).strict(),
+    params: z.object({ path: FolderPathSchema, task: TaskSchema.optional() }).strict(),
     result: DatasetReportSchema,
   },
   /** The pruning methods with their labels, whether λ and scores apply, neuron or weight level (engine/domain). */
@@ -62,18 +63,17 @@ export const methods = {
     params: z
       .object({
         name: z.string().min(1),
-        inputSize: z
-          .tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()])
-          .optional(),
+        inputSize: TripleSchema.optional(),
       })
       .strict(),
     result: NetInfoSchema,
   },
   'prune.preview': { params: PruneSettingsSchema.strict(), result: PrunePreviewSchema },
-  'experiment.start': { params: ExperimentConfigSchema.strict(), result: z.object({ job: JobInfoSchema }) },
+  /** Queues an experiment: its config as a config file may hold it (task defaults filled by the engine). */
+  'experiment.start': { params: ExperimentConfigInputSchema, result: z.object({ job: JobInfoSchema }) },
   /** Queues a method × sparsity × seed sweep: one experiment job per cell, seed by seed. */
   'study.start': {
-    params: StudyConfigSchema.strict(),
+    params: StudyConfigSchema,
     result: z.object({
       study: z.object({ id: z.string(), title: z.string() }),
       jobs: z.array(JobInfoSchema),

@@ -1,7 +1,19 @@
 import { z } from 'zod';
-import { PRUNE_LIMITS } from '../domain/limits.js';
 import { PRUNE_METHOD_NAMES } from '../domain/methods.js';
-import { MemoryConventionSchema, ResourceTotalsSchema, TaskSchema, TripleSchema } from './common.js';
+import {
+  LambdaSchema,
+  ScoringSamplesSchema,
+  SeedSchema,
+  SparsitySchema,
+  WidthSchema,
+} from './experiment-config.js';
+import {
+  FolderPathSchema,
+  MemoryConventionSchema,
+  ResourceTotalsSchema,
+  TaskSchema,
+  TripleSchema,
+} from './common.js';
 
 /** Pruning methods offered in the UI: engine/domain/methods.ts. */
 export const PruneMethodSchema = z.enum(PRUNE_METHOD_NAMES);
@@ -10,15 +22,15 @@ export const PruneSettingsSchema = z.object({
   task: TaskSchema,
   net: z.string().min(1),
   /** Dataset folder the scores are computed on. */
-  dataset: z.string().min(1),
+  dataset: FolderPathSchema,
   method: PruneMethodSchema,
   /** Neuron sparsity in [0, 1). */
-  sparsity: z.number().min(0).lt(PRUNE_LIMITS.maxSparsityExclusive),
-  lambda: z.number().min(0).max(PRUNE_LIMITS.maxLambda),
+  sparsity: SparsitySchema,
+  lambda: LambdaSchema,
   inputSize: TripleSchema.optional(),
-  width: z.number().positive().max(PRUNE_LIMITS.maxWidth).optional(),
-  scoringSamples: z.number().int().positive().max(PRUNE_LIMITS.maxScoringSamples).optional(),
-  seed: z.number().int().nonnegative().optional(),
+  width: WidthSchema.optional(),
+  scoringSamples: ScoringSamplesSchema.optional(),
+  seed: SeedSchema.optional(),
 });
 
 export const PrunedLayerSchema = z.object({

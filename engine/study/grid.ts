@@ -29,3 +29,25 @@ export function gridCells<const A extends GridAxes>(axes: A): GridCell<A>[] {
         } as GridCell<A>);
   return cells;
 }
+
+/**
+ * A config with a cell's values put in (seed at the top, method and sparsity under prune): the
+ * experiment config a cell runs, for a raw config (a study file's) or a typed one (the app's).
+ */
+export function withCell<C extends Record<string, unknown>>(
+  config: C,
+  cell: { method?: string; sparsity?: number; seed?: number },
+): C {
+  const prune = config.prune;
+  return {
+    ...config,
+    ...(cell.seed !== undefined && { seed: cell.seed }),
+    ...((cell.method !== undefined || cell.sparsity !== undefined) && {
+      prune: {
+        ...(typeof prune === 'object' && prune !== null && !Array.isArray(prune) ? prune : {}),
+        ...(cell.method !== undefined && { method: cell.method }),
+        ...(cell.sparsity !== undefined && { sparsity: cell.sparsity }),
+      },
+    }),
+  };
+}

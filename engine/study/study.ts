@@ -3,8 +3,9 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { resolveConfig } from '../experiment/config.js';
+import { StudyGridSchema } from '../protocol/experiment-config.js';
 import type { JsonObject } from '../store/types.js';
-import { gridCells } from './grid.js';
+import { gridCells, withCell } from './grid.js';
 
 /**
  * A study: one experiment config run over a grid of pruning method × sparsity × seed, one task per
@@ -33,19 +34,11 @@ const NameSchema = z
     "1–40 letters, digits, '-' or '_', starting with a letter or digit",
   );
 
-const GridSchema = z
-  .object({
-    method: z.array(z.string().min(1)).min(1).optional(),
-    sparsity: z.array(z.number().min(0).lt(1)).min(1).optional(),
-    seed: z.array(z.number().int().nonnegative()).min(1).optional(),
-  })
-  .strict();
-
 const StudyInputSchema = z
   .object({
     name: NameSchema,
     config: z.union([z.string().min(1), z.record(z.string(), z.json())]),
-    grid: GridSchema,
+    grid: StudyGridSchema,
   })
   .strict();
 
@@ -64,7 +57,7 @@ const ResolvedStudySchema = z
     version: z.literal(STUDY_VERSION),
     name: NameSchema,
     config: z.record(z.string(), z.json()),
-    grid: GridSchema,
+    grid: StudyGridSchema,
     cells: z.array(CellSchema).min(1),
   })
   .strict();
@@ -104,23 +97,7 @@ function parseWith<T>(schema: z.ZodType<T>, raw: unknown, source: string): T {
 
 /** The experiment config of one cell: the study's config with the cell's method, sparsity and seed. */
 export function cellConfig(study: Pick<Study, 'config'>, cell: StudyCell): JsonObject {
-  const config = study.config as JsonObject;
-  const prune = (
-    typeof config.prune === 'object' && config.prune !== null && !Array.isArray(config.prune)
-      ? config.prune
-      : {}
-  ) as JsonObject;
-  return {
-    ...config,
-    ...(cell.seed !== undefined && { seed: cell.seed }),
-    ...((cell.method !== undefined || cell.sparsity !== undefined) && {
-      prune: {
-        ...prune,
-        ...(cell.method !== undefined && { method: cell.method }),
-        ...(cell.sparsity !== undefined && { sparsity: cell.sparsity }),
-      },
-    }),
-  };
+  return withCell(study.config as JsonObject, cell);
 }
 
 /** How a cell reads in logs and origins: "method ranp-f, sparsity 0.5, seed 1". */

@@ -10,7 +10,7 @@ import {
   ProtocolClient,
   type EventData,
   type EventName,
-  type ExperimentConfig,
+  type ExperimentConfigInput,
   type JobInfo,
 } from '../../engine/protocol/index.js';
 
@@ -20,22 +20,20 @@ export const SAMPLES_DIR = path.resolve('assets/samples');
  * A tiny experiment on the bundled BraTS samples: an 8³ crop, a quarter-width U-Net, one sample per
  * epoch, so an epoch takes about a second on 2 cores.
  */
-export function tinyExperiment(overrides: Partial<ExperimentConfig> = {}): ExperimentConfig {
+export function tinyExperiment({
+  epochs = 1,
+  ...top
+}: Pick<ExperimentConfigInput, 'name' | 'trainUnpruned'> & { epochs?: number } = {}): ExperimentConfigInput {
   return {
     task: 'brats',
-    dataset: path.join(SAMPLES_DIR, 'brats'),
+    data: path.join(SAMPLES_DIR, 'brats'),
     net: 'unet3d-brats',
-    method: 'ranp-f',
-    sparsity: 0.3,
-    lambda: 11,
     inputSize: [8, 8, 8],
     width: 0.25,
-    epochs: 1,
-    batchSize: 1,
-    scoringSamples: 1,
-    samplesPerEpoch: 1,
     trainUnpruned: false,
-    ...overrides,
+    prune: { method: 'ranp-f', sparsity: 0.3, lambda: 11, scoringSamples: 1 },
+    train: { epochs, batchSize: 1, samplesPerEpoch: 1 },
+    ...top,
   };
 }
 

@@ -216,17 +216,13 @@ describe("the app's prune (an experiment job over the real engine host)", () => 
       // MobileNetV2 at 16×32² on the UCF101 sample scores every weight 0 (see all-zero-scores.test.ts).
       const { job } = await app.client.request('experiment.start', {
         task: 'ucf101',
-        dataset: join(SAMPLES_DIR, 'ucf101'),
+        data: join(SAMPLES_DIR, 'ucf101'),
         net: 'mobilenetv2-3d',
-        method: 'ranp-f',
-        sparsity: 0.3,
-        lambda: 80,
         inputSize: [16, 32, 32],
         width: 0.25,
-        epochs: 1,
-        scoringSamples: 1,
-        samplesPerEpoch: 1,
         trainUnpruned: true,
+        prune: { method: 'ranp-f', sparsity: 0.3, lambda: 80, scoringSamples: 1 },
+        train: { epochs: 1, samplesPerEpoch: 1 },
       });
       expect(job.runIds).toHaveLength(2);
       const ended = await waitFor(

@@ -11,11 +11,11 @@ import {
 } from '../../experiment/index.js';
 import type { ExperimentConfig } from '../../experiment/index.js';
 import { MAX_STUDY_EXPERIMENTS, type JobInfo, type JobStudy } from '../../protocol/jobs.js';
-import type { ParsedParamsOf } from '../../protocol/methods.js';
+import type { ParsedExperimentConfigInput } from '../../protocol/experiment-config.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import { RunNotFoundError, type Store } from '../../store/index.js';
 import type { RunRecord } from '../../store/types.js';
-import { gridCells } from '../../study/grid.js';
+import { gridCells, withCell } from '../../study/grid.js';
 import type { Handler, HostContext } from '../context.js';
 
 /** Where an experiment's checkpoints and run links live, named after its first run (found again on resume). */
@@ -77,50 +77,25 @@ function queueExperiment(
   );
 }
 
-/** The experiment config resolved now, so a request the queue could never run is refused at once. */
-function checkedConfig(raw: unknown): ExperimentConfig {
+/**
+ * The request's config resolved now (task defaults filled in), so a request the queue could never
+ * run is refused at once; its data folders are checked (allowed, as the engine will read them).
+ */
+function checkedConfig(request: ParsedExperimentConfigInput, ctx: HostContext): ExperimentConfig {
+  const from = request.prune?.from;
+  const raw = {
+    ...request,
+    data: ctx.folders.check(request.data),
+    ...(from?.data !== undefined && {
+      prune: { ...request.prune, from: { ...from, data: ctx.folders.check(from.data) } },
+    }),
+  };
   try {
     return resolveConfig(raw, 'experiment.start');
   } catch (error) {
     if (error instanceof ConfigError) throw new ProtocolError('invalid-params', error.message);
     throw error;
   }
-}
-
-type ExperimentParams = ParsedParamsOf<'experiment.start'>;
-
-/** The engine's experiment config for the request's settings on the checked data folder. */
-function experimentConfig(params: ExperimentParams, data: string, ctx: HostContext): ExperimentConfig {
-  const from = params.transferFrom && {
-    task: params.transferFrom.task,
-    data: ctx.folders.check(params.transferFrom.dataset),
-  };
-  return checkedConfig({
-    name: params.name,
-    task: params.task,
-    data,
-    net: params.net,
-    width: params.width ?? 1,
-    inputSize: params.inputSize,
-    seed: params.seed ?? 0,
-    trainUnpruned: params.trainUnpruned,
-    prune: {
-      method: params.method,
-      sparsity: params.sparsity,
-      lambda: params.lambda,
-      scoringSamples: params.scoringSamples,
-      ...(params.pruneInputSize ? { inputSize: params.pruneInputSize } : {}),
-      ...(params.widen !== undefined ? { widen: params.widen } : {}),
-      ...(from ? { from } : {}),
-    },
-    train: {
-      epochs: params.epochs,
-      ...(params.batchSize !== undefined ? { batchSize: params.batchSize } : {}),
-      ...(params.samplesPerEpoch !== undefined ? { samplesPerEpoch: params.samplesPerEpoch } : {}),
-      // Merged into the task's default schedule (same kind), so only the rate changes.
-      ...(params.learningRate !== undefined ? { schedule: { lr: params.learningRate } } : {}),
-    },
-  });
 }
 
 /** Experiments with the same key train the same steps: the queue estimates one from another. */
@@ -144,39 +119,46 @@ function submitExperiment(
 
 const percent = (sparsity: number) => `${Math.round(sparsity * 1000) / 10}%`;
 
+/** The job's title: the config's name, else its net, method and sparsity (or budget). */
+function experimentTitle(config: ExperimentConfig): string {
+  const { method, sparsity, budget } = config.prune;
+  const amount =
+    sparsity !== undefined
+      ? percent(sparsity)
+      : `${budget!.resource} budget ${budget!.relative ? percent(budget!.value) : budget!.value}`;
+  return config.name ?? `${config.net} · ${method} ${amount}`;
+}
+
 /** Prune, then train the unpruned and pruned nets, as a queued background job recorded in the store. */
 export const startExperiment: Handler<'experiment.start'> = async (params, ctx) => {
-  const config = experimentConfig(params, ctx.folders.check(params.dataset), ctx);
-  const title = params.name ?? `${params.net} · ${params.method} ${percent(params.sparsity)}`;
-  return { job: submitExperiment(ctx, config, title) };
+  const config = checkedConfig(params, ctx);
+  return { job: submitExperiment(ctx, config, experimentTitle(config)) };
 };
 
 /**
  * A sweep: every method × sparsity × seed cell is one experiment job, queued in the grid order of
  * cluster studies (engine/study/grid.ts) under one study. Every cell's config is checked before any is queued.
  */
-export const startStudy: Handler<'study.start'> = async (params, ctx) => {
-  const { methods, sparsities, seeds, ...shared } = params;
-  const count = methods.length * sparsities.length * seeds.length;
-  if (count > MAX_STUDY_EXPERIMENTS)
+export const startStudy: Handler<'study.start'> = async ({ config: shared, grid }, ctx) => {
+  const cells = gridCells(grid);
+  const axis = (values: readonly unknown[] | undefined, one: string, many: string) =>
+    countOf(values?.length ?? 1, one, many);
+  const size = `${axis(grid.method, 'method', 'methods')} × ${axis(grid.sparsity, 'sparsity', 'sparsities')} × ${axis(grid.seed, 'seed', 'seeds')}`;
+  if (cells.length > MAX_STUDY_EXPERIMENTS)
     throw new ProtocolError(
       'invalid-params',
-      `a study of ${methods.length} methods × ${sparsities.length} sparsities × ${seeds.length} seeds is ${count} experiments; at most ${MAX_STUDY_EXPERIMENTS} can be queued at once`,
+      `a study of ${size} is ${cells.length} experiments; at most ${MAX_STUDY_EXPERIMENTS} can be queued at once`,
     );
-  const data = ctx.folders.check(params.dataset);
-  const cells = gridCells({ method: methods, sparsity: sparsities, seed: seeds });
-  const configs = cells.map((cell) => ({
-    cell,
-    config: experimentConfig({ ...shared, ...cell, name: undefined }, data, ctx),
-  }));
-  const study = {
-    id: randomUUID(),
-    title: `${shared.name ?? params.net}: ${countOf(methods.length, 'method')} × ${countOf(sparsities.length, 'sparsity', 'sparsities')} × ${countOf(seeds.length, 'seed')}`,
-  };
-  const jobs = configs.map(({ cell, config }, index) => {
-    const title = `${params.net} · ${cell.method} ${percent(cell.sparsity)} · seed ${cell.seed}`;
-    const name = shared.name ? `${shared.name} · ${title}` : title;
-    return submitExperiment(ctx, { ...config, name }, title, { ...study, index, size: cells.length });
+  const { name, ...unnamed } = shared;
+  const configs = cells.map((cell) => checkedConfig(withCell(unnamed, cell), ctx));
+  const study = { id: randomUUID(), title: `${name ?? configs[0].net}: ${size}` };
+  const jobs = configs.map((config, index) => {
+    const title = `${experimentTitle(config)} · seed ${config.seed}`;
+    return submitExperiment(ctx, { ...config, name: name ? `${name} · ${title}` : title }, title, {
+      ...study,
+      index,
+      size: cells.length,
+    });
   });
   return { study, jobs };
 };

@@ -21,24 +21,23 @@ describe('experiment.start: scale-up and transfer', () => {
   const client = new ProtocolClient(inProcessTransport(host));
   const base = {
     task: 'brats' as const,
-    dataset: path.join(samples, 'brats'),
+    data: path.join(samples, 'brats'),
     net: 'unet3d-brats',
-    method: 'ranp-f' as const,
-    sparsity: 0.3,
-    lambda: 15,
     inputSize: [16, 16, 16] as [number, number, number],
     width: 0.125,
-    epochs: 1,
-    samplesPerEpoch: 1,
-    scoringSamples: 1,
+    train: { epochs: 1, samplesPerEpoch: 1 },
   };
+  const prune = { method: 'ranp-f', sparsity: 0.3, lambda: 15, scoringSamples: 1 };
 
   it('stores prune.inputSize, prune.widen and prune.from (the checked folder) in the runs’ config', async () => {
     const { job } = await client.request('experiment.start', {
       ...base,
-      pruneInputSize: [8, 8, 8],
-      widen: 1.5,
-      transferFrom: { task: 'shapenet', dataset: path.join(samples, 'shapenet') },
+      prune: {
+        ...prune,
+        inputSize: [8, 8, 8],
+        widen: 1.5,
+        from: { task: 'shapenet', data: path.join(samples, 'shapenet') },
+      },
     });
     await client.request('job.cancel', { jobId: job.id });
     const run = await client.request('runs.get', { id: job.runIds[1] });
@@ -53,7 +52,10 @@ describe('experiment.start: scale-up and transfer', () => {
   it('refuses a transfer folder the app may not read, before queueing anything', async () => {
     const before = (await client.request('runs.list', {})).runs.length;
     await expect(
-      client.request('experiment.start', { ...base, transferFrom: { task: 'shapenet', dataset: '/etc' } }),
+      client.request('experiment.start', {
+        ...base,
+        prune: { ...prune, from: { task: 'shapenet', data: '/etc' } },
+      }),
     ).rejects.toThrow(/\/etc/);
     expect((await client.request('runs.list', {})).runs.length).toBe(before);
   });

@@ -171,17 +171,4 @@ describe('method params', () => {
     expect(methods['prune.preview'].params.safeParse({ ...base, sparsity: 1 }).success).toBe(false);
     expect(methods['prune.preview'].params.safeParse({ ...base, extra: true }).success).toBe(false);
   });
-
-  it('experiment.start fills trainUnpruned with true', () => {
-    const parsed = methods['experiment.start'].params.parse({
-      task: 'brats',
-      net: 'n',
-      dataset: '/d',
-      method: 'ranp-f',
-      sparsity: 0.5,
-      lambda: 15,
-      epochs: 1,
-    });
-    expect(parsed.trainUnpruned).toBe(true);
-  });
 });
