@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { toDisposable, type Disposable } from '../util/disposable.js';
+import { installOutputPool, type PoolableBackend } from './kernels/output-buffer.js';
 import { nativeKernels } from './kernels/registry.js';
 import type { NativeAddon } from './native-addon.js';
 
@@ -7,8 +8,9 @@ const CPU = 'cpu';
 
 /**
  * Registers the addon's kernels over the tfjs cpu backend's kernels of the same names, so every
- * tf.conv3d (and its gradient) on 'cpu' runs on oneDNN with no change to the calling code.
- * Disposing restores the original JS kernels. Installing twice without disposing is an error.
+ * tf.conv3d (and its gradient) on 'cpu' runs on oneDNN with no change to the calling code, and
+ * lets the kernels reuse their freed outputs (kernels/output-buffer.ts) where the cpu backend has
+ * been created. Disposing restores the original JS kernels. Installing twice without disposing is an error.
  */
 export function installNativeKernels(addon: NativeAddon): Disposable {
   const originals = nativeKernels.map((kernel) => {
@@ -31,7 +33,10 @@ export function installNativeKernels(addon: NativeAddon): Disposable {
     if (original) tf.unregisterKernel(kernel.kernelName, CPU);
     tf.registerKernel({ kernelName: kernel.kernelName, backendName: CPU, ...original, kernelFunc });
   });
+  const backend = tf.findBackend(CPU);
+  const outputPool = isPoolable(backend) ? installOutputPool(backend) : undefined;
   return toDisposable(() => {
+    outputPool?.dispose();
     nativeKernels.forEach((kernel, i) => {
       const current = tf.getKernel(kernel.kernelName, CPU);
       if (current) {
@@ -42,6 +47,17 @@ export function installNativeKernels(addon: NativeAddon): Disposable {
       if (original) tf.registerKernel(original);
     });
   });
+}
+
+function isPoolable(backend: unknown): backend is PoolableBackend {
+  const b = backend as Partial<PoolableBackend> | null;
+  return (
+    typeof b?.data?.get === 'function' &&
+    typeof b.write === 'function' &&
+    typeof b.move === 'function' &&
+    typeof b.readSync === 'function' &&
+    typeof b.disposeData === 'function'
+  );
 }
 
 function noJsKernel(kernelName: string): tf.KernelFunc {
