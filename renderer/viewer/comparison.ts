@@ -53,13 +53,6 @@ function sameGrid(a: VolumeHeader, b: VolumeHeader): void {
 export function buildComparison(input: ComparisonInput): Comparison {
   const { image, truth, unpruned, pruned } = input;
   const labelMaps = [truth, unpruned, pruned].filter((v): v is ViewerVolume => Boolean(v));
-  const table = withUnlistedLabels(input.table, labelValues(labelMaps.map(labelArray)));
-  const panels: PanelSpec[] = [];
-  if (truth) panels.push({ title: truth.header.title || 'ground truth', labels: truth, table });
-  if (unpruned)
-    panels.push({ title: unpruned.header.title || 'unpruned prediction', labels: unpruned, table });
-  if (pruned) panels.push({ title: pruned.header.title || 'pruned prediction', labels: pruned, table });
-  if (panels.length === 0) panels.push({ title: image.header.title, labels: null, table: null });
   let disagreement: DisagreementMap | null = null;
   if (unpruned && pruned) {
     sameGrid(unpruned.header, pruned.header);
@@ -69,6 +62,19 @@ export function buildComparison(input: ComparisonInput): Comparison {
       labelArray(pruned),
       truth ? labelArray(truth) : null,
     );
+  }
+  // The disagreement's rows already list every label of the three maps: no second pass over the voxels.
+  const present = disagreement
+    ? disagreement.perLabel.map((row) => row.label)
+    : labelValues(labelMaps.map(labelArray));
+  const table = withUnlistedLabels(input.table, present);
+  const panels: PanelSpec[] = [];
+  if (truth) panels.push({ title: truth.header.title || 'ground truth', labels: truth, table });
+  if (unpruned)
+    panels.push({ title: unpruned.header.title || 'unpruned prediction', labels: unpruned, table });
+  if (pruned) panels.push({ title: pruned.header.title || 'pruned prediction', labels: pruned, table });
+  if (panels.length === 0) panels.push({ title: image.header.title, labels: null, table: null });
+  if (unpruned && pruned && disagreement) {
     const header: VolumeHeader = {
       ...unpruned.header,
       id: `${unpruned.header.id}-vs-${pruned.header.id}`,
