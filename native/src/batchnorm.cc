@@ -1,8 +1,12 @@
-// Rounding follows the composed ops of engine/nn/layers/batchNorm3d.ts (float32 after every
-// operation) except for the batch statistics: sums are accumulated in double, the variance from
-// sums shifted by each channel's first value (one pass, no cancellation to speak of), so mean and
-// variance are the exact ones rounded once. Reductions use fixed per-thread row ranges combined in
-// thread order (parallel.h): a run repeats bit for bit at a given thread count.
+// Rounding follows the composed ops of engine/nn/layers/batchNorm3d.ts operation by operation, so a
+// fused step computes what the composed one computes on the native kernels, whose channel sums
+// (batchMatMul's serial path, up to 2²³ values) add float32 values in double and round once: mean =
+// fl(Σx)/n, variance = fl(Σ fl((x − mean)²))/n, dγ from the float32 products dy·(x − mean). (Larger
+// sums go to sgemm, in float32, there the fused sums are the closer ones.) The one-pass shifted
+// statistics used before were closer to the exact ones, but their 1-ulp differences grew through
+// training to 3e-3 (unpruned) and 8e-3 (pruned) in the 16³ demo's epoch-4 losses. Sums use fixed
+// per-thread row ranges combined in thread order (parallel.h): a run repeats bit for bit at a given
+// thread count.
 #include "batchnorm.h"
 
 #include <omp.h>
@@ -63,6 +67,21 @@ int64_t rowsOf(const Napi::CallbackInfo& info, const char* fn, size_t values, si
   return static_cast<int64_t>(values / channels);
 }
 
+// Per-channel sums of the float32 term(r, c) over the rows, in double with thread-local partials
+// combined in thread order, each total rounded once to float32 into `out`.
+template <class Term>
+void channelSums(int64_t rows, int64_t channels, int threads, float* out, Term term) {
+  Partials sums(threads, channels);
+  forRowRanges(rows, threads, [&](int t, int64_t from, int64_t to) {
+    // Thread-local sums, copied out once: neighbouring threads' partials share cache lines.
+    std::vector<double> local(static_cast<size_t>(channels), 0.0);
+    for (int64_t r = from; r < to; ++r)
+      for (int64_t c = 0; c < channels; ++c) local[c] += static_cast<double>(term(r, c));
+    std::copy(local.begin(), local.end(), sums.of(t));
+  });
+  for (int64_t c = 0; c < channels; ++c) out[c] = static_cast<float>(sums.total(c, threads));
+}
+
 }  // namespace
 
 Napi::Value BatchNormForward(const Napi::CallbackInfo& info) {
@@ -89,40 +108,28 @@ Napi::Value BatchNormForward(const Napi::CallbackInfo& info) {
   float* invStd = arrays[4].Data();
   const int64_t channels = static_cast<int64_t>(C);
 
-  // Pass 1: Σ(x − k) and Σ(x − k)² per channel, k = the channel's value in the first row.
+  // Pass 1: Σx per channel; the mean as batchNorm3d.ts's channelSum(x).div(count): the double sum
+  // rounded to float32, then a float32 division.
   const int threads = threadsFor(rows * channels);
-  Partials sums(threads, 2 * channels);
-  forRowRanges(rows, threads, [&](int t, int64_t from, int64_t to) {
-    // Thread-local sums, copied out once: neighbouring threads' partials share cache lines.
-    std::vector<double> local(static_cast<size_t>(2 * channels), 0.0);
-    double* s1 = local.data();
-    double* s2 = s1 + channels;
-    for (int64_t r = from; r < to; ++r) {
-      const float* row = x + r * channels;
-      for (int64_t c = 0; c < channels; ++c) {
-        const double d = static_cast<double>(row[c]) - static_cast<double>(x[c]);
-        s1[c] += d;
-        s2[c] += d * d;
-      }
-    }
-    std::copy(local.begin(), local.end(), sums.of(t));
+  const float count = static_cast<float>(rows);
+  channelSums(rows, channels, threads, mean, [&](int64_t r, int64_t c) { return x[r * channels + c]; });
+  for (int64_t c = 0; c < channels; ++c) mean[c] = mean[c] / count;
+  // Pass 2: Σ((x − μ)²) with the centred value and its square each rounded to float32 (the composed
+  // ops' centered and squared volumes), then divided as above.
+  channelSums(rows, channels, threads, variance, [&](int64_t r, int64_t c) {
+    const float centered = x[r * channels + c] - mean[c];
+    return centered * centered;
   });
   std::vector<float> scale(C);
-  const double n = static_cast<double>(rows);
   for (int64_t c = 0; c < channels; ++c) {
-    const double s1 = sums.total(c, threads);
-    const double s2 = sums.total(channels + c, threads);
-    const double shiftedMean = s1 / n;
-    const double var = (s2 - s1 * shiftedMean) / n;
-    mean[c] = static_cast<float>(static_cast<double>(x[c]) + shiftedMean);
-    variance[c] = static_cast<float>(var > 0 ? var : 0.0);
+    variance[c] = variance[c] / count;
     // tf.rsqrt(variance.add(eps)) on the native kernels: the sum in float32, the root in double.
     const float shifted = variance[c] + eps;
     invStd[c] = static_cast<float>(1.0 / std::sqrt(static_cast<double>(shifted)));
     scale[c] = invStd[c] * gamma[c];
   }
 
-  // Pass 2: the normalized (and rectified) output.
+  // Pass 3: the normalized (and rectified) output.
   forRowRanges(rows, threads, [&](int, int64_t from, int64_t to) {
     for (int64_t r = from; r < to; ++r) {
       const float* row = x + r * channels;
@@ -180,7 +187,7 @@ Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
     }
   };
 
-  // Pass 1: Σdy and Σdy·(x − μ) per channel.
+  // Pass 1: Σdy and Σdy·(x − μ) per channel, each product rounded to float32 (the composed ops' product volume).
   const int threads = threadsFor(rows * channels);
   Partials sums(threads, 2 * channels);
   forRowRanges(rows, threads, [&](int t, int64_t from, int64_t to) {
@@ -194,7 +201,8 @@ Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
       for (int64_t c = 0; c < channels; ++c) {
         const float centered = xr[c] - mean[c];
         sDy[c] += g[c];
-        sDyXc[c] += static_cast<double>(g[c]) * static_cast<double>(centered);
+        const float product = g[c] * centered;
+        sDyXc[c] += product;
       }
     }
     std::copy(local.begin(), local.end(), sums.of(t));
