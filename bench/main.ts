@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BACKEND_NAMES, parseBackendName, selectBackend, type BackendName } from '../engine/backend/index.js';
 import { loadNativeAddon } from '../engine/backend/native-addon.js';
+import { processPeakRssMiB } from './peak-rss.js';
 import type { CaseResult, RunResult } from './scenario.js';
 import { scenarioByName, scenarios } from './scenarios/registry.js';
 import { formatResultsTable } from './table.js';
@@ -89,7 +90,7 @@ async function child(spec: ChildSpec): Promise<void> {
       scenario: name,
       backendReport: report,
       skipped,
-      maxRssMiB: process.resourceUsage().maxRSS / 1024,
+      maxRssMiB: processPeakRssMiB(),
       results,
     };
     process.stdout.write(`${RESULT_MARKER}${JSON.stringify(out)}\n`);

@@ -9,6 +9,7 @@ import { gflops, type CaseResult, type Scenario, type ScenarioContext } from '..
 import { measure } from '../stats.js';
 import { fullNet, ranpPruned, syntheticBatch, withInputSize } from '../nets.js';
 import { kernelBreakdown } from '../profile.js';
+import { peakRssMiB, resetPeakRss } from '../peak-rss.js';
 import { TORCH_HINT, torchPython, torchStep } from '../torch-anchor.js';
 
 const DEFAULT_NET = 'unet3d-shapenet';
@@ -102,7 +103,9 @@ export const stepScenario: Scenario = {
         // The paper's convention (multiply-add = 1), forward pass, batch included.
         const countedFlops = countResources(v.net).totals.flops * c.batch;
         const torch = torchStep(v.net, c.size, c.batch, ctx);
+        const rssReset = resetPeakRss();
         const { timing, peakBytes, breakdown } = await timeSteps(v.net, c.batch, ctx);
+        const rssMiB = rssReset ? peakRssMiB() : undefined;
         fullMs ??= timing.medianMs;
         // A training step is ~3 forward passes of work (forward, input gradient, weight gradient), 2 FLOPs per multiply-add.
         const stepFlops = 3 * 2 * countedFlops;
@@ -119,6 +122,7 @@ export const stepScenario: Scenario = {
             realizedSpeedup: fullMs / timing.medianMs,
             countedSpeedup: fullFlops / countedFlops,
             peakTensorMiB: peakMiB,
+            ...(rssMiB === undefined ? {} : { processPeakRssMiB: rssMiB }),
             ...(torch
               ? {
                   torchVersion: torch.torch,
@@ -134,6 +138,7 @@ export const stepScenario: Scenario = {
         };
         ctx.log(
           `  step ${c.spec} ${v.op}: ${timing.medianMs.toFixed(0)} ms/step, peak ${peakMiB.toFixed(0)} MiB` +
+            (rssMiB === undefined ? '' : ` (process RSS ${rssMiB.toFixed(0)} MiB)`) +
             (torch
               ? ` | PyTorch ${torch.medianMs.toFixed(0)} ms, peak RSS ${torch.maxRssMiB.toFixed(0)} MiB → speed ×${(torch.medianMs / timing.medianMs).toFixed(2)}, memory ×${(peakMiB / torch.maxRssMiB).toFixed(2)}`
               : '') +
