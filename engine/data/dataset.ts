@@ -31,6 +31,8 @@ export interface Dataset {
   readonly length: number;
   /** Sample i of the pass; random crops/augmentation draw from `seed` so a pass is reproducible. */
   get(index: number, seed: number): Promise<Sample>;
+  /** The index of the sample with this id, -1 if none; readers that list their samples by id have it. */
+  indexOf?(id: string): number;
   /** Spatial size of the samples this dataset yields (for resource counting). */
   readonly sampleSize: Triple;
   readonly inputChannels: number;

@@ -43,6 +43,8 @@ export interface VolumeHeader {
    * more of a skull-stripped BraTS scan, so the 14 MB of one 181×217×181 int16 modality become ~4 MB.
    */
   zeroRuns?: { pairs: number; values: number };
+  /** A ShapeNet shape's truth: its category and the part labels its per-shape IoU averages over. */
+  parts?: { category: string; labels: number[] };
 }
 
 export const VolumeDataTypeSchema = z.enum(['uint8', 'int16', 'int32', 'float32']);
@@ -67,6 +69,7 @@ export const VolumeHeaderSchema = z.object({
     .object({ pairs: z.number().int().positive(), values: z.number().int().nonnegative() })
     .strict()
     .optional(),
+  parts: z.object({ category: z.string(), labels: z.array(z.number().int().nonnegative()) }).optional(),
 }) satisfies z.ZodType<VolumeHeader>;
 
 const BYTES_PER_VOXEL: Record<VolumeDataType, number> = { uint8: 1, int16: 2, int32: 4, float32: 4 };

@@ -100,13 +100,21 @@ export async function evaluateModel(
   };
 }
 
+/**
+ * The file (and stored artifact) name of a sample's prediction: the id with anything but letters,
+ * digits, '.', '_' and '-' replaced by '_' (ShapeNet's '<synset>/<shape>' becomes '<synset>_<shape>').
+ */
+export function predictionFileName(sampleId: string): string {
+  return `${sampleId.replace(/[^A-Za-z0-9._-]/g, '_')}.nii.gz`;
+}
+
 /** The prediction's label map as NIfTI, named after the sample. */
 async function writePrediction(
   dir: string,
   sample: Sample,
   volume: PredictionVolume,
 ): Promise<PredictionFile> {
-  const file = join(dir, `${sample.id.replace(/[^A-Za-z0-9._-]/g, '_')}.nii.gz`);
+  const file = join(dir, predictionFileName(sample.id));
   await writeLabelMap(file, volume.labels, { dims: volume.dims, affine: volume.affine });
   return { sampleId: sample.id, file };
 }

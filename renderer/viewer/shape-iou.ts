@@ -31,3 +31,10 @@ export function shapeIoU(
   });
   return { perPart, mean: perPart.reduce((s, p) => s + p.iou, 0) / perPart.length };
 }
+
+/** 1 where the prediction's label differs from the truth's (on occupied voxels; empty ones are 255 in both). */
+export function wrongVoxels(truth: ArrayLike<number>, prediction: ArrayLike<number>): Uint8Array {
+  const wrong = new Uint8Array(truth.length);
+  for (let v = 0; v < truth.length; v++) wrong[v] = truth[v] !== prediction[v] ? 1 : 0;
+  return wrong;
+}

@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './helpers/chromium.js';
-import { findColour, type HarnessSession, type Pixels } from './viewer-support.js';
+import { findColour, pixelsOf, type HarnessSession, type Pixels } from './viewer-support.js';
 
 const require = createRequire(import.meta.url);
 const bunny = require('bunny') as {
@@ -71,15 +71,7 @@ async function side(s: 0 | 1): Promise<Pixels> {
     (x) => window.viewerHarness.shapePixels(x),
     s,
   );
-  const data = Buffer.from(base64, 'base64');
-  return {
-    rect: { x: 0, y: 0, width, height },
-    data,
-    at: (x, y) => {
-      const o = (y * width + x) * 4;
-      return [data[o], data[o + 1], data[o + 2]];
-    },
-  };
+  return pixelsOf({ x: 0, y: 0, width, height }, base64);
 }
 
 /** Runs in viewer-e2e.test.ts, which opens one harness (Vite + Chromium) for all viewer suites. */
@@ -122,10 +114,22 @@ export function shapeNetSuite(open: () => HarnessSession): void {
       expect(meanIoU()).toBeLessThan(1);
     });
 
-    it('marks wrong voxels in red in error mode', async () => {
+    it('draws only the wrong voxels in errors-only mode: the missed part in the truth, what was predicted for it', async () => {
+      const colours = new Map(
+        await session.page.evaluate(() =>
+          window.viewerHarness.table!.labels.map((l) => [l.value, l.colour] as const),
+        ),
+      );
       await session.page.getByLabel('show errors only').check();
-      expect(findColour(await side(1), [255, 0, 0]).count).toBeGreaterThan(20);
-      expect(findColour(await side(0), [255, 0, 0]).count).toBe(0);
+      const [truthPixels, predictionPixels] = [await side(0), await side(1)];
+      // Only part 14 was predicted wrong (as 13): the truth keeps 14, the prediction its 13 there.
+      expect(findColour(truthPixels, colours.get(14)!).count).toBeGreaterThan(20);
+      for (const part of [12, 13]) expect(findColour(truthPixels, colours.get(part)!).count).toBe(0);
+      expect(findColour(predictionPixels, colours.get(13)!).count).toBeGreaterThan(20);
+      for (const part of [12, 14]) expect(findColour(predictionPixels, colours.get(part)!).count).toBe(0);
+      const wrong = truth.filter((v) => v === 14).length;
+      expect(await session.page.evaluate(() => window.viewerHarness.shapeView!.drawnVoxels(1))).toBe(wrong);
+      await session.page.getByLabel('show errors only').uncheck();
     });
   });
 }

@@ -139,6 +139,11 @@ export async function cellRect(page: Page, panel: number, view: ViewName): Promi
 export async function readCell(page: Page, panel: number, view: ViewName): Promise<Pixels> {
   const rect = await cellRect(page, panel, view);
   const { base64 } = await page.evaluate((r) => window.viewerHarness.pixels(r), rect);
+  return pixelsOf(rect, base64);
+}
+
+/** RGBA rows (top to bottom) of `rect`, sent from the page in base64. */
+export function pixelsOf(rect: Rect, base64: string): Pixels {
   const data = Buffer.from(base64, 'base64');
   return {
     rect,

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { PRUNE_METHOD_NAMES } from '../../domain/methods.js';
 import { TASK_NAMES } from '../../domain/tasks.js';
 import { taskModule } from '../../tasks/registry.js';
@@ -96,7 +97,8 @@ export const experimentCommand: CliCommand = {
       throw new UsageError('--transfer-net needs --transfer-task and --transfer-data');
     const config = {
       task,
-      data: values.data,
+      // Stored absolute: the app and a later `ranp eval` read the folder from another working folder.
+      data: path.resolve(values.data),
       ...(values.net && { net: values.net }),
       ...(values.width && { width: parseNumber('width', values.width, 'a positive number') }),
       ...(values.input && { inputSize: parseInputSize(values.input) }),

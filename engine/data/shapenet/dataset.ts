@@ -52,6 +52,7 @@ export async function openShapenetDataset(
     inputChannels: 1,
     classes: SHAPENET_PARTS,
     ignoreLabel: EMPTY_VOXEL,
+    indexOf: (id) => shapes.findIndex((s) => s.id === id),
     get(index) {
       return readSkippingBad(shapes.length, index, options, async (i): Promise<Sample> => {
         const shape = shapes[i];

@@ -10,6 +10,7 @@ import { RunNotFoundError } from '../../store/errors.js';
 import type { Store } from '../../store/index.js';
 import type { JsonValue } from '../../store/types.js';
 import type { Handler } from '../context.js';
+import { evaluationPerSample, predictionsBySample } from './evaluation-report.js';
 import { curveMetricNames, runSummary } from './run-summary.js';
 
 function runId(id: string): number {
@@ -64,10 +65,7 @@ export const getRun: Handler<'runs.get'> = async ({ id }, ctx) => {
     ...runSummary(store, run),
     params: Object.fromEntries([...flattenJson(run.config)].map(([k, v]) => [k, scalar(v)])),
     curves: curvesOf(store, [run.id]),
-    predictions: store
-      .listArtifacts(run.id)
-      .filter((a) => a.kind === 'prediction')
-      .map((a) => a.name.replace(/\.nii(\.gz)?$/, '')),
+    predictions: [...predictionsBySample(store, run.id).keys()],
     perSample: evaluationPerSample(store, run.id),
     ...(run.error !== null ? { error: run.error } : {}),
     ...(run.environment
@@ -77,21 +75,6 @@ export const getRun: Handler<'runs.get'> = async ({ id }, ctx) => {
       : {}),
   };
 };
-
-/** The per-sample metrics of the run's stored evaluation report (record-evaluation.ts writes it). */
-function evaluationPerSample(store: Store, id: number): { id: string; metrics: Record<string, number> }[] {
-  if (!store.listArtifacts(id).some((a) => a.kind === 'report' && a.name === 'evaluation.json')) return [];
-  const report = JSON.parse(store.readArtifact(id, 'evaluation.json').toString('utf8')) as {
-    perSample?: { id: string; metrics: Record<string, number> }[];
-  };
-  // NaN metrics were stored as null by JSON: left out rather than failing the whole run.
-  return (report.perSample ?? [])
-    .filter((s) => typeof s.id === 'string' && typeof s.metrics === 'object' && s.metrics !== null)
-    .map((s) => ({
-      id: s.id,
-      metrics: Object.fromEntries(Object.entries(s.metrics).filter(([, v]) => Number.isFinite(v))),
-    }));
-}
 
 export const compareRuns: Handler<'runs.compare'> = async ({ ids }, ctx) => {
   const store = ctx.store();

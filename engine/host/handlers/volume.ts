@@ -3,8 +3,12 @@ import { findBratsSubjects, BRATS_MODALITIES } from '../../data/brats/index.js';
 import { DEFAULT_VIEWER_LIMITS, fitFactors, type ViewerLimits } from '../../domain/viewer-fit.js';
 import { detectBratsRoot } from '../../data/brats/layout.js';
 import { niftiToVolume, readNifti, type NiftiImage, type ToVolumeOptions } from '../../data/index.js';
+import { experimentInputSize, openEvaluationSplit } from '../../experiment/evaluate-role.js';
+import { resolveConfig } from '../../experiment/config.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import { encodeRuns, encodeZeroRuns, volumeArray, type VolumeHeader } from '../../protocol/volume.js';
+import { taskModule } from '../../tasks/registry.js';
+import { predictionsBySample } from './evaluation-report.js';
 import type { Handler, HostContext } from '../context.js';
 
 type Loaded = { header: VolumeHeader; payload: Uint8Array };
@@ -58,7 +62,9 @@ export const getVolume: Handler<'volume.get'> = async (params, ctx) => {
   const { header, payload } =
     which === 'prediction'
       ? await prediction(ctx, id, sample, volumeId, run.role, limits)
-      : await fromDataset(ctx, run.config.data, run.dataset, sample, which, volumeId, channels, limits);
+      : which === 'truth' && run.dataset === 'shapenet'
+        ? await shapeTruth(ctx, run.config, sample, volumeId)
+        : await fromDataset(ctx, run.config.data, run.dataset, sample, which, volumeId, channels, limits);
   return { result: header, payload };
 };
 
@@ -71,9 +77,7 @@ async function prediction(
   limits: ViewerLimits,
 ): Promise<Loaded> {
   const store = ctx.store();
-  const artifact = store
-    .listArtifacts(runId)
-    .find((a) => a.kind === 'prediction' && a.name.replace(/\.nii(\.gz)?$/, '') === sample);
+  const artifact = predictionsBySample(store, runId).get(sample);
   if (!artifact) throw new ProtocolError('not-found', `run ${runId} has no prediction for '${sample}'`);
   // Artifacts are content-addressed: the sha256 names the decoded image for good. The store checks the
   // file's size and hash before the first read.
@@ -87,6 +91,51 @@ async function prediction(
     kind: 'labels',
     factors: fitFactors(image.dims, limits),
   });
+}
+
+/**
+ * A ShapeNet validation shape's part labels as the run was evaluated on them: the run's validation split
+ * voxelised at its input size (255 = empty), with the category's parts its per-shape IoU averages over.
+ * Sent whole: a voxel grid (64³ in the paper) is far below any viewer limit.
+ */
+async function shapeTruth(
+  ctx: HostContext,
+  rawConfig: unknown,
+  sample: string,
+  volumeId: string,
+): Promise<Loaded> {
+  const config = resolveConfig(rawConfig, `the run's config`);
+  const inputSize = experimentInputSize(config);
+  const val = await openEvaluationSplit(config, 'val', inputSize, ctx.folders.check(config.data));
+  const index = val.indexOf?.(sample) ?? -1;
+  if (index < 0)
+    throw new ProtocolError(
+      'not-found',
+      `shape '${sample}' is not in the validation split of ${config.data}`,
+    );
+  const shape = await val.get(index, 0);
+  const { labels, dims, affine } = taskModule('shapenet').evaluation.predictionVolume!(
+    shape,
+    shape.label,
+    val.ignoreLabel,
+  );
+  const category = String(shape.meta.category);
+  const encoded = encodeRuns(labels);
+  return {
+    header: {
+      id: volumeId,
+      title: `ground truth (${category})`,
+      kind: 'labels',
+      dims,
+      channels: ['ground truth'],
+      dataType: 'uint8',
+      affine,
+      ranges: [[0, 255]],
+      parts: { category, labels: [...taskModule('shapenet').evaluation.allowedLabels!(shape)] },
+      runs: encoded.runs,
+    },
+    payload: encoded.payload,
+  };
 }
 
 async function fromDataset(

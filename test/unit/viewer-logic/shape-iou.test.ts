@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shapeIoU } from '../../../renderer/viewer/shape-iou.js';
+import { shapeIoU, wrongVoxels } from '../../../renderer/viewer/shape-iou.js';
 
 describe('per-shape part IoU', () => {
   it('averages over the category parts on occupied voxels (by hand)', () => {
@@ -15,6 +15,11 @@ describe('per-shape part IoU', () => {
       [0, 0],
     ]);
     expect(result.mean).toBeCloseTo((1 / 3 + 2 / 3 + 0 + 1) / 4, 12);
+  });
+
+  it('marks the voxels whose prediction differs from the truth (errors-only mode keeps these)', () => {
+    const E = 255;
+    expect([...wrongVoxels([12, 12, 13, E, 14], [12, 13, 13, E, 12])]).toEqual([0, 1, 0, 0, 1]);
   });
 
   it('rejects mismatched lengths and empty part lists', () => {
