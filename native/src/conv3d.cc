@@ -3,6 +3,8 @@
 #include "context.h"
 #include "geometry.h"
 
+#include <omp.h>
+
 namespace ranp {
 
 namespace {
@@ -45,19 +47,51 @@ dnnl::convolution_forward::primitive_desc forwardPd(const ConvGeometry& g, dnnl:
   return dnnl::convolution_forward::primitive_desc(d, cpuEngine());
 }
 
-// A primitive plus the reorder between the tfjs filter layout and the one the primitive chose.
+// A filter holds at most a few hundred thousand values: one thread reorders it faster than two
+// meet at a barrier, and on a shared machine waiting for the second thread can cost a time slice.
+class OneThread {
+ public:
+  OneThread() : saved_(omp_get_max_threads()) { omp_set_num_threads(1); }
+  ~OneThread() { omp_set_num_threads(saved_); }
+
+ private:
+  int saved_;
+};
+
+// A primitive plus the reorders between the tfjs filter layout and the one the primitive chose,
+// built once with it (building a reorder per call went through oneDNN's primitive cache each time).
 struct ConvEntry : CachedPrimitive {
   dnnl::primitive primitive;
   memory::desc userFilter;
-  memory::desc primitiveFilter;
   memory filterBuffer;  // primitive-layout filter, used only when the layouts differ
+  dnnl::reorder toPrimitive, toUser;
   bool needsReorder = false;
 
   void setFilterLayouts(const memory::desc& user, const memory::desc& chosen) {
     userFilter = user;
-    primitiveFilter = chosen;
     needsReorder = user != chosen;
-    if (needsReorder) filterBuffer = memory(chosen, cpuEngine());
+    if (!needsReorder) return;
+    filterBuffer = memory(chosen, cpuEngine());
+    toPrimitive = dnnl::reorder(dnnl::reorder::primitive_desc(cpuEngine(), user, cpuEngine(), chosen));
+    toUser = dnnl::reorder(dnnl::reorder::primitive_desc(cpuEngine(), chosen, cpuEngine(), user));
+  }
+
+  // The filter in the primitive's layout: `w` itself, or reordered into filterBuffer.
+  memory filterFrom(float* w) {
+    memory userW(userFilter, cpuEngine(), w);
+    if (!needsReorder) return userW;
+    OneThread one;
+    toPrimitive.execute(cpuStream(), userW, filterBuffer);
+    return filterBuffer;
+  }
+
+  // Where the primitive writes a filter gradient bound for `dw`; then copyToUser(dw).
+  memory filterGradientFor(float* dw) { return needsReorder ? filterBuffer : memory(userFilter, cpuEngine(), dw); }
+  void copyToUser(float* dw) {
+    if (!needsReorder) return;
+    memory userDw(userFilter, cpuEngine(), dw);
+    OneThread one;
+    toUser.execute(cpuStream(), filterBuffer, userDw);
   }
 };
 
@@ -91,12 +125,7 @@ Napi::Value Conv3dForward(const Napi::CallbackInfo& info) {
     });
     memory src(activationDesc(g.batch, g.inChannels, g.inSize), cpuEngine(), data(x));
     memory dst(activationDesc(g.batch, g.outChannels, g.outSize), cpuEngine(), data(y));
-    memory userW(e.userFilter, cpuEngine(), data(w));
-    memory weights = userW;
-    if (e.needsReorder) {
-      dnnl::reorder(userW, e.filterBuffer).execute(cpuStream(), userW, e.filterBuffer);
-      weights = e.filterBuffer;
-    }
+    memory weights = e.filterFrom(data(w));
     e.primitive.execute(cpuStream(), {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}});
     cpuStream().wait();
   });
@@ -122,12 +151,7 @@ Napi::Value Conv3dBackwardInput(const Napi::CallbackInfo& info) {
     });
     memory diffDst(activationDesc(g.batch, g.outChannels, g.outSize), cpuEngine(), data(dy));
     memory diffSrc(activationDesc(g.batch, g.inChannels, g.inSize), cpuEngine(), data(dx));
-    memory userW(e.userFilter, cpuEngine(), data(w));
-    memory weights = userW;
-    if (e.needsReorder) {
-      dnnl::reorder(userW, e.filterBuffer).execute(cpuStream(), userW, e.filterBuffer);
-      weights = e.filterBuffer;
-    }
+    memory weights = e.filterFrom(data(w));
     e.primitive.execute(cpuStream(),
                         {{DNNL_ARG_DIFF_DST, diffDst}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DIFF_SRC, diffSrc}});
     cpuStream().wait();
@@ -154,11 +178,10 @@ Napi::Value Conv3dBackwardFilter(const Napi::CallbackInfo& info) {
     });
     memory src(activationDesc(g.batch, g.inChannels, g.inSize), cpuEngine(), data(x));
     memory diffDst(activationDesc(g.batch, g.outChannels, g.outSize), cpuEngine(), data(dy));
-    memory userDw(e.userFilter, cpuEngine(), data(dw));
-    memory diffWeights = e.needsReorder ? e.filterBuffer : userDw;
-    e.primitive.execute(cpuStream(),
-                        {{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, diffDst}, {DNNL_ARG_DIFF_WEIGHTS, diffWeights}});
-    if (e.needsReorder) dnnl::reorder(e.filterBuffer, userDw).execute(cpuStream(), e.filterBuffer, userDw);
+    e.primitive.execute(cpuStream(), {{DNNL_ARG_SRC, src},
+                                      {DNNL_ARG_DIFF_DST, diffDst},
+                                      {DNNL_ARG_DIFF_WEIGHTS, e.filterGradientFor(data(dw))}});
+    e.copyToUser(data(dw));
     cpuStream().wait();
   });
 }
