@@ -6,7 +6,7 @@
  * errors-only mode keeps exactly the wrong voxels, and one orbit turns every panel while linked.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -271,6 +271,20 @@ describe('ShapeNet runs in Compare', () => {
     expect(samePixels(await panelPixels(page, 0), truthUnlinked), 'truth turned alone').toBe(false);
     expect(samePixels(await panelPixels(page, 2), prunedUnlinked), 'pruned stayed').toBe(true);
     await screenshot(page, 'viewer-shapenet-app');
+
+    // Layout: nothing wider than the window at 1400 and 1024 px; the shape list names shapes.
+    expect(await view.getByTestId('case-metrics').locator('thead th').first().textContent()).toBe('Shape');
+    for (const width of [1400, 1024]) {
+      await page.setViewportSize({ width, height: 900 });
+      await comparison.scrollIntoViewIfNeeded();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `horizontal overflow at ${width} px`).toBeLessThanOrEqual(0);
+      const stageBox = (await comparison.getByTestId('shape-stage').boundingBox())!;
+      expect(stageBox.x + stageBox.width, `shape view inside ${width} px`).toBeLessThanOrEqual(width);
+      const file = await screenshot(page, `viewer-shapenet-app-${width}`);
+      mkdirSync('docs/screenshots', { recursive: true });
+      copyFileSync(file, `docs/screenshots/viewer-shapenet-${width}.png`);
+    }
     expect(host.stderr()).not.toMatch(/Error|Unhandled/);
   });
 });
