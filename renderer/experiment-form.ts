@@ -1,4 +1,11 @@
-import type { ExperimentConfigInput, PruneMethod, StudyConfig, Task } from '../engine/protocol/index.js';
+import type {
+  Budget,
+  ExperimentConfigInput,
+  PruneMethod,
+  ResourceName,
+  StudyConfig,
+  Task,
+} from '../engine/protocol/index.js';
 import { EXPERIMENT_LIMITS, PRUNE_LIMITS } from '../engine/protocol/index.js';
 
 /** What the experiment form holds (number fields are null or undefined while blank). */
@@ -8,7 +15,11 @@ export interface ExperimentForm {
   name: string;
   net: string;
   method: PruneMethod;
+  /** Prune to the slider's sparsity, or to a budget: this share of the full net's resource. */
+  target: 'sparsity' | ResourceName;
   sparsity: number;
+  /** Percent of the full net's FLOPs, memory or parameters the pruned net may keep. */
+  budgetPercent?: number | null;
   lambda: number;
   width: number;
   inputEdge: number;
@@ -34,6 +45,12 @@ const wholeNumber = (value: unknown, min: number, max: number, what: string): st
 
 const blank = (value: unknown): value is null | undefined => value === undefined || value === null;
 
+/** The form's budget as the config holds it (a fraction of the full net), or undefined for a sparsity. */
+export function formBudget(form: ExperimentForm): Budget | undefined {
+  if (form.target === 'sparsity' || blank(form.budgetPercent)) return undefined;
+  return { resource: form.target, value: form.budgetPercent / 100, relative: true };
+}
+
 /** Field-level checks with the config schema's bounds (engine/domain/limits.ts): field → message while wrong. */
 export function formErrors(form: ExperimentForm): Record<string, string | undefined> {
   return {
@@ -48,10 +65,16 @@ export function formErrors(form: ExperimentForm): Record<string, string | undefi
     pruneEdge: blank(form.pruneEdge)
       ? undefined
       : wholeNumber(form.pruneEdge, L.minInputEdge, L.maxInputEdge, 'Prune size'),
-    widen:
-      typeof form.widen === 'number' && form.widen > 0 && form.widen <= PRUNE_LIMITS.maxWidth
+    widen: !(typeof form.widen === 'number' && form.widen > 0 && form.widen <= PRUNE_LIMITS.maxWidth)
+      ? `Widen: a factor above 0, at most ${PRUNE_LIMITS.maxWidth}`
+      : form.target !== 'sparsity' && form.widen !== 1
+        ? 'Widen: 1 with a budget (a widened net would not meet it)'
+        : undefined,
+    budgetPercent:
+      form.target === 'sparsity' ||
+      (typeof form.budgetPercent === 'number' && form.budgetPercent > 0 && form.budgetPercent <= 100)
         ? undefined
-        : `Widen: a factor above 0, at most ${PRUNE_LIMITS.maxWidth}`,
+        : 'Budget: a percentage of the full net above 0, at most 100',
   };
 }
 
@@ -73,7 +96,7 @@ export function experimentConfig(form: ExperimentForm): ExperimentConfigInput {
     trainUnpruned: true,
     prune: {
       method: form.method,
-      sparsity: form.sparsity,
+      ...budgetOrSparsity(form),
       lambda: form.lambda,
       scoringSamples: form.scoringSamples,
       ...(!blank(form.pruneEdge) && { inputSize: form.pruneEdge }),
@@ -88,13 +111,22 @@ export function experimentConfig(form: ExperimentForm): ExperimentConfigInput {
   };
 }
 
-/** The sweep: the form's config over every method × sparsity × seed, queued as one study. */
+function budgetOrSparsity(form: ExperimentForm): { budget: Budget } | { sparsity: number } {
+  const budget = formBudget(form);
+  return budget ? { budget } : { sparsity: form.sparsity };
+}
+
+/** The sweep: the form's config over every method × sparsity × seed (with a budget: method × seed), queued as one study. */
 export function studyConfig(
   form: ExperimentForm,
   grid: { methods: PruneMethod[]; sparsities: number[]; seeds: number[] },
 ): StudyConfig {
   return {
     config: experimentConfig(form),
-    grid: { method: grid.methods, sparsity: grid.sparsities, seed: grid.seeds },
+    grid: {
+      method: grid.methods,
+      ...(!formBudget(form) && { sparsity: grid.sparsities }),
+      seed: grid.seeds,
+    },
   };
 }

@@ -11,3 +11,4 @@ export * from './words.js';
 export * from './durations.js';
 export * from './memory.js';
 export * from './viewer-fit.js';
+export * from './resources.js';

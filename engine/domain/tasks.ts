@@ -43,6 +43,11 @@ export type TaskName = keyof typeof TASKS;
 
 export const TASK_NAMES = Object.keys(TASKS) as [TaskName, ...TaskName[]];
 
+/** "shapenet 11, brats 15, ucf101 80": the λ each task prunes with unless told (for help texts). */
+export function defaultLambdas(): string {
+  return TASK_NAMES.map((name) => `${name} ${TASKS[name].defaultLambda}`).join(', ');
+}
+
 export function isTaskName(name: string): name is TaskName {
   return Object.hasOwn(TASKS, name);
 }

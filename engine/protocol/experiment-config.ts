@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EXPERIMENT_LIMITS, PRUNE_LIMITS } from '../domain/limits.js';
 import { PRUNE_METHOD_NAMES, resolveMethodName } from '../domain/methods.js';
+import { RESOURCE_NAMES } from '../domain/resources.js';
 import { FolderPathSchema, TaskSchema, type Triple } from './common.js';
 
 /**
@@ -74,7 +75,7 @@ export const ScoringSamplesSchema = Positive.max(PRUNE_LIMITS.maxScoringSamples)
 /** A resource target (engine/prune/budget.ts parses the CLI's `flops=0.1` into this). */
 export const BudgetSchema = z
   .strictObject({
-    resource: z.enum(['flops', 'memory', 'params']),
+    resource: z.enum(RESOURCE_NAMES),
     /** A fraction in (0, 1] of the full net when relative, else FLOPs, params or bytes of float32 feature maps. */
     value: z.number().positive(),
     relative: z.boolean(),
@@ -87,6 +88,8 @@ export const TransferSchema = z.strictObject({
   data: FolderPathSchema,
   net: z.string().min(1).optional(),
 });
+
+export type Budget = z.infer<typeof BudgetSchema>;
 
 export const ExperimentConfigSchema = z.strictObject({
   name: z.string().max(L.maxNameLength).optional(),

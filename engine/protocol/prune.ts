@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PRUNE_METHOD_NAMES } from '../domain/methods.js';
 import {
+  BudgetSchema,
   LambdaSchema,
   ScoringSamplesSchema,
   SeedSchema,
@@ -24,8 +25,10 @@ export const PruneSettingsSchema = z.object({
   /** Dataset folder the scores are computed on. */
   dataset: FolderPathSchema,
   method: PruneMethodSchema,
-  /** Neuron sparsity in [0, 1). */
+  /** Neuron sparsity in [0, 1); with a budget, unused. */
   sparsity: SparsitySchema,
+  /** Prune at the smallest sparsity whose pruned net meets this (as an experiment's prune.budget). */
+  budget: BudgetSchema.optional(),
   lambda: LambdaSchema,
   inputSize: TripleSchema.optional(),
   width: WidthSchema.optional(),
@@ -48,6 +51,8 @@ export const PrunePreviewSchema = z.object({
   memoryConvention: MemoryConventionSchema,
   before: ResourceTotalsSchema,
   after: ResourceTotalsSchema,
+  /** The sparsity previewed: the one asked for, or the one the budget search found. */
+  sparsity: z.number(),
   /** Set when the sparsity empties a layer: the pruning cannot be used. */
   emptyLayer: z.string().optional(),
   /** Largest sparsity that empties no layer, from the cached scores (the form's slider maximum). */

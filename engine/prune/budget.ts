@@ -1,3 +1,4 @@
+import { RESOURCE_NAMES } from '../domain/resources.js';
 import type { ResourceBudget, ResourceKind } from './types.js';
 
 const UNITS: Record<string, number> = {
@@ -13,15 +14,18 @@ const UNITS: Record<string, number> = {
   tb: 2 ** 40,
 };
 
+const BUDGET_PATTERN = new RegExp(
+  `^\\s*(${RESOURCE_NAMES.join('|')})\\s*=\\s*([0-9]*\\.?[0-9]+(?:e[+-]?\\d+)?)\\s*(%|[a-z]*)\\s*$`,
+  'i',
+);
+
 /**
  * Parses a user budget: `flops=0.1` or `flops=10%` (fraction of the full net), `flops=2.5G`,
  * `params=1.5M` (absolute counts, k/M/G/T = 10³…), `memory=2GB` (bytes of float32 feature maps,
  * KB/MB/GB = 2¹⁰…, as the paper reports MB). A plain number ≤ 1 is a fraction.
  */
 export function parseBudget(text: string): ResourceBudget {
-  const match = /^\s*(flops|memory|params)\s*=\s*([0-9]*\.?[0-9]+(?:e[+-]?\d+)?)\s*(%|[a-z]*)\s*$/i.exec(
-    text,
-  );
+  const match = BUDGET_PATTERN.exec(text);
   if (!match) {
     throw new Error(
       `budget '${text}': expected flops=, memory= or params= with a fraction (0.1, 10%) or an amount (2GB, 1.5G)`,

@@ -12,9 +12,9 @@ import type {
 } from './types.js';
 
 export interface PrunerOptions {
-  /** 'ranp-f' | 'ranp-m' | 'ranp-p' | 'vanilla' | 'balanced' | 'random' | 'layerwise' | 'weight-snip' */
+  /** A method of engine/prune/criteria/registry.ts (or an alias of one). */
   method: string;
-  /** λ of RANP's reweighting; default per task (ShapeNet 11, BraTS 15, UCF101 80). */
+  /** λ of RANP's reweighting; default the task's (engine/domain/tasks.ts). */
   lambda?: number;
   aggregation?: Aggregation;
   /** Input size at which resources are counted (reweighting, report, budgets); default net.inputSize. */

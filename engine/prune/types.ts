@@ -1,5 +1,6 @@
 import type { NetDescription, TaskName, Triple } from '../nn/description.js';
 import type { MemoryConvention } from '../domain/memory.js';
+import type { ResourceName } from '../domain/resources.js';
 import type { ResourceCounts } from '../resources/count.js';
 
 /** |g ⊙ w| of one prunable layer's weight tensor, averaged over the scoring samples. */
@@ -37,7 +38,7 @@ export type NeuronScores = Map<string, Float64Array>;
 /** Per prunable layer, 1 where a neuron is kept. Keyed by layer name, in node order. */
 export type NeuronMask = Map<string, Uint8Array>;
 
-export type ResourceKind = 'flops' | 'memory' | 'params';
+export type ResourceKind = ResourceName;
 
 /** A resource target: a fraction of the full net's count, or an absolute count (FLOPs, bytes, params). */
 export interface ResourceBudget {

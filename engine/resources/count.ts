@@ -1,4 +1,5 @@
 import { DEFAULT_MEMORY_CONVENTION, type MemoryConvention } from '../domain/memory.js';
+import type { ResourceName } from '../domain/resources.js';
 import type { FeatureShape, LayerKind, NetDescription, Triple } from '../nn/description.js';
 import { isPrunable } from '../nn/description.js';
 import { layerDef } from '../nn/layers/registry.js';
@@ -45,7 +46,7 @@ export interface ResourceReport {
 }
 
 /** The per-layer resource RANP reweights with: RANP-f (flops), RANP-m (memory), RANP-p (params). */
-export type ResourceMetric = 'flops' | 'memory' | 'params';
+export type ResourceMetric = ResourceName;
 
 export function elementsToMB(elements: number): number {
   return (elements * 4) / 2 ** 20;

@@ -68,5 +68,31 @@ describe('errors that help', () => {
     await epochs.fill('2');
     await expect.poll(() => message.count()).toBe(0);
     expect(await epochs.getAttribute('aria-invalid')).toBe('false');
+
+    // A FLOPs budget instead of a sparsity: the preview prunes to the smallest sparsity that meets
+    // it and says which; a budget of 0 is refused at its field until fixed.
+    await page.getByLabel('Prune to').selectOption('flops');
+    const budget = page.getByLabel(/FLOPs budget, % of the full net/);
+    await budget.fill('30');
+    const found = page.getByTestId('budget-sparsity');
+    await expect
+      .poll(() => found.textContent(), { timeout: 180_000 })
+      .toMatch(/^removes \d+\.\d% of the neurons to meet it$/);
+    const removed = Number(/removes (\d+\.\d)%/.exec((await found.textContent()) ?? '')![1]);
+    expect(removed).toBeGreaterThan(0);
+    expect(removed).toBeLessThan(100);
+    // The computation kept: at most 30% of the full net's ("−70.0%" or more removed).
+    const flops = (await page.locator('.totals div').first().locator('small').textContent()) ?? '';
+    expect(Number(/^−(\d+\.\d)%/.exec(flops)![1])).toBeGreaterThanOrEqual(70);
+    await budget.fill('0');
+    const budgetError = page.getByTestId('budget-error');
+    await expect
+      .poll(() => budgetError.textContent())
+      .toBe('Budget: a percentage of the full net above 0, at most 100');
+    expect(await budget.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByRole('button', { name: 'Start experiment' }).isDisabled()).toBe(true);
+    await budget.fill('30');
+    await expect.poll(() => budgetError.count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Start experiment' }).isDisabled()).toBe(false);
   });
 });

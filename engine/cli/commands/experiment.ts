@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { PRUNE_METHOD_NAMES } from '../../domain/methods.js';
-import { TASK_NAMES } from '../../domain/tasks.js';
+import { defaultLambdas, TASK_NAMES } from '../../domain/tasks.js';
 import { taskModule } from '../../tasks/registry.js';
 import {
   optionalNumber,
@@ -27,7 +27,7 @@ Options:
   --budget R=V           instead of --sparsity: the smallest sparsity whose pruned net meets a
                          resource target: flops=0.1 (fraction of the unpruned net), memory=2GB
                          (float32 feature maps at the prune input size), params=1.5M
-  --lambda L             RANP reweighting strength (default per task: ShapeNet 11, BraTS 15, UCF101 80)
+  --lambda L             RANP reweighting strength (default per task: ${defaultLambdas()})
   --scoring-samples N    training samples averaged for the pruning scores (default 16)
   --prune-input N|DxHxW  scale-up: score and prune at this (smaller) size, train at --input
   --widen W              scale-up: multiply the pruned net's neurons by W before training

@@ -5,6 +5,7 @@ import { UsageError, type CliCommand, type CliIO } from '../command.js';
 import type { NetDescription, Triple } from '../../nn/description.js';
 import { MEMORY_CONVENTIONS } from '../../domain/memory.js';
 import { PRUNE_METHOD_NAMES, PRUNE_METHODS } from '../../domain/methods.js';
+import { defaultLambdas } from '../../domain/tasks.js';
 import { selectBackend } from '../../backend/index.js';
 import { warnIfJsKernels } from '../js-kernels-warning.js';
 import { buildModel } from '../../nn/model.js';
@@ -67,7 +68,7 @@ Options:
   --samples N           scoring samples (default ${DEFAULT_SCORING_SAMPLES}; synthetic: 2)
   --input N|DxHxW       input size for scoring and resource counting (default: the net's)
   --width W             channel width multiplier of the net (default 1)
-  --lambda L            RANP reweighting strength (default per task: ShapeNet 11, BraTS 15, UCF101 80)
+  --lambda L            RANP reweighting strength (default per task: ${defaultLambdas()})
   --aggregation A       ${AGGREGATIONS.join(' | ')} (default sum)
   --seed N              initialization / random-pruning seed (default 0)
   --inherit             the pruned weights inherit the full net's surviving weights (default: re-initialized)

@@ -2,10 +2,23 @@ import { DEFAULT_MEMORY_CONVENTION } from '../../domain/memory.js';
 import { buildReport } from '../../prune/report.js';
 import { elementsToMB, type ResourceCounts } from '../../resources/count.js';
 import type { ResourceTotals } from '../../protocol/common.js';
+import { ProtocolError } from '../../protocol/errors.js';
+import type { Pruner } from '../../prune/pruner.js';
+import { sparsityForBudget } from '../../prune/search.js';
+import type { ResourceBudget } from '../../prune/types.js';
 import type { Handler } from '../context.js';
 
 function totals(t: ResourceCounts): ResourceTotals {
   return { flops: t.flops, params: t.params, memoryMB: elementsToMB(t.memoryElements) };
+}
+
+/** The sparsity an experiment with this budget prunes at (engine/prune/search.ts); unmet budgets are the request's fault. */
+function budgetSparsity(pruner: Pruner, budget: ResourceBudget): number {
+  try {
+    return sparsityForBudget(pruner, budget).sparsity;
+  } catch (error) {
+    throw new ProtocolError('invalid-params', (error as Error).message);
+  }
 }
 
 /** Kept neurons and resources at one sparsity, from cached scores (scored on first use). */
@@ -15,7 +28,8 @@ export const previewPrune: Handler<'prune.preview'> = async (settings, ctx) => {
   const full = pruner.fullResources();
   const before = totals(full.total);
   const memoryConvention = full.memoryConvention ?? DEFAULT_MEMORY_CONVENTION;
-  const evaluation = pruner.evaluate(settings.sparsity);
+  const sparsity = settings.budget ? budgetSparsity(pruner, settings.budget) : settings.sparsity;
+  const evaluation = pruner.evaluate(sparsity);
   const emptied = evaluation.cleaned.emptiedLayers;
   if (emptied.length > 0) {
     return {
@@ -23,6 +37,7 @@ export const previewPrune: Handler<'prune.preview'> = async (settings, ctx) => {
       memoryConvention,
       before,
       after: before,
+      sparsity,
       emptyLayer: emptied[0],
       maxSparsity: maxSparsity(),
       cachedScores: cached,
@@ -41,6 +56,7 @@ export const previewPrune: Handler<'prune.preview'> = async (settings, ctx) => {
     memoryConvention,
     before,
     after: totals(report.resources.after),
+    sparsity,
     // Always: the form's slider stops there (searched once per method and λ, then cached).
     maxSparsity: maxSparsity(),
     cachedScores: cached,

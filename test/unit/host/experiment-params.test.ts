@@ -60,3 +60,40 @@ describe('experiment.start: scale-up and transfer', () => {
     expect((await client.request('runs.list', {})).runs.length).toBe(before);
   });
 });
+
+describe('prune.preview with a budget', () => {
+  const client = new ProtocolClient(inProcessTransport(host));
+  const settings = {
+    task: 'brats' as const,
+    net: 'unet3d-brats',
+    dataset: path.join(samples, 'brats'),
+    method: 'ranp-f' as const,
+    sparsity: 0.5,
+    lambda: 15,
+    inputSize: [16, 16, 16] as [number, number, number],
+    width: 0.125,
+    scoringSamples: 1,
+  };
+
+  it('previews the smallest sparsity whose pruned net keeps at most the budget, and names it', async () => {
+    const budget = { resource: 'flops' as const, value: 0.3, relative: true };
+    const found = await client.request('prune.preview', { ...settings, budget });
+    expect(found.sparsity).not.toBe(settings.sparsity);
+    expect(found.after.flops / found.before.flops).toBeLessThanOrEqual(0.3);
+    // A sparsity asked for is the one previewed; a little less than the one found keeps too much.
+    const asked = await client.request('prune.preview', { ...settings, sparsity: found.sparsity });
+    expect([asked.sparsity, asked.after.flops]).toEqual([found.sparsity, found.after.flops]);
+    const less = await client.request('prune.preview', { ...settings, sparsity: found.sparsity - 0.01 });
+    expect(less.after.flops / less.before.flops).toBeGreaterThan(0.3);
+  });
+
+  it('refuses a budget for a method that masks weights, saying why', async () => {
+    await expect(
+      client.request('prune.preview', {
+        ...settings,
+        method: 'weight-snip',
+        budget: { resource: 'params', value: 0.5, relative: true },
+      }),
+    ).rejects.toThrow(/a resource budget needs a neuron method/);
+  });
+});

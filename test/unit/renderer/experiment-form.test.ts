@@ -14,7 +14,9 @@ const form: ExperimentForm = {
   name: '  ',
   net: 'unet3d-brats',
   method: 'ranp-f',
+  target: 'sparsity',
   sparsity: 0.5,
+  budgetPercent: 30,
   lambda: 15,
   width: 0.25,
   inputEdge: 16,
@@ -108,5 +110,25 @@ describe('the experiment form’s request', () => {
       expect(
         methods['experiment.start'].params.safeParse(experimentConfig({ ...form, ...bad })).success,
       ).toBe(false);
+  });
+
+  it('with a budget sends prune.budget (a fraction of the full net) instead of a sparsity, and sweeps no sparsity', () => {
+    const budgeted: ExperimentForm = { ...form, target: 'flops', budgetPercent: 30 };
+    const resolved = resolveConfig(experimentConfig(budgeted));
+    expect(resolved.prune.budget).toEqual({ resource: 'flops', value: 0.3, relative: true });
+    // The task's default sparsity is dropped: the budget decides it.
+    expect(resolved.prune.sparsity).toBeUndefined();
+    const study = studyConfig(budgeted, { methods: ['ranp-f', 'random'], sparsities: [0.5], seeds: [0, 1] });
+    expect(study.grid).toEqual({ method: ['ranp-f', 'random'], seed: [0, 1] });
+    expect(methods['study.start'].params.safeParse(study).success).toBe(true);
+    for (const budgetPercent of [0, 101, null])
+      expect(formErrors({ ...budgeted, budgetPercent }).budgetPercent).toBe(
+        'Budget: a percentage of the full net above 0, at most 100',
+      );
+    expect(formErrors({ ...budgeted, widen: 2 }).widen).toBe(
+      'Widen: 1 with a budget (a widened net would not meet it)',
+    );
+    // A blank budget while the sparsity target is chosen is no error.
+    expect(formErrors({ ...form, budgetPercent: null }).budgetPercent).toBeUndefined();
   });
 });
