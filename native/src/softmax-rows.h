@@ -1,9 +1,11 @@
-// Row maximum, exp and sum for the softmax losses, written so their loops vectorize: std::exp in
-// double (~15 ns per logit) and serial max/sum chains made the cross-entropy of a 64³ × 50-class
-// volume (13 M logits) the largest non-conv kernel of a pruned net's step. The exp is Cephes's expf (range reduction by ln 2 in two parts, a degree-7
-// polynomial; within 1 float32 ulp of exp computed in double over [−87.33, 0], checked on 2²⁴
-// points), written so the loop vectorizes, compiled for AVX-512, AVX2 and the baseline and picked
-// at load time where GCC can.
+// Row maximum, exp and sum for the softmax losses. std::exp one logit at a time made the
+// cross-entropy of a 64³ × 50-class volume (13 M logits) the largest non-conv kernel of a pruned
+// net's step, so exp is written as a loop GCC vectorizes (compiled for AVX-512, AVX2 and the
+// baseline, picked at load time where GCC can). It is computed in double (range reduction by ln 2 in
+// two parts, Taylor polynomial of degree 13: error a few double ulps) and rounded to float32, which
+// gives std::exp's float32 result except when exp lies within ~1e-16 of a float32 rounding boundary,
+// so training repeats the composed ops' losses (a float32 exp, within 1 ulp, drifted a 16³ demo's
+// epoch-4 loss by 1.8e-3). The sum stays serial in double, in the composed ops' order.
 #pragma once
 
 #include <cstdint>
@@ -17,34 +19,40 @@ namespace ranp {
 #define RANP_VECTOR_CLONES
 #endif
 
-// out[j] = exp(x[j] − shift) for j < n. Arguments below −87.33 (exp under float32's normal range)
-// give 0; the softmax losses call it with x ≤ shift (the row maximum), so nothing overflows.
+// out[j] = exp(x[j] − shift) for j < n, x[j] − shift rounded to float32 first (as tf.sub does).
+// Arguments below −200 give 0 as exp in double rounded to float32 does (anything below −103.98 is 0).
 RANP_VECTOR_CLONES inline void expShifted(const float* x, float shift, float* out, int64_t n) {
   for (int64_t j = 0; j < n; ++j) {
     const float v = x[j] - shift;
-    const float a = v < -87.33f ? -87.33f : v;
-    // Round a / ln 2 to the nearest integer k with the 1.5·2²³ trick (no float→int conversion).
-    const float t = a * 1.44269504088896341f + 12582912.0f;
-    const float k = t - 12582912.0f;
-    int32_t kBits;
+    const double a = v < -200.0f ? -200.0 : static_cast<double>(v);
+    // Round a / ln 2 to the nearest integer k with the 1.5·2⁵² trick (no double→int conversion).
+    const double t = a * 1.4426950408889634 + 6755399441055744.0;
+    const double k = t - 6755399441055744.0;
+    int64_t kBits;
     std::memcpy(&kBits, &t, sizeof kBits);
-    const int32_t ki = kBits - 0x4B400000;
-    const float r = (a - k * 0.693359375f) - k * -2.12194440e-4f;
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    const float e = p * r * r + r + 1.0f;
-    const int32_t scaleBits = (ki + 127) << 23;
-    float scale;
+    const int64_t ki = kBits - 0x4338000000000000LL;
+    const double r = (a - k * 6.93147180369123816490e-01) - k * 1.90821492927058770002e-10;
+    double p = 1.0 / 6227020800.0;  // 1/13!
+    p = p * r + 1.0 / 479001600.0;
+    p = p * r + 1.0 / 39916800.0;
+    p = p * r + 1.0 / 3628800.0;
+    p = p * r + 1.0 / 362880.0;
+    p = p * r + 1.0 / 40320.0;
+    p = p * r + 1.0 / 5040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    const double e = p * r * r + r + 1.0;
+    const int64_t scaleBits = (ki + 1023) << 52;
+    double scale;
     std::memcpy(&scale, &scaleBits, sizeof scale);
-    out[j] = v < -87.33f ? 0.0f : e * scale;
+    out[j] = v < -200.0f ? 0.0f : static_cast<float>(e * scale);
   }
 }
 
-// Lanes of the max and sum below: independent chains the compiler keeps in one vector register,
+// Lanes of the max below: independent chains the compiler keeps in one vector register,
 // combined in lane order, so a row's result is fixed for a given row length.
 constexpr int kLanes = 8;
 
@@ -61,15 +69,10 @@ RANP_VECTOR_CLONES inline float rowMax(const float* x, int64_t n) {
   return m;
 }
 
-// Σ x[j] accumulated in double.
-RANP_VECTOR_CLONES inline double rowSum(const float* x, int64_t n) {
-  double lane[kLanes] = {};
-  int64_t j = 0;
-  for (; j + kLanes <= n; j += kLanes)
-    for (int l = 0; l < kLanes; ++l) lane[l] += x[j + l];
+// Σ x[j] accumulated in double, in order (a different order changes the float32 total's rounding).
+inline double rowSum(const float* x, int64_t n) {
   double s = 0;
-  for (int l = 0; l < kLanes; ++l) s += lane[l];
-  for (; j < n; ++j) s += x[j];
+  for (int64_t j = 0; j < n; ++j) s += x[j];
   return s;
 }
 
