@@ -11,13 +11,14 @@ describe('LineChart', () => {
       title: 'loss',
       series: [
         {
+          id: '1',
           label: 'unpruned',
           points: [
             [0, 0],
             [2, 10],
           ],
         },
-        { label: 'pruned', points: [[1, 5]] },
+        { id: '2', label: 'pruned', points: [[1, 5]] },
       ],
     });
     const lines = container.querySelectorAll('polyline');
@@ -27,6 +28,18 @@ describe('LineChart', () => {
     expect(lines[1].getAttribute('points')).toBe('250,105');
     expect(screen.getByText('unpruned')).toBeInTheDocument();
     expect(screen.getByRole('img', { name: 'loss by epoch' })).toBeInTheDocument();
+  });
+
+  it('two runs of the same name are two series (keyed by id, not label)', () => {
+    const { container } = render(LineChart, {
+      title: 'dice',
+      series: [
+        { id: '2', label: 'brats pruned', points: [[1, 5]] },
+        { id: '3', label: 'brats pruned', points: [[1, 7]] },
+      ],
+    });
+    expect(container.querySelectorAll('polyline')).toHaveLength(2);
+    expect(screen.getAllByText('brats pruned')).toHaveLength(2);
   });
 
   it('says so when there is nothing to draw', () => {
