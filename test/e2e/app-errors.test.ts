@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type LaunchedBrowser } from './helpers/chromium.js';
+import { launchChromium, screenshot, type LaunchedBrowser } from './helpers/chromium.js';
 import { buildRenderer, STATIC_DIR } from './helpers/build-renderer.js';
 import { startEngineHost, type RunningHost } from './helpers/engine-host.js';
 
@@ -13,6 +13,12 @@ const allowed = mkdtempSync(path.join(os.tmpdir(), 'ranp-allowed-'));
 const photos = path.join(allowed, 'holiday-photos');
 mkdirSync(photos);
 writeFileSync(path.join(photos, 'beach.jpg'), 'x');
+// Two BraTS subjects: one for training, one for validation ("1 sample" each, not "1 samples").
+const pair = path.join(allowed, 'two-subjects');
+for (const subject of ['Brats18_RANP_01_1', 'Brats18_RANP_02_1'])
+  cpSync(path.resolve('assets/samples/brats/HGG', subject), path.join(pair, 'HGG', subject), {
+    recursive: true,
+  });
 
 beforeAll(async () => {
   buildRenderer();
@@ -53,6 +59,13 @@ describe('errors that help', () => {
       .poll(() => alert.textContent(), { timeout: 30_000 })
       .toContain("'datasets/brats' is a relative path; give the full path of the folder");
     expect(await alert.textContent()).not.toContain('outside');
+    await check(pair);
+    const report = page.getByTestId('dataset-report');
+    await expect.poll(() => report.textContent(), { timeout: 30_000 }).toContain('Ready to use');
+    expect(await report.locator('dd').allTextContents()).toEqual(
+      expect.arrayContaining(['1 sample', '1 sample']),
+    );
+    expect(await report.textContent()).not.toMatch(/\b1 samples\b/);
 
     // The form: an emptied field says what it needs at the field (no schema text), and the
     // message goes as soon as the field is fixed.
@@ -94,5 +107,18 @@ describe('errors that help', () => {
     await budget.fill('30');
     await expect.poll(() => budgetError.count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Start experiment' }).isDisabled()).toBe(false);
+
+    // An input size the net cannot take: the engine's message lists the sizes that work, worked out
+    // from the net's poolings (three k2 s2 max-pools: 8 or more per side).
+    await page.getByLabel(/Input size/).fill('6');
+    await expect
+      .poll(() => page.getByTestId('prune-preview').getByRole('alert').textContent(), { timeout: 60_000 })
+      .toContain(
+        "net 'unet3d-brats' cannot take input 6×6×6: layer 'enc3.pool': kernel 2×2×2 is larger than its padded input 1×1×1",
+      );
+    expect(await page.getByTestId('prune-preview').getByRole('alert').textContent()).toContain(
+      'Along each axis it takes 8 or more; the nearest that works: 8.',
+    );
+    await screenshot(page, '10-input-size-error');
   });
 });
