@@ -83,6 +83,10 @@ describe('RANP Studio in the browser', () => {
     await expect
       .poll(() => page.getByTestId('runs-table').locator('tbody tr').count(), { timeout: 30_000 })
       .toBeGreaterThan(0);
+    // Live status from the job's events: the stored run being trained reads 'running' (not
+    // 'queued' until the job ends).
+    const running = page.getByTestId('runs-table').locator('tbody tr[data-status="running"]');
+    await expect.poll(() => running.count(), { timeout: 30_000 }).toBe(1);
     await screenshot(page, '3-progress');
     await expect
       .poll(() => job.getAttribute('data-state'), { timeout: 280_000, interval: 1000 })
