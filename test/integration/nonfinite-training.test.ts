@@ -112,7 +112,14 @@ describe('an experiment that diverges', () => {
           seed: 3,
           backend: 'cpu',
           prune: { sparsity: 0.3, scoringSamples: 1 },
-          train: { epochs: 2, samplesPerEpoch: 2, schedule: { kind: 'constant', lr: 1e30 } },
+          // The largest learning rate a config may give (10) with an absurd weight decay: the first
+          // update blows the weights up, so a later step of epoch 1 is not finite.
+          train: {
+            epochs: 2,
+            samplesPerEpoch: 2,
+            optimizer: { kind: 'sgd', weightDecay: 1e30 },
+            schedule: { kind: 'constant', lr: 10 },
+          },
         },
         { store },
       ).catch((e: unknown) => e);
