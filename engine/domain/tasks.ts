@@ -11,6 +11,8 @@ export interface TaskInfo {
   /** The dataset's name and the folder layout its reader expects (README, Datasets), for messages. */
   dataset: string;
   layout: string;
+  /** How Compare shows a validation sample's segmentations: MRI volumes, voxel shapes, or not at all. */
+  segmentationView: 'volume' | 'shape' | null;
 }
 
 export const TASKS = {
@@ -18,6 +20,7 @@ export const TASKS = {
     label: '3D shape part segmentation',
     defaultLambda: 11,
     primaryMetric: 'class mIoU',
+    segmentationView: 'shape',
     dataset: 'ShapeNet part',
     layout:
       'shapenetcore_partanno_segmentation_benchmark_v0/ with synsetoffset2category.txt, <synset>/points/*.pts, points_label/*.seg, train_test_split/',
@@ -26,6 +29,7 @@ export const TASKS = {
     label: 'Brain tumour segmentation (MRI)',
     defaultLambda: 15,
     primaryMetric: 'dice mean',
+    segmentationView: 'volume',
     dataset: "BraTS'18",
     layout:
       '{HGG,LGG}/<subject>/<subject>_{flair,t1,t1ce,t2,seg}.nii.gz (or subjects directly in the folder)',
@@ -34,6 +38,7 @@ export const TASKS = {
     label: 'Action recognition (video)',
     defaultLambda: 80,
     primaryMetric: 'video top1',
+    segmentationView: null,
     dataset: 'UCF101',
     layout: 'UCF-101/<Class>/v_*.avi with ucfTrainTestlist/{classInd,trainlist01,testlist01}.txt',
   },
