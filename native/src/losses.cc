@@ -1,8 +1,8 @@
 // Rows are independent, so both losses split them between threads in fixed contiguous ranges and
 // combine per-thread partial sums in thread order (parallel.h): a run repeats bit for bit at a given
 // thread count. Rounding follows the composed tf ops (engine/train/losses): float32 after every operation,
-// sums accumulated in double, log in double as tfjs's JS kernel computes it; exp in float32
-// (softmax-rows.h, within 1 ulp of tfjs's Math.exp rounded to float32).
+// sums accumulated in double, exp and log in double rounded once, as tfjs's JS kernels compute them
+// (exp: softmax-rows.h).
 #include "losses.h"
 
 #include <omp.h>

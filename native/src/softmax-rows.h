@@ -20,7 +20,7 @@ namespace ranp {
 #endif
 
 // out[j] = exp(x[j] − shift) for j < n, x[j] − shift rounded to float32 first (as tf.sub does).
-// Arguments below −200 give 0 as exp in double rounded to float32 does (anything below −103.98 is 0).
+// Arguments are clamped at −200, whose exp rounds to float32 0 as any below −103.98 does.
 RANP_VECTOR_CLONES inline void expShifted(const float* x, float shift, float* out, int64_t n) {
   for (int64_t j = 0; j < n; ++j) {
     const float v = x[j] - shift;
@@ -48,7 +48,7 @@ RANP_VECTOR_CLONES inline void expShifted(const float* x, float shift, float* ou
     const int64_t scaleBits = (ki + 1023) << 52;
     double scale;
     std::memcpy(&scale, &scaleBits, sizeof scale);
-    out[j] = v < -200.0f ? 0.0f : static_cast<float>(e * scale);
+    out[j] = static_cast<float>(e * scale);
   }
 }
 
