@@ -46,7 +46,7 @@ const wholeNumber = (value: unknown, min: number, max: number, what: string): st
 const blank = (value: unknown): value is null | undefined => value === undefined || value === null;
 
 /** The form's budget as the config holds it (a fraction of the full net), or undefined for a sparsity. */
-export function formBudget(form: ExperimentForm): Budget | undefined {
+export function formBudget(form: Pick<ExperimentForm, 'target' | 'budgetPercent'>): Budget | undefined {
   if (form.target === 'sparsity' || blank(form.budgetPercent)) return undefined;
   return { resource: form.target, value: form.budgetPercent / 100, relative: true };
 }
