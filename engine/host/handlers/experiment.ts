@@ -13,7 +13,8 @@ import type { ExperimentConfig } from '../../experiment/index.js';
 import { MAX_STUDY_EXPERIMENTS, type JobInfo, type JobStudy } from '../../protocol/jobs.js';
 import type { ParsedExperimentConfigInput } from '../../protocol/experiment-config.js';
 import { ProtocolError } from '../../protocol/errors.js';
-import { RunNotFoundError, type Store } from '../../store/index.js';
+import type { Store } from '../../store/index.js';
+import { lookup } from './run-lookup.js';
 import type { RunRecord } from '../../store/types.js';
 import { gridCells, withCell } from '../../study/grid.js';
 import type { Handler, HostContext } from '../context.js';
@@ -166,14 +167,7 @@ export const startStudy: Handler<'study.start'> = async ({ config: shared, grid 
 /** Queues the interrupted experiment that `runId` belongs to; its completed epochs are kept. */
 export const resumeExperiment: Handler<'experiment.resume'> = async ({ runId }, ctx) => {
   const store = ctx.store();
-  const find = (id: number): RunRecord => {
-    try {
-      return store.getRun(id);
-    } catch (error) {
-      if (error instanceof RunNotFoundError) throw new ProtocolError('not-found', error.message);
-      throw error;
-    }
-  };
+  const find = (id: number): RunRecord => lookup(() => store.getRun(id));
   const asked = find(Number(runId) || 0);
   const first = asked.parentRunId !== null && asked.role === 'pruned' ? find(asked.parentRunId) : asked;
   const runs = [first, ...store.listRuns({ role: 'pruned' }).filter((r) => r.parentRunId === first.id)];

@@ -6,28 +6,12 @@ import type { Scalar } from '../../protocol/common.js';
 import { NoTrainedNetError } from '../../experiment/trained-net.js';
 import { exportRunNet } from '../../interchange/index.js';
 import { flattenJson } from '../../store/compare.js';
-import { RunNotFoundError } from '../../store/errors.js';
 import type { Store } from '../../store/index.js';
 import type { JsonValue } from '../../store/types.js';
 import type { Handler } from '../context.js';
 import { evaluationPerSample, predictionsBySample } from './evaluation-report.js';
+import { lookup, parseRunId } from './run-lookup.js';
 import { curveMetricNames, runSummary } from './run-summary.js';
-
-function runId(id: string): number {
-  const n = Number(id);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new ProtocolError('not-found', `no run with id '${id}'`);
-  return n;
-}
-
-/** Store lookups of unknown runs become 'not-found' for the UI. */
-function lookup<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof RunNotFoundError) throw new ProtocolError('not-found', error.message);
-    throw error;
-  }
-}
 
 function scalar(value: JsonValue | undefined): Scalar {
   if (value === undefined) return null;
@@ -60,7 +44,7 @@ export const listRuns: Handler<'runs.list'> = async (_params, ctx) => {
 
 export const getRun: Handler<'runs.get'> = async ({ id }, ctx) => {
   const store = ctx.store();
-  const run = lookup(() => store.getRun(runId(id)));
+  const run = lookup(() => store.getRun(parseRunId(id)));
   return {
     ...runSummary(store, run),
     params: Object.fromEntries([...flattenJson(run.config)].map(([k, v]) => [k, scalar(v)])),
@@ -78,7 +62,7 @@ export const getRun: Handler<'runs.get'> = async ({ id }, ctx) => {
 
 export const compareRuns: Handler<'runs.compare'> = async ({ ids }, ctx) => {
   const store = ctx.store();
-  const numeric = ids.map(runId);
+  const numeric = ids.map(parseRunId);
   const runs: RunSummary[] = numeric.map((id) =>
     runSummary(
       store,
@@ -117,7 +101,7 @@ export const compareRuns: Handler<'runs.compare'> = async ({ ids }, ctx) => {
 /** Exports go to <data dir>/exports; the UI shows where. */
 export const exportRun: Handler<'runs.export'> = async ({ id, format }, ctx) => {
   const store = ctx.store();
-  const run = lookup(() => store.getRun(runId(id)));
+  const run = lookup(() => store.getRun(parseRunId(id)));
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const base = path.join(ctx.dataDir, 'exports', `run-${run.id}-${stamp}`);
   mkdirSync(path.dirname(base), { recursive: true });
@@ -147,7 +131,7 @@ export const exportRun: Handler<'runs.export'> = async ({ id, format }, ctx) => 
 
 export const deleteRun: Handler<'runs.delete'> = async ({ id }, ctx) => {
   const store = ctx.store();
-  const numeric = runId(id);
+  const numeric = parseRunId(id);
   const owner = ctx.jobs.active.find((j) => j.runIds.includes(id));
   if (owner)
     throw new ProtocolError(

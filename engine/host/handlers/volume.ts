@@ -9,6 +9,7 @@ import { ProtocolError } from '../../protocol/errors.js';
 import { encodeRuns, encodeZeroRuns, volumeArray, type VolumeHeader } from '../../protocol/volume.js';
 import { taskModule } from '../../tasks/registry.js';
 import { predictionsBySample } from './evaluation-report.js';
+import { lookup, parseRunId } from './run-lookup.js';
 import type { Handler, HostContext } from '../context.js';
 
 type Loaded = { header: VolumeHeader; payload: Uint8Array };
@@ -53,15 +54,13 @@ export const getVolume: Handler<'volume.get'> = async (params, ctx) => {
     maxVoxels: params.maxVoxels ?? DEFAULT_VIEWER_LIMITS.maxVoxels,
   };
   const store = ctx.store();
-  const id = Number(runId);
-  const run = Number.isSafeInteger(id) ? store.listRuns().find((r) => r.id === id) : undefined;
-  if (!run) throw new ProtocolError('not-found', `no run with id '${runId}'`);
+  const run = lookup(() => store.getRun(parseRunId(runId)));
   const volumeId = `${runId}/${sample}/${which}`;
   if (channels && which !== 'image')
     throw new ProtocolError('invalid-params', `channels apply to the image only, not to the ${which}`);
   const { header, payload } =
     which === 'prediction'
-      ? await prediction(ctx, id, sample, volumeId, run.role, limits)
+      ? await prediction(ctx, run.id, sample, volumeId, run.role, limits)
       : which === 'truth' && run.dataset === 'shapenet'
         ? await shapeTruth(ctx, run.config, sample, volumeId)
         : await fromDataset(ctx, run.config.data, run.dataset, sample, which, volumeId, channels, limits);
