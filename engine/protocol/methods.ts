@@ -39,7 +39,7 @@ export const methods = {
       ),
     }),
   },
-  /** The tasks with their labels, λ defaults, headline metrics and dataset layouts (engine/domain). */
+  /** The tasks with their labels, λ defaults, headline metrics, dataset layouts and segmentation views (engine/domain). */
   'tasks.list': {
     params: NoParams,
     result: z.object({
@@ -51,6 +51,7 @@ export const methods = {
           primaryMetric: z.string(),
           dataset: z.string(),
           layout: z.string(),
+          segmentationView: z.enum(['volume', 'shape']).nullable(),
         }),
       ),
     }),
@@ -123,7 +124,12 @@ export const methods = {
          * size (256) and VIEWER_VOXEL_BUDGET.
          */
         maxTextureSize: z.number().int().min(1).max(65_536).optional(),
-        maxVoxels: z.number().int().min(1).max(2 ** 40).optional(),
+        maxVoxels: z
+          .number()
+          .int()
+          .min(1)
+          .max(2 ** 40)
+          .optional(),
       })
       .strict(),
     result: VolumeHeaderSchema,
