@@ -13,7 +13,7 @@ export interface ViewerLimits {
 }
 
 /** WebGL2 guarantees at least this MAX_3D_TEXTURE_SIZE: the limit assumed when a request names none. */
-export const WEBGL2_MIN_3D_TEXTURE_SIZE = 256;
+const WEBGL2_MIN_3D_TEXTURE_SIZE = 256;
 
 /** The viewer's memory budget per channel: 2^27 voxels (a 512³ volume), 512 MiB as a float32 texture. */
 export const VIEWER_VOXEL_BUDGET = 2 ** 27;

@@ -216,5 +216,3 @@ export const StudyGridSchema = z.strictObject({
   sparsity: z.array(SparsitySchema).min(1).optional(),
   seed: z.array(SeedSchema).min(1).optional(),
 });
-
-export type StudyGrid = z.infer<typeof StudyGridSchema>;

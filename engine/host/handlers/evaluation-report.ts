@@ -1,8 +1,9 @@
+import type { RunDetail } from '../../protocol/runs.js';
 import type { Store } from '../../store/index.js';
 import type { ArtifactRecord } from '../../store/types.js';
 import { predictionFileName } from '../../train/evaluate.js';
 
-export type PerSample = { id: string; metrics: Record<string, number> }[];
+type PerSample = RunDetail['perSample'];
 
 /** The per-sample metrics of the run's stored evaluation report (record-evaluation.ts writes it). */
 export function evaluationPerSample(store: Store, id: number): PerSample {
