@@ -7,8 +7,9 @@
  * order matters for concat). Nodes are stored in topological order.
  */
 
-/** Spatial triple in (depth/time, height, width) order. */
-export type Triple = [number, number, number];
+import type { Triple } from '../protocol/common.js';
+
+export type { Triple };
 
 /** Explicit padding per spatial axis as [before, after]. */
 export type Padding3 = [[number, number], [number, number], [number, number]];

@@ -41,7 +41,7 @@ export const ResourceTotalsSchema = z.object({
 });
 
 export type Task = z.infer<typeof TaskSchema>;
-/** [D, H, W]. */
+/** A spatial size or step in (depth/time, height, width) order. */
 export type Triple = z.infer<typeof TripleSchema>;
 export type Scalar = z.infer<typeof ScalarSchema>;
 export type ResourceTotals = z.infer<typeof ResourceTotalsSchema>;
