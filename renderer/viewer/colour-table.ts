@@ -90,6 +90,31 @@ export function generatedColourTable(name: string, values: readonly number[]): C
   };
 }
 
+/** Okabe–Ito colour-blind-safe hues for a category's parts (a ShapeNet category has at most six). */
+const PART_COLOURS: [number, number, number][] = [
+  [0, 114, 178],
+  [230, 159, 0],
+  [0, 158, 115],
+  [204, 121, 167],
+  [86, 180, 233],
+  [213, 94, 0],
+];
+
+/**
+ * A ShapeNet category's part colours, in part order. Unlike generatedColourTable it keeps label 0:
+ * there it is a part (Airplane's first), not background.
+ */
+export function partColourTable(category: string, parts: readonly number[]): ColourTable {
+  return {
+    name: `${category} parts`,
+    labels: parts.map((value, index) => ({
+      value,
+      name: `part ${value}`,
+      colour: PART_COLOURS[index % PART_COLOURS.length],
+    })),
+  };
+}
+
 /** Distinct label values in label maps, ascending (0 included when present). */
 export function labelValues(arrays: readonly ArrayLike<number>[]): number[] {
   const seen = new Set<number>();

@@ -5,6 +5,7 @@ import {
   generatedColourTable,
   labelValues,
   parseColourTable,
+  partColourTable,
   withUnlistedLabels,
 } from '../../../renderer/viewer/colour-table.js';
 
@@ -38,6 +39,17 @@ describe('colour tables', () => {
     const table = generatedColourTable('parts', [0, 1, 2, 3, 4, 5, 6, 7, 8]);
     expect(table.labels.map((l) => l.value)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(new Set(table.labels.map((l) => l.colour.join())).size).toBe(8);
+  });
+
+  it('colours a category’s parts in order, part 0 included (Airplane’s first part is label 0)', () => {
+    const table = partColourTable('Airplane', [0, 1, 2, 3]);
+    expect(table.name).toBe('Airplane parts');
+    expect(table.labels.map((l) => [l.value, l.name, l.colour])).toEqual([
+      [0, 'part 0', [0, 114, 178]],
+      [1, 'part 1', [230, 159, 0]],
+      [2, 'part 2', [0, 158, 115]],
+      [3, 'part 3', [204, 121, 167]],
+    ]);
   });
 
   it('adds labels the table does not name, with colours far from the listed ones and a lookup entry', () => {
