@@ -65,6 +65,8 @@ export class VoxelShapeView {
   private readonly material = new MeshBasicMaterial({ vertexColors: true });
   private scenes: Scene[] = [];
   private meshes: InstancedMesh[] = [];
+  /** Per panel: instances of the voxels errors-only mode keeps (the first ones), and of all. */
+  private instanceCounts: { errors: number; all: number }[] = [];
   private shape: VoxelShape | null = null;
   private readonly resizeObserver: ResizeObserver;
   private dragging: { x: number; y: number; panel: number } | null = null;
@@ -118,10 +120,16 @@ export class VoxelShapeView {
     this.rebuild();
   }
 
-  /** Errors-only: each panel draws only the voxels its `errors` marks. */
+  /** Errors-only: each panel draws only the voxels its `errors` marks (their instances come first). */
   setErrorsOnly(on: boolean): void {
     this.errorsOnly = on;
-    this.rebuild();
+    this.meshes.forEach((mesh, p) => (mesh.count = this.shownCount(p)));
+    this.render();
+  }
+
+  private shownCount(panel: number): number {
+    const { errors, all } = this.instanceCounts[panel];
+    return this.errorsOnly ? errors : all;
   }
 
   /** Linking again gives every panel the orbit of the one turned last. */
@@ -178,11 +186,13 @@ export class VoxelShapeView {
         ]),
       );
       const errors = panel.errors;
-      const drawn = this.errorsOnly && errors ? occupied.filter((v) => errors[v] !== 0) : occupied;
-      const mesh = new InstancedMesh(this.geometry, this.material, Math.max(1, drawn.length));
-      mesh.count = drawn.length;
+      const wrong = errors ? occupied.filter((v) => errors[v] !== 0) : occupied;
+      const ordered = errors ? [...wrong, ...occupied.filter((v) => errors[v] === 0)] : occupied;
+      const mesh = new InstancedMesh(this.geometry, this.material, Math.max(1, ordered.length));
+      this.instanceCounts.push({ errors: wrong.length, all: ordered.length });
+      mesh.count = this.shownCount(this.instanceCounts.length - 1);
       const m = new Matrix4();
-      drawn.forEach((v, n) => {
+      ordered.forEach((v, n) => {
         const [i, j, k] = voxelOf(v);
         mesh.setMatrixAt(n, m.makeTranslation(i - centre.x, j - centre.y, k - centre.z));
         mesh.setColorAt(n, colours.get(panel.labels[v]) ?? UNLISTED_COLOUR);
@@ -267,6 +277,7 @@ export class VoxelShapeView {
       mesh.dispose();
     }
     this.meshes = [];
+    this.instanceCounts = [];
   }
 
   dispose(): void {
