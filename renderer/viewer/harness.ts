@@ -1,12 +1,13 @@
 import { mount, unmount } from 'svelte';
 import type { VolumeHeader } from '../../engine/protocol/volume.js';
 import bratsTableJson from '../../assets/colour-tables/brats.json';
-import { generatedColourTable, parseColourTable, type ColourTable } from './colour-table.js';
+import { generatedColourTable, parseColourTable, partColourTable, type ColourTable } from './colour-table.js';
 import type { Comparison } from './comparison.js';
 import type { ComparisonViewer, Rect, ViewName } from './comparison-viewer.js';
 import { syntheticBratsSubject } from './synthetic-subject.js';
 import { volumeFromPayload, type ViewerVolume } from './volume-data.js';
-import ShapeViewer from './ShapeViewer.svelte';
+import ShapeComparison from './ShapeComparison.svelte';
+import type { ShapeVolumes } from './shape-volumes.js';
 import type { VoxelShapeView } from './voxel-shape-view.js';
 import VolumeViewer from './VolumeViewer.svelte';
 
@@ -28,14 +29,13 @@ export interface HarnessLoad {
   views?: ViewName[];
 }
 
-/** A ShapeNet-style voxel shape: uint8 labels (255 = empty), base64. */
-export interface HarnessShape {
-  title: string;
-  dims: [number, number, number];
+/** A ShapeNet-style voxel shape as ShapeComparison takes it, the label arrays (255 = empty) in base64. */
+export type HarnessShape = Omit<ShapeVolumes, 'truth' | 'unpruned' | 'pruned'> & {
   truth: string;
-  prediction?: string;
-  parts: number[];
-}
+  unpruned: string;
+  pruned: string;
+  titles: { unpruned: string; pruned: string };
+};
 
 function bytesOf(base64: string): Uint8Array {
   const binary = atob(base64);
@@ -125,18 +125,15 @@ const harness = {
 
   async loadShape(request: HarnessShape): Promise<void> {
     const target = await remount();
-    const table = generatedColourTable('parts', request.parts);
-    harness.table = table;
+    harness.table = partColourTable(request.category, request.parts);
     await new Promise<void>((resolve) => {
-      mounted = mount(ShapeViewer, {
+      mounted = mount(ShapeComparison, {
         target,
         props: {
-          title: request.title,
-          dims: request.dims,
+          ...request,
           truth: bytesOf(request.truth),
-          prediction: request.prediction ? bytesOf(request.prediction) : null,
-          parts: request.parts,
-          table,
+          unpruned: bytesOf(request.unpruned),
+          pruned: bytesOf(request.pruned),
           onready: (view: VoxelShapeView) => {
             harness.shapeView = view;
             resolve();
@@ -146,8 +143,9 @@ const harness = {
     });
   },
 
-  shapePixels(side: 0 | 1): { width: number; height: number; base64: string } {
-    const rect = harness.shapeView!.viewportRect(side);
+  /** RGBA of one panel of the shape view (0 truth, 1 unpruned, 2 pruned, 3 disagreement). */
+  shapePixels(panel: number): { width: number; height: number; base64: string } {
+    const rect = harness.shapeView!.viewportRect(panel);
     return { width: rect.width, height: rect.height, base64: encode(harness.shapeView!.readPixels(rect)) };
   },
 

@@ -1,8 +1,9 @@
 /**
  * ShapeNet-style part segmentation as voxels, built from a real scanned shape: the Stanford bunny
  * (npm "bunny", public domain) sampled over its triangles and voxelised with the ShapeNet rule
- * (farthest point at distance 1, voxel floor(n/2 · p + n/2)), parts by height. The "prediction" is
- * derived (the top part relabelled as the middle one) until real predictions exist.
+ * (farthest point at distance 1, voxel floor(n/2 · p + n/2)), parts by height, shown in the app's
+ * ShapeComparison. The "unpruned prediction" is derived (the top part relabelled as the middle one), the
+ * "pruned" one is the truth itself; test/e2e/viewer-shapenet-app.test.ts shows real predictions.
  */
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +49,8 @@ function voxelise(): Uint8Array {
 
 const truth = voxelise();
 const prediction = truth.map((v) => (v === 14 ? 13 : v));
+/** ShapeComparison's panels. */
+const PANEL = { truth: 0, unpruned: 1, pruned: 2 } as const;
 
 /** Independent part IoU: per part over occupied voxels, absent parts count 1. */
 function meanIoU(): number {
@@ -66,10 +69,10 @@ function meanIoU(): number {
 
 let session: HarnessSession;
 
-async function side(s: 0 | 1): Promise<Pixels> {
+async function panel(p: number): Promise<Pixels> {
   const { width, height, base64 } = await session.page.evaluate(
     (x) => window.viewerHarness.shapePixels(x),
-    s,
+    p,
   );
   return pixelsOf({ x: 0, y: 0, width, height }, base64);
 }
@@ -80,10 +83,12 @@ export function shapeNetSuite(open: () => HarnessSession): void {
     session = open();
     await session.page.setViewportSize({ width: 900, height: 500 });
     await session.page.evaluate((r) => window.viewerHarness.loadShape(r), {
-      title: 'bunny (ShapeNet-style voxels)',
+      category: 'bunny',
+      titles: { unpruned: 'top part missed', pruned: 'exact' },
       dims: [N, N, N] as [number, number, number],
       truth: Buffer.from(truth).toString('base64'),
-      prediction: Buffer.from(prediction).toString('base64'),
+      unpruned: Buffer.from(prediction).toString('base64'),
+      pruned: Buffer.from(truth).toString('base64'),
       parts: PARTS,
     });
   });
@@ -97,7 +102,7 @@ export function shapeNetSuite(open: () => HarnessSession): void {
           window.viewerHarness.table!.labels.map((l) => [l.value, l.colour] as const),
         ),
       );
-      const [truthPixels, predictionPixels] = [await side(0), await side(1)];
+      const [truthPixels, predictionPixels] = [await panel(PANEL.truth), await panel(PANEL.unpruned)];
       for (const part of PARTS) {
         expect(findColour(truthPixels, colours.get(part)!).count, `truth part ${part}`).toBeGreaterThan(20);
       }
@@ -109,9 +114,11 @@ export function shapeNetSuite(open: () => HarnessSession): void {
     });
 
     it('shows the per-shape IoU computed over the category parts', async () => {
-      const text = await session.page.getByTestId('shape-iou').textContent();
-      expect(text).toBe(`part IoU ${(meanIoU() * 100).toFixed(1)}%`);
+      const cell = session.page.getByTestId('shape-iou-unpruned');
+      expect(await cell.textContent()).toBe(`${(meanIoU() * 100).toFixed(1)}%`);
+      expect(Number(await cell.getAttribute('data-iou'))).toBeCloseTo(meanIoU(), 12);
       expect(meanIoU()).toBeLessThan(1);
+      expect(await session.page.getByTestId('shape-iou-pruned').textContent()).toBe('100.0%');
     });
 
     it('draws only the wrong voxels in errors-only mode: the missed part in the truth, what was predicted for it', async () => {
@@ -120,16 +127,26 @@ export function shapeNetSuite(open: () => HarnessSession): void {
           window.viewerHarness.table!.labels.map((l) => [l.value, l.colour] as const),
         ),
       );
-      await session.page.getByLabel('show errors only').check();
-      const [truthPixels, predictionPixels] = [await side(0), await side(1)];
+      await session.page.getByLabel('errors only').check();
+      const [truthPixels, predictionPixels] = [await panel(PANEL.truth), await panel(PANEL.unpruned)];
       // Only part 14 was predicted wrong (as 13): the truth keeps 14, the prediction its 13 there.
       expect(findColour(truthPixels, colours.get(14)!).count).toBeGreaterThan(20);
       for (const part of [12, 13]) expect(findColour(truthPixels, colours.get(part)!).count).toBe(0);
       expect(findColour(predictionPixels, colours.get(13)!).count).toBeGreaterThan(20);
       for (const part of [12, 14]) expect(findColour(predictionPixels, colours.get(part)!).count).toBe(0);
       const wrong = truth.filter((v) => v === 14).length;
-      expect(await session.page.evaluate(() => window.viewerHarness.shapeView!.drawnVoxels(1))).toBe(wrong);
-      await session.page.getByLabel('show errors only').uncheck();
+      const drawn = await session.page.evaluate(() =>
+        [0, 1, 2].map((p) => window.viewerHarness.shapeView!.drawnVoxels(p)),
+      );
+      // The truth keeps the voxels either net got wrong; the exact "pruned" net has none.
+      expect(drawn).toEqual([wrong, wrong, 0]);
+      await session.page.getByLabel('errors only').uncheck();
+      const occupied = truth.filter((v) => v !== EMPTY).length;
+      expect(
+        await session.page.evaluate(() =>
+          [0, 1, 2, 3].map((p) => window.viewerHarness.shapeView!.drawnVoxels(p)),
+        ),
+      ).toEqual([occupied, occupied, occupied, occupied]);
     });
   });
 }
