@@ -62,8 +62,7 @@ LossArgs parseLossArgs(const Napi::CallbackInfo& info, const char* fn, size_t co
 // p[j] = softmax(row)[j]: exp(x − max) / Σ exp(x − max), as tf.softmax computes it.
 void softmaxRow(const float* row, int64_t classes, float* p) {
   expShifted(row, rowMax(row, classes), p, classes);
-  const float total = static_cast<float>(rowSum(p, classes));
-  for (int64_t j = 0; j < classes; ++j) p[j] /= total;
+  divideScale(p, static_cast<float>(rowSum(p, classes)), 1.0f, classes);
 }
 
 int threadsFor(const LossArgs& a) { return a.rows * a.classes >= kParallelMin ? omp_get_max_threads() : 1; }
@@ -93,10 +92,9 @@ Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info) {
       const float total = static_cast<float>(rowSum(g, a.classes));
       const float logSum = static_cast<float>(std::log(static_cast<double>(total)));
       if (valid) sum += (row[y] - max) - logSum;
-      for (int64_t j = 0; j < a.classes; ++j) {
-        const float p = g[j] / total;
-        g[j] = p * w - (j == y ? w : 0.0f);
-      }
+      // g = p·w − w·[j = y]; subtracting 0 off the label changes no value, so only g[y] is touched.
+      divideScale(g, total, w, a.classes);
+      g[y] = g[y] - w;
     }
     *picked.of(t) = sum;
   });
@@ -110,15 +108,16 @@ Napi::Value SoftDice(const Napi::CallbackInfo& info) {
   const int threads = threadsFor(a);
   // Per class: predicted Σ v p_c, intersection Σ v p_c [y = c], truth Σ v [y = c].
   Partials sums(threads, 3 * C);
-  std::vector<float> p(static_cast<size_t>(threads * C));
+  // Pass 1 leaves each counted row's softmax in the gradient buffer, where pass 2 turns it into
+  // the gradient (one softmax per row instead of two).
   forRowRanges(a.rows, threads, [&](int t, int64_t from, int64_t to) {
     // Thread-local sums, copied out once: neighbouring threads' partials share cache lines.
     std::vector<double> local(static_cast<size_t>(3 * C), 0.0);
     double* s = local.data();
-    float* pr = p.data() + t * C;
     for (int64_t r = from; r < to; ++r) {
       if (a.labels[r] == a.ignoreLabel) continue;
       const int64_t y = a.labels[r];
+      float* pr = a.gradient + r * C;
       softmaxRow(a.logits + r * C, C, pr);
       for (int64_t j = 0; j < C; ++j) s[j] += pr[j];
       s[C + y] += pr[y];
@@ -136,8 +135,7 @@ Napi::Value SoftDice(const Napi::CallbackInfo& info) {
     coefA[c] = 2.0f / den;
     coefB[c] = num / (den * den);
   }
-  forRowRanges(a.rows, threads, [&](int t, int64_t from, int64_t to) {
-    float* pr = p.data() + t * C;
+  forRowRanges(a.rows, threads, [&](int, int64_t from, int64_t to) {
     for (int64_t r = from; r < to; ++r) {
       float* g = a.gradient + r * C;
       if (a.labels[r] == a.ignoreLabel) {
@@ -145,12 +143,14 @@ Napi::Value SoftDice(const Napi::CallbackInfo& info) {
         continue;
       }
       const int64_t y = a.labels[r];
-      softmaxRow(a.logits + r * C, C, pr);
+      const float* pr = g;
       double pb = 0;
       for (int64_t j = 0; j < C; ++j) pb += pr[j] * coefB[j];
       const float atLabel = coefA[y] * pr[y];
       const float weighted = static_cast<float>(pb) - atLabel;
-      for (int64_t j = 0; j < C; ++j) g[j] = pr[j] * (coefB[j] - weighted) - (j == y ? atLabel : 0.0f);
+      // As in the cross-entropy, the label's term is subtracted from g[y] alone.
+      for (int64_t j = 0; j < C; ++j) g[j] = pr[j] * (coefB[j] - weighted);
+      g[y] = g[y] - atLabel;
     }
   });
   return Napi::Number::New(info.Env(), static_cast<float>(value));

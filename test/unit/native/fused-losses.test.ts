@@ -141,33 +141,44 @@ describe.skipIf(skipNative)(`fused native losses vs the composed tf ops${nativeS
     tf.dispose([logits, labels]);
   });
 
-  it('cross-entropy off the label rounds as float32 ops on Math.exp do, bit for bit (training repeats)', () => {
-    // g = fround(fround(e / total) · w), e = fround(exp(fround(x − max))), total = fround(Σ e in order):
-    // the kernel's exp must give Math.exp's float32 value, or training drifts (a float32 exp within
-    // 1 ulp moved a 16³ demo's epoch-4 loss by 1.8e-3).
-    const rows = 4000;
-    const classes = 50;
-    const values = Float32Array.from({ length: rows * classes }, (_, i) =>
-      Math.fround(Math.sin(i * 12.9898) * 40),
-    );
-    const labelValues = Int32Array.from({ length: rows }, (_, r) => (r * 7) % classes);
-    const logits = tf.tensor2d(values, [rows, classes]);
-    const labels = tf.tensor1d(labelValues, 'int32');
-    const [, gradient] = withFusedLosses(addon, () => valueAndGradient(crossEntropy, logits, labels)).values;
-    const w = Math.fround(1 / rows);
-    let differing = 0;
-    for (let r = 0; r < rows; r++) {
-      const row = values.subarray(r * classes, (r + 1) * classes);
-      const max = Math.max(...row);
-      const e = Array.from(row, (v) => Math.fround(Math.exp(Math.fround(v - max))));
-      const total = Math.fround(e.reduce((s, v) => s + v, 0));
-      for (let j = 0; j < classes; j++)
-        if (j !== labelValues[r] && gradient[r * classes + j] !== Math.fround(Math.fround(e[j] / total) * w))
-          differing++;
-    }
-    expect(differing).toBe(0);
-    tf.dispose([logits, labels]);
-  });
+  // Spread 40: most rows hold an exp below 2⁻²³ and take the serial sum; spread 6: every exp is at
+  // least e⁻¹² > 2⁻²³, so rows take the lane sum (native/src/softmax-rows.h), which must equal it.
+  for (const spread of [40, 6])
+    it(`cross-entropy rounds as float32 ops on Math.exp do, bit for bit, logits ±${spread} (training repeats)`, () => {
+      // g = fround(fround(e / total) · w) (− w at the label), e = fround(exp(fround(x − max))), total =
+      // fround(Σ e in order): the kernel's exp must give Math.exp's float32 value, or training drifts
+      // (a float32 exp within 1 ulp moved a 16³ demo's epoch-4 loss by 1.8e-3).
+      const rows = 4000;
+      const classes = 50;
+      const values = Float32Array.from({ length: rows * classes }, (_, i) =>
+        Math.fround(Math.sin(i * 12.9898) * spread),
+      );
+      const labelValues = Int32Array.from({ length: rows }, (_, r) => (r * 7) % classes);
+      const logits = tf.tensor2d(values, [rows, classes]);
+      const labels = tf.tensor1d(labelValues, 'int32');
+      const [, gradient] = withFusedLosses(addon, () =>
+        valueAndGradient(crossEntropy, logits, labels),
+      ).values;
+      const w = Math.fround(1 / rows);
+      let differing = 0;
+      let tinyRows = 0;
+      for (let r = 0; r < rows; r++) {
+        const row = values.subarray(r * classes, (r + 1) * classes);
+        const max = Math.max(...row);
+        const e = Array.from(row, (v) => Math.fround(Math.exp(Math.fround(v - max))));
+        if (e.some((v) => v < 2 ** -23)) tinyRows++;
+        const total = Math.fround(e.reduce((s, v) => s + v, 0));
+        for (let j = 0; j < classes; j++) {
+          const scaled = Math.fround(Math.fround(e[j] / total) * w);
+          const want = j === labelValues[r] ? Math.fround(scaled - w) : scaled;
+          if (gradient[r * classes + j] !== want) differing++;
+        }
+      }
+      // Each spread exercises the sum it is meant to.
+      expect(spread === 40 ? tinyRows > rows / 2 : tinyRows === 0).toBe(true);
+      expect(differing).toBe(0);
+      tf.dispose([logits, labels]);
+    });
 
   it('soft Dice by hand: equal logits give p = 1/2, one voxel of each class', () => {
     const logits = tf.tensor2d([
