@@ -1,8 +1,9 @@
 import { Vector2, Vector3, WebGLRenderer } from 'three';
 import { applyAffine, worldBounds, type Vec3 } from './affine.js';
 import type { ColourTable, LabelDisplay } from './colour-table.js';
-import { VIEWER_VOXEL_BUDGET, type ViewerLimits } from '../../engine/protocol/index.js';
+import type { ViewerLimits } from '../../engine/protocol/index.js';
 import { downsampleNotices, fitted, fitToLimits, type FittedVolume } from './downsample.js';
+import { limitsOf } from './gpu-limits.js';
 import {
   conventionNotice,
   SLICE_VIEWS,
@@ -95,12 +96,7 @@ export class ComparisonViewer implements PointerTarget {
     this.renderer = new WebGLRenderer({ canvas: this.canvas, antialias: false, preserveDrawingBuffer: true });
     this.renderer.setPixelRatio(window.devicePixelRatio || 1);
     this.renderer.autoClear = false;
-    const gl = this.renderer.getContext() as WebGL2RenderingContext;
-    const gpuLimit = gl.getParameter(gl.MAX_3D_TEXTURE_SIZE) as number;
-    this.limits = {
-      maxTextureSize: Math.min(gpuLimit, options.maxTextureSize ?? gpuLimit),
-      maxVoxels: VIEWER_VOXEL_BUDGET,
-    };
+    this.limits = limitsOf(this.renderer.getContext() as WebGL2RenderingContext, options.maxTextureSize);
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(container);
     this.resize();

@@ -14,11 +14,16 @@ export function viewerLimits(): ViewerLimits {
       throw new Error(
         'the segmentation viewer needs WebGL2, which this browser does not offer (check that hardware acceleration is on)',
       );
-    limits = {
-      maxTextureSize: gl.getParameter(gl.MAX_3D_TEXTURE_SIZE) as number,
-      maxVoxels: VIEWER_VOXEL_BUDGET,
-    };
+    limits = limitsOf(gl);
     gl.getExtension('WEBGL_lose_context')?.loseContext();
   }
   return limits;
+}
+
+/** The limits a WebGL2 context allows: its MAX_3D_TEXTURE_SIZE (or `maxTextureSize` if smaller) and the voxel budget. */
+export function limitsOf(gl: WebGL2RenderingContext, maxTextureSize = Infinity): ViewerLimits {
+  return {
+    maxTextureSize: Math.min(gl.getParameter(gl.MAX_3D_TEXTURE_SIZE) as number, maxTextureSize),
+    maxVoxels: VIEWER_VOXEL_BUDGET,
+  };
 }
