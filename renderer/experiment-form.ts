@@ -6,7 +6,13 @@ import type {
   StudyConfig,
   Task,
 } from '../engine/protocol/index.js';
-import { EXPERIMENT_LIMITS, PRUNE_LIMITS } from '../engine/protocol/index.js';
+import {
+  ExperimentConfigSchema,
+  InputEdgeSchema,
+  ScoringSamplesSchema,
+  SeedSchema,
+  WidthSchema,
+} from '../engine/protocol/index.js';
 
 /** What the experiment form holds (number fields are null or undefined while blank). */
 export interface ExperimentForm {
@@ -36,12 +42,21 @@ export interface ExperimentForm {
   transferPath: string;
 }
 
-const L = EXPERIMENT_LIMITS;
+/** A number field's schema (zod's ZodNumber): what it accepts and its bounds. */
+interface NumberSchema {
+  safeParse(value: unknown): { success: boolean };
+  readonly minValue: number | null;
+  readonly maxValue: number | null;
+}
 
-const wholeNumber = (value: unknown, min: number, max: number, what: string): string | undefined =>
-  typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
-    ? undefined
-    : `${what}: a whole number from ${min} to ${max}`;
+const train = ExperimentConfigSchema.shape.train.shape;
+
+/** The message while `value` is not a whole number the schema takes, naming its bounds (a bound it excludes, one step in). */
+const wholeNumber = (schema: NumberSchema, value: unknown, what: string): string | undefined => {
+  if (schema.safeParse(value).success) return undefined;
+  const min = schema.minValue ?? -Infinity;
+  return `${what}: a whole number from ${schema.safeParse(min).success ? min : min + 1} to ${schema.maxValue}`;
+};
 
 const blank = (value: unknown): value is null | undefined => value === undefined || value === null;
 
@@ -51,22 +66,20 @@ export function formBudget(form: Pick<ExperimentForm, 'target' | 'budgetPercent'
   return { resource: form.target, value: form.budgetPercent / 100, relative: true };
 }
 
-/** Field-level checks with the config schema's bounds (engine/domain/limits.ts): field → message while wrong. */
+/** Field-level checks with the config schema's own field schemas (engine/protocol/experiment-config.ts): field → message while wrong. */
 export function formErrors(form: ExperimentForm): Record<string, string | undefined> {
   return {
-    epochs: wholeNumber(form.epochs, 1, L.maxEpochs, 'Epochs'),
-    inputEdge: wholeNumber(form.inputEdge, L.minInputEdge, L.maxInputEdge, 'Input size'),
-    batchSize: wholeNumber(form.batchSize, 1, L.maxBatchSize, 'Batch size'),
-    seed: wholeNumber(form.seed, 0, L.maxSeed, 'Seed'),
-    scoringSamples: wholeNumber(form.scoringSamples, 1, PRUNE_LIMITS.maxScoringSamples, 'Scoring samples'),
+    epochs: wholeNumber(train.epochs, form.epochs, 'Epochs'),
+    inputEdge: wholeNumber(InputEdgeSchema, form.inputEdge, 'Input size'),
+    batchSize: wholeNumber(train.batchSize, form.batchSize, 'Batch size'),
+    seed: wholeNumber(SeedSchema, form.seed, 'Seed'),
+    scoringSamples: wholeNumber(ScoringSamplesSchema, form.scoringSamples, 'Scoring samples'),
     samplesPerEpoch: blank(form.samplesPerEpoch)
       ? undefined
-      : wholeNumber(form.samplesPerEpoch, 1, L.maxSamplesPerEpoch, 'Samples per epoch'),
-    pruneEdge: blank(form.pruneEdge)
-      ? undefined
-      : wholeNumber(form.pruneEdge, L.minInputEdge, L.maxInputEdge, 'Prune size'),
-    widen: !(typeof form.widen === 'number' && form.widen > 0 && form.widen <= PRUNE_LIMITS.maxWidth)
-      ? `Widen: a factor above 0, at most ${PRUNE_LIMITS.maxWidth}`
+      : wholeNumber(train.samplesPerEpoch.unwrap(), form.samplesPerEpoch, 'Samples per epoch'),
+    pruneEdge: blank(form.pruneEdge) ? undefined : wholeNumber(InputEdgeSchema, form.pruneEdge, 'Prune size'),
+    widen: !WidthSchema.safeParse(form.widen).success
+      ? `Widen: a factor above ${WidthSchema.minValue}, at most ${WidthSchema.maxValue}`
       : form.target !== 'sparsity' && form.widen !== 1
         ? 'Widen: 1 with a budget (a widened net would not meet it)'
         : undefined,

@@ -14,10 +14,11 @@ import { FolderPathSchema, TaskSchema, type Triple } from './common.js';
 
 const L = EXPERIMENT_LIMITS;
 const Positive = z.number().int().positive();
-const Edge = z.number().int().min(L.minInputEdge).max(L.maxInputEdge);
+/** Voxels along one side of an input (the experiment form checks its size fields with it). */
+export const InputEdgeSchema = z.number().int().min(L.minInputEdge).max(L.maxInputEdge);
 /** N (N×N×N) or [D, H, W]. */
 const Size = z
-  .union([Edge, z.tuple([Edge, Edge, Edge])])
+  .union([InputEdgeSchema, z.tuple([InputEdgeSchema, InputEdgeSchema, InputEdgeSchema])])
   .transform((v): Triple => (typeof v === 'number' ? [v, v, v] : v));
 const LearningRate = z.number().positive().max(L.maxLearningRate);
 

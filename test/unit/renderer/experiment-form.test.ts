@@ -105,6 +105,13 @@ describe('the experiment form’s request', () => {
       pruneEdge: 'Prune size: a whole number from 4 to 512',
       widen: 'Widen: a factor above 0, at most 8',
     });
+    // engine/domain/limits.ts's bounds, as the config schema applies them (seeds from 0, the rest from 1).
+    expect(formErrors({ ...form, seed: -1, batchSize: 0, scoringSamples: 10_001 })).toMatchObject({
+      seed: 'Seed: a whole number from 0 to 2147483647',
+      batchSize: 'Batch size: a whole number from 1 to 256',
+      scoringSamples: 'Scoring samples: a whole number from 1 to 10000',
+    });
+    expect(formErrors({ ...form, epochs: 1.5 }).epochs).toBe('Epochs: a whole number from 1 to 10000');
     // Each refused value is refused by the config schema too.
     for (const bad of [{ epochs: 10_001 }, { inputEdge: 3 }, { pruneEdge: 513 }, { widen: 9 }])
       expect(
