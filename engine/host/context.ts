@@ -1,6 +1,7 @@
 import type { EngineStatus } from '../protocol/status.js';
 import type { Store } from '../store/index.js';
 import type { EventData, EventName } from '../protocol/events.js';
+import type { EvaluationReports } from './evaluation-reports.js';
 import type { FolderGuard } from './folders.js';
 import type { JobManager } from './jobs.js';
 import type { ScoreCache } from './score-cache.js';
@@ -20,6 +21,8 @@ export interface HostContext {
   scores: ScoreCache;
   /** Decoded NIfTI images volume.get served, so a case opens again without reading it again. */
   volumes: VolumeCache;
+  /** Runs' evaluation reports, each parsed once (per-sample metrics, prediction file names). */
+  evaluations: EvaluationReports;
   /** Pushes an event to every connected client. */
   emit<E extends EventName>(event: E, data: EventData<E>): void;
 }

@@ -6,6 +6,7 @@ import { openStore, type Store } from '../store/index.js';
 import { DisposableStore, toDisposable, type Disposable } from '../util/disposable.js';
 import type { HostContext } from './context.js';
 import { createDispatcher, type Reply } from './dispatcher.js';
+import { EvaluationReports } from './evaluation-reports.js';
 import { FolderGuard } from './folders.js';
 import { handlers } from './handlers/index.js';
 import { readSettings } from './handlers/settings.js';
@@ -76,6 +77,7 @@ export class EngineHost implements Disposable {
       store: () => (store ??= this.resources.add(openStore({ dataDir }))),
       scores: this.resources.add(new ScoreCache()),
       volumes: this.resources.add(new VolumeCache()),
+      evaluations: this.resources.add(new EvaluationReports()),
     };
     this.dispatch = createDispatcher(handlers, this.context);
   }

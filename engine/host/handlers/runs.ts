@@ -9,7 +9,6 @@ import { flattenJson } from '../../store/compare.js';
 import type { Store } from '../../store/index.js';
 import type { JsonValue } from '../../store/types.js';
 import type { Handler } from '../context.js';
-import { evaluationPerSample, predictionsBySample } from './evaluation-report.js';
 import { lookup, parseRunId } from './run-lookup.js';
 import { curveMetricNames, runSummary } from './run-summary.js';
 
@@ -49,8 +48,8 @@ export const getRun: Handler<'runs.get'> = async ({ id }, ctx) => {
     ...runSummary(store, run),
     params: Object.fromEntries([...flattenJson(run.config)].map(([k, v]) => [k, scalar(v)])),
     curves: curvesOf(store, [run.id]),
-    predictions: [...predictionsBySample(store, run.id).keys()],
-    perSample: evaluationPerSample(store, run.id),
+    predictions: [...ctx.evaluations.predictionsBySample(store, run.id).keys()],
+    perSample: ctx.evaluations.perSample(store, run.id),
     ...(run.error !== null ? { error: run.error } : {}),
     ...(run.environment
       ? {

@@ -8,7 +8,6 @@ import { resolveConfig } from '../../experiment/config.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import { encodeRuns, encodeZeroRuns, volumeArray, type VolumeHeader } from '../../protocol/volume.js';
 import { taskModule } from '../../tasks/registry.js';
-import { predictionsBySample } from './evaluation-report.js';
 import { lookup, parseRunId } from './run-lookup.js';
 import type { Handler, HostContext } from '../context.js';
 
@@ -76,7 +75,7 @@ async function prediction(
   limits: ViewerLimits,
 ): Promise<Loaded> {
   const store = ctx.store();
-  const artifact = predictionsBySample(store, runId).get(sample);
+  const artifact = ctx.evaluations.predictionsBySample(store, runId).get(sample);
   if (!artifact) throw new ProtocolError('not-found', `run ${runId} has no prediction for '${sample}'`);
   // Artifacts are content-addressed: the sha256 names the decoded image for good. The store checks the
   // file's size and hash before the first read.
