@@ -51,13 +51,14 @@ export interface BudgetSearch {
 }
 
 /**
- * The smallest sparsity (within `tolerance`), i.e. the largest net, whose cleaned net meets the
- * budget, by bisection on counted resources of the pruned description.
+ * The smallest sparsity (within SPARSITY_TOLERANCE), i.e. the largest net, whose cleaned net meets the
+ * budget, by bisection on counted resources of the pruned description. `maxSparsity` gives the
+ * pruner's searchMaxSparsity: a caller holding it cached (engine/host/score-cache.ts) passes its own.
  */
 export function sparsityForBudget(
   pruner: Pruner,
   budget: ResourceBudget,
-  tolerance = SPARSITY_TOLERANCE,
+  maxSparsityOf: () => number = () => searchMaxSparsity(pruner),
 ): BudgetSearch {
   if (pruner.criterion.level === 'weight') {
     throw new Error(
@@ -73,7 +74,7 @@ export function sparsityForBudget(
   const target = budget.relative ? budget.value * full : budget.value;
   const amountAt = (sparsity: number): number =>
     resourceAmount(pruner.resourcesOf(pruner.describe(pruner.evaluate(sparsity))).total, budget.resource);
-  const maxSparsity = searchMaxSparsity(pruner, tolerance);
+  const maxSparsity = maxSparsityOf();
   const result = (sparsity: number, achieved: number): BudgetSearch => ({
     budget,
     target,
@@ -93,7 +94,7 @@ export function sparsityForBudget(
   let lo = 0;
   let hi = maxSparsity;
   let achieved = atMax;
-  while (hi - lo > tolerance) {
+  while (hi - lo > SPARSITY_TOLERANCE) {
     const mid = (lo + hi) / 2;
     const amount = amountAt(mid);
     if (amount <= target) {

@@ -13,9 +13,9 @@ function totals(t: ResourceCounts): ResourceTotals {
 }
 
 /** The sparsity an experiment with this budget prunes at (engine/prune/search.ts); unmet budgets are the request's fault. */
-function budgetSparsity(pruner: Pruner, budget: ResourceBudget): number {
+function budgetSparsity(pruner: Pruner, budget: ResourceBudget, maxSparsity: () => number): number {
   try {
-    return sparsityForBudget(pruner, budget).sparsity;
+    return sparsityForBudget(pruner, budget, maxSparsity).sparsity;
   } catch (error) {
     throw new ProtocolError('invalid-params', (error as Error).message);
   }
@@ -28,7 +28,7 @@ export const previewPrune: Handler<'prune.preview'> = async (settings, ctx) => {
   const full = pruner.fullResources();
   const before = totals(full.total);
   const memoryConvention = full.memoryConvention ?? DEFAULT_MEMORY_CONVENTION;
-  const sparsity = settings.budget ? budgetSparsity(pruner, settings.budget) : settings.sparsity;
+  const sparsity = settings.budget ? budgetSparsity(pruner, settings.budget, maxSparsity) : settings.sparsity;
   const evaluation = pruner.evaluate(sparsity);
   const emptied = evaluation.cleaned.emptiedLayers;
   if (emptied.length > 0) {

@@ -222,6 +222,15 @@ describe('prune() on a hand-scored net, every method', () => {
     });
     expect(result.report.resources.ratio.flops).toBeLessThanOrEqual(0.6);
     expect(result.report.budget?.sparsity).toBe(search.sparsity);
+    // A caller's cached largest sparsity (the host's ScoreCache) is asked once and gives the same search.
+    let asked = 0;
+    const cached = searchMaxSparsity(pruner);
+    const given = sparsityForBudget(pruner, { resource: 'flops', value: 0.6, relative: true }, () => {
+      asked++;
+      return cached;
+    });
+    expect(given).toEqual(search);
+    expect(asked).toBe(1);
   });
 
   it('an unmeetable budget says what the largest sparsity achieves', () => {
