@@ -9,7 +9,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
  */
 let before = 0;
 
-function highWaterMiB(): number | undefined {
+/** The peak since the last resetPeakRss: VmHWM (undefined off Linux). */
+export function peakRssMiB(): number | undefined {
   try {
     const kib = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
     return kib === undefined ? undefined : Number(kib) / 1024;
@@ -20,7 +21,7 @@ function highWaterMiB(): number | undefined {
 
 /** Starts a case's peak; false (and peakRssMiB stays whole-process) off Linux. */
 export function resetPeakRss(): boolean {
-  const current = highWaterMiB();
+  const current = peakRssMiB();
   if (current === undefined) return false;
   try {
     writeFileSync('/proc/self/clear_refs', '5');
@@ -31,12 +32,7 @@ export function resetPeakRss(): boolean {
   return true;
 }
 
-/** The peak since the last resetPeakRss (undefined off Linux). */
-export function peakRssMiB(): number | undefined {
-  return highWaterMiB();
-}
-
 /** The whole process's peak RSS, resets included. */
 export function processPeakRssMiB(): number {
-  return Math.max(before, highWaterMiB() ?? process.resourceUsage().maxRSS / 1024);
+  return Math.max(before, peakRssMiB() ?? process.resourceUsage().maxRSS / 1024);
 }
