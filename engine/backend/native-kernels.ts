@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { toDisposable, type Disposable } from '../util/disposable.js';
+import { isCpuBackend } from './kernels/native-kernel.js';
 import { installOutputPool, type PoolableBackend } from './kernels/output-buffer.js';
 import { nativeKernels } from './kernels/registry.js';
 import type { NativeAddon } from './native-addon.js';
@@ -49,11 +50,12 @@ export function installNativeKernels(addon: NativeAddon): Disposable {
   });
 }
 
+/** The cpu backend, with the methods the output pool wraps. */
 function isPoolable(backend: unknown): backend is PoolableBackend {
   const b = backend as Partial<PoolableBackend> | null;
   return (
-    typeof b?.data?.get === 'function' &&
-    typeof b.write === 'function' &&
+    isCpuBackend(backend) &&
+    typeof b?.write === 'function' &&
     typeof b.move === 'function' &&
     typeof b.readSync === 'function' &&
     typeof b.disposeData === 'function'

@@ -18,7 +18,7 @@ export interface NativeKernel {
   create(addon: NativeAddon, fallback: tf.KernelFunc): tf.KernelFunc;
 }
 
-function isCpuBackend(backend: unknown): backend is CpuBackendLike {
+export function isCpuBackend(backend: unknown): backend is CpuBackendLike {
   const b = backend as Partial<CpuBackendLike> | null;
   return typeof b?.makeTensorInfo === 'function' && typeof b.data?.get === 'function';
 }
