@@ -5,6 +5,13 @@
 
 #include <omp.h>
 
+#include <algorithm>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
 namespace ranp {
 
 namespace {
@@ -66,6 +73,7 @@ struct ConvEntry : CachedPrimitive {
   memory filterBuffer;  // primitive-layout filter, used only when the layouts differ
   dnnl::reorder toPrimitive, toUser;
   bool needsReorder = false;
+  std::vector<float> partialGradient;  // a depth part's filter gradient (user layout), parts after the first
 
   void setFilterLayouts(const memory::desc& user, const memory::desc& chosen) {
     userFilter = user;
@@ -77,23 +85,183 @@ struct ConvEntry : CachedPrimitive {
   }
 
   // The filter in the primitive's layout: `w` itself, or reordered into filterBuffer.
-  memory filterFrom(float* w) {
+  memory filterFrom(dnnl::stream& stream, float* w) {
     memory userW(userFilter, cpuEngine(), w);
     if (!needsReorder) return userW;
     OneThread one;
-    toPrimitive.execute(cpuStream(), userW, filterBuffer);
+    toPrimitive.execute(stream, userW, filterBuffer);
     return filterBuffer;
   }
 
   // Where the primitive writes a filter gradient bound for `dw`; then copyToUser(dw).
   memory filterGradientFor(float* dw) { return needsReorder ? filterBuffer : memory(userFilter, cpuEngine(), dw); }
-  void copyToUser(float* dw) {
+  void copyToUser(dnnl::stream& stream, float* dw) {
     if (!needsReorder) return;
     memory userDw(userFilter, cpuEngine(), dw);
     OneThread one;
-    toUser.execute(cpuStream(), filterBuffer, userDw);
+    toUser.execute(stream, filterBuffer, userDw);
   }
 };
+
+// Batch 1 (a training step at 64³) is cut along depth into one part per thread, each part a
+// single-threaded conv on its slab of rows (contiguous in NDHWC). oneDNN's own two-thread kernels
+// split a thin layer's work unevenly (44→12 3³ at 64³: filter gradient 73 and 44 ms of CPU on the
+// two threads) and pay for the cross-thread reduction (117 ms of CPU against 91 ms on one thread).
+struct DepthPart {
+  ConvGeometry g;
+  int64_t inRow = 0, outRow = 0;  // where the part's input and output slabs start
+};
+
+int64_t floorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+int64_t depthSpan(const ConvGeometry& g) { return (g.kernel[0] - 1) * g.dilations[0] + 1; }
+
+// The part computing output rows [o0, o1) from the input rows their windows read, padded where
+// the windows pass the volume's ends (forward and filter gradient cut the output).
+std::optional<DepthPart> outputRowsPart(const ConvGeometry& g, int64_t o0, int64_t o1) {
+  const int64_t first = o0 * g.strides[0] - g.padBefore[0];
+  const int64_t end = (o1 - 1) * g.strides[0] - g.padBefore[0] + depthSpan(g);
+  DepthPart p{g, std::max<int64_t>(first, 0), o0};
+  p.g.inSize[0] = std::min(end, g.inSize[0]) - p.inRow;
+  p.g.outSize[0] = o1 - o0;
+  p.g.padBefore[0] = p.inRow - first;
+  p.g.padAfter[0] = end - std::min(end, g.inSize[0]);
+  if (p.g.inSize[0] < 1) return std::nullopt;
+  return p;
+}
+
+// The part computing input-gradient rows [a, b) from every output row whose window reaches them;
+// contributions to rows outside [a, b) fall in the part's padding and are dropped.
+std::optional<DepthPart> inputRowsPart(const ConvGeometry& g, int64_t a, int64_t b) {
+  const int64_t s = g.strides[0], pad = g.padBefore[0], span = depthSpan(g);
+  const int64_t o0 = std::max<int64_t>(0, floorDiv(a + pad - span, s) + 1);
+  const int64_t o1 = std::min(g.outSize[0], floorDiv(b - 1 + pad, s) + 1);
+  DepthPart p{g, a, o0};
+  p.g.inSize[0] = b - a;
+  p.g.outSize[0] = o1 - o0;
+  p.g.padBefore[0] = a + pad - o0 * s;
+  p.g.padAfter[0] = (o1 - o0 - 1) * s + span - (b - a) - p.g.padBefore[0];
+  if (o1 <= o0 || p.g.padBefore[0] < 0 || p.g.padAfter[0] < 0) return std::nullopt;
+  return p;
+}
+
+// The parts for this call, or none (run the conv whole): `cutInput` cuts the input rows.
+std::vector<DepthPart> depthParts(const ConvGeometry& g, bool cutInput) {
+  const int threads = omp_in_parallel() ? 1 : omp_get_max_threads();
+  const int64_t rows = cutInput ? g.inSize[0] : g.outSize[0];
+  const int64_t n = std::min<int64_t>(threads, rows);
+  std::vector<DepthPart> parts;
+  if (g.batch != 1 || n < 2) return parts;
+  for (int64_t t = 0; t < n; ++t) {
+    const int64_t from = rows * t / n, to = rows * (t + 1) / n;
+    auto p = cutInput ? inputRowsPart(g, from, to) : outputRowsPart(g, from, to);
+    if (!p) return {};
+    parts.push_back(*p);
+  }
+  return parts;
+}
+
+// One stream per thread: parts execute concurrently, and a dnnl::stream is not meant to be shared.
+dnnl::stream& threadStream(int thread) {
+  static std::vector<std::unique_ptr<dnnl::stream>> streams;
+  while (static_cast<int>(streams.size()) <= thread) streams.push_back(std::make_unique<dnnl::stream>(cpuEngine()));
+  return *streams[static_cast<size_t>(thread)];
+}
+
+// The entries for `parts`, built with one OpenMP thread: a primitive plans its thread split when
+// built, and runs inside the parts' parallel region on the one thread it then gets.
+template <class Build>
+std::vector<ConvEntry*> partEntries(const std::vector<DepthPart>& parts, const char* op, Build build) {
+  for (size_t t = 0; t < parts.size(); ++t) threadStream(static_cast<int>(t));
+  OneThread one;
+  std::vector<ConvEntry*> entries;
+  for (size_t t = 0; t < parts.size(); ++t)
+    entries.push_back(&cachedPrimitive<ConvEntry>(parts[t].g.key(op) + "#part" + std::to_string(t) + "/" +
+                                                      std::to_string(parts.size()),
+                                                  [&] { return build(parts[t].g); }));
+  return entries;
+}
+
+// run(part, stream) for every part, one thread each; a oneDNN error is rethrown outside the region.
+template <class Run>
+void runParts(size_t count, Run run) {
+  std::exception_ptr failure;
+#pragma omp parallel num_threads(static_cast<int>(count))
+  {
+    const int nt = omp_get_num_threads();
+    for (size_t t = static_cast<size_t>(omp_get_thread_num()); t < count; t += static_cast<size_t>(nt)) {
+      try {
+        run(t, threadStream(omp_get_thread_num()));
+      } catch (...) {
+#pragma omp critical(ranp_conv_parts)
+        failure = std::current_exception();
+      }
+    }
+  }
+  if (failure) std::rethrow_exception(failure);
+}
+
+std::unique_ptr<ConvEntry> buildForward(const ConvGeometry& g) {
+  auto entry = std::make_unique<ConvEntry>();
+  auto pd = forwardPd(g, dnnl::prop_kind::forward_training);
+  entry->primitive = dnnl::convolution_forward(pd);
+  entry->setFilterLayouts(userFilterDesc(g), pd.weights_desc());
+  return entry;
+}
+
+std::unique_ptr<ConvEntry> buildBackwardData(const ConvGeometry& g) {
+  auto entry = std::make_unique<ConvEntry>();
+  dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct,
+                                          activationDesc(g.batch, g.inChannels, g.inSize), anyFilterDesc(g),
+                                          activationDesc(g.batch, g.outChannels, g.outSize), dims3(g.strides),
+                                          oneDnnDilations(g.dilations), dims3(g.padBefore), dims3(g.padAfter));
+  dnnl::convolution_backward_data::primitive_desc pd(d, cpuEngine(), forwardPd(g, dnnl::prop_kind::forward_training));
+  entry->primitive = dnnl::convolution_backward_data(pd);
+  entry->setFilterLayouts(userFilterDesc(g), pd.weights_desc());
+  return entry;
+}
+
+std::unique_ptr<ConvEntry> buildBackwardWeights(const ConvGeometry& g) {
+  auto entry = std::make_unique<ConvEntry>();
+  dnnl::convolution_backward_weights::desc d(dnnl::algorithm::convolution_direct,
+                                             activationDesc(g.batch, g.inChannels, g.inSize), anyFilterDesc(g),
+                                             activationDesc(g.batch, g.outChannels, g.outSize), dims3(g.strides),
+                                             oneDnnDilations(g.dilations), dims3(g.padBefore), dims3(g.padAfter));
+  dnnl::convolution_backward_weights::primitive_desc pd(d, cpuEngine(),
+                                                        forwardPd(g, dnnl::prop_kind::forward_training));
+  entry->primitive = dnnl::convolution_backward_weights(pd);
+  entry->setFilterLayouts(userFilterDesc(g), pd.diff_weights_desc());
+  return entry;
+}
+
+// Elements in one depth row of a batch-1 NDHWC input or output.
+int64_t inputRowElements(const ConvGeometry& g) { return g.inSize[1] * g.inSize[2] * g.inChannels; }
+int64_t outputRowElements(const ConvGeometry& g) { return g.outSize[1] * g.outSize[2] * g.outChannels; }
+
+void forward(ConvEntry& e, const ConvGeometry& g, float* x, float* w, float* y, dnnl::stream& stream) {
+  memory src(activationDesc(g.batch, g.inChannels, g.inSize), cpuEngine(), x);
+  memory dst(activationDesc(g.batch, g.outChannels, g.outSize), cpuEngine(), y);
+  memory weights = e.filterFrom(stream, w);
+  e.primitive.execute(stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}});
+  stream.wait();
+}
+
+void backwardData(ConvEntry& e, const ConvGeometry& g, float* dy, float* w, float* dx, dnnl::stream& stream) {
+  memory diffDst(activationDesc(g.batch, g.outChannels, g.outSize), cpuEngine(), dy);
+  memory diffSrc(activationDesc(g.batch, g.inChannels, g.inSize), cpuEngine(), dx);
+  memory weights = e.filterFrom(stream, w);
+  e.primitive.execute(stream, {{DNNL_ARG_DIFF_DST, diffDst}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DIFF_SRC, diffSrc}});
+  stream.wait();
+}
+
+void backwardWeights(ConvEntry& e, const ConvGeometry& g, float* x, float* dy, float* dw, dnnl::stream& stream) {
+  memory src(activationDesc(g.batch, g.inChannels, g.inSize), cpuEngine(), x);
+  memory diffDst(activationDesc(g.batch, g.outChannels, g.outSize), cpuEngine(), dy);
+  e.primitive.execute(stream,
+                      {{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, diffDst}, {DNNL_ARG_DIFF_WEIGHTS, e.filterGradientFor(dw)}});
+  e.copyToUser(stream, dw);
+  stream.wait();
+}
 
 float* data(Napi::Float32Array a) { return a.Data(); }
 
@@ -113,76 +281,69 @@ Napi::Value guarded(const Napi::CallbackInfo& info, const char* op, Fn fn) {
 Napi::Value Conv3dForward(const Napi::CallbackInfo& info) {
   return guarded(info, "conv3dForward", [&] {
     ConvGeometry g = parseConvGeometry(info.Env(), info[3]);
-    Napi::Float32Array x = float32Arg(info, 0, "x", g.inputElements());
-    Napi::Float32Array w = float32Arg(info, 1, "filter", g.filterElements());
-    Napi::Float32Array y = float32Arg(info, 2, "y", g.outputElements());
-    auto& e = cachedPrimitive<ConvEntry>(g.key("fwd"), [&] {
-      auto entry = std::make_unique<ConvEntry>();
-      auto pd = forwardPd(g, dnnl::prop_kind::forward_training);
-      entry->primitive = dnnl::convolution_forward(pd);
-      entry->setFilterLayouts(userFilterDesc(g), pd.weights_desc());
-      return entry;
+    float* x = data(float32Arg(info, 0, "x", g.inputElements()));
+    float* w = data(float32Arg(info, 1, "filter", g.filterElements()));
+    float* y = data(float32Arg(info, 2, "y", g.outputElements()));
+    const auto parts = depthParts(g, false);
+    if (parts.empty()) {
+      forward(cachedPrimitive<ConvEntry>(g.key("fwd"), [&] { return buildForward(g); }), g, x, w, y, cpuStream());
+      return;
+    }
+    const auto entries = partEntries(parts, "fwd", buildForward);
+    runParts(parts.size(), [&](size_t t, dnnl::stream& stream) {
+      const DepthPart& p = parts[t];
+      forward(*entries[t], p.g, x + p.inRow * inputRowElements(g), w, y + p.outRow * outputRowElements(g), stream);
     });
-    memory src(activationDesc(g.batch, g.inChannels, g.inSize), cpuEngine(), data(x));
-    memory dst(activationDesc(g.batch, g.outChannels, g.outSize), cpuEngine(), data(y));
-    memory weights = e.filterFrom(data(w));
-    e.primitive.execute(cpuStream(), {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}});
-    cpuStream().wait();
   });
 }
 
 Napi::Value Conv3dBackwardInput(const Napi::CallbackInfo& info) {
   return guarded(info, "conv3dBackwardInput", [&] {
     ConvGeometry g = parseConvGeometry(info.Env(), info[3]);
-    Napi::Float32Array dy = float32Arg(info, 0, "dy", g.outputElements());
-    Napi::Float32Array w = float32Arg(info, 1, "filter", g.filterElements());
-    Napi::Float32Array dx = float32Arg(info, 2, "dx", g.inputElements());
-    auto& e = cachedPrimitive<ConvEntry>(g.key("bwd_data"), [&] {
-      auto entry = std::make_unique<ConvEntry>();
-      dnnl::convolution_backward_data::desc d(
-          dnnl::algorithm::convolution_direct, activationDesc(g.batch, g.inChannels, g.inSize), anyFilterDesc(g),
-          activationDesc(g.batch, g.outChannels, g.outSize), dims3(g.strides), oneDnnDilations(g.dilations),
-          dims3(g.padBefore), dims3(g.padAfter));
-      dnnl::convolution_backward_data::primitive_desc pd(d, cpuEngine(),
-                                                         forwardPd(g, dnnl::prop_kind::forward_training));
-      entry->primitive = dnnl::convolution_backward_data(pd);
-      entry->setFilterLayouts(userFilterDesc(g), pd.weights_desc());
-      return entry;
+    float* dy = data(float32Arg(info, 0, "dy", g.outputElements()));
+    float* w = data(float32Arg(info, 1, "filter", g.filterElements()));
+    float* dx = data(float32Arg(info, 2, "dx", g.inputElements()));
+    const auto parts = depthParts(g, true);
+    if (parts.empty()) {
+      backwardData(cachedPrimitive<ConvEntry>(g.key("bwd_data"), [&] { return buildBackwardData(g); }), g, dy, w, dx,
+                   cpuStream());
+      return;
+    }
+    const auto entries = partEntries(parts, "bwd_data", buildBackwardData);
+    runParts(parts.size(), [&](size_t t, dnnl::stream& stream) {
+      const DepthPart& p = parts[t];
+      backwardData(*entries[t], p.g, dy + p.outRow * outputRowElements(g), w, dx + p.inRow * inputRowElements(g),
+                   stream);
     });
-    memory diffDst(activationDesc(g.batch, g.outChannels, g.outSize), cpuEngine(), data(dy));
-    memory diffSrc(activationDesc(g.batch, g.inChannels, g.inSize), cpuEngine(), data(dx));
-    memory weights = e.filterFrom(data(w));
-    e.primitive.execute(cpuStream(),
-                        {{DNNL_ARG_DIFF_DST, diffDst}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DIFF_SRC, diffSrc}});
-    cpuStream().wait();
   });
 }
 
 Napi::Value Conv3dBackwardFilter(const Napi::CallbackInfo& info) {
   return guarded(info, "conv3dBackwardFilter", [&] {
     ConvGeometry g = parseConvGeometry(info.Env(), info[3]);
-    Napi::Float32Array x = float32Arg(info, 0, "x", g.inputElements());
-    Napi::Float32Array dy = float32Arg(info, 1, "dy", g.outputElements());
-    Napi::Float32Array dw = float32Arg(info, 2, "dFilter", g.filterElements());
-    auto& e = cachedPrimitive<ConvEntry>(g.key("bwd_weights"), [&] {
-      auto entry = std::make_unique<ConvEntry>();
-      dnnl::convolution_backward_weights::desc d(
-          dnnl::algorithm::convolution_direct, activationDesc(g.batch, g.inChannels, g.inSize), anyFilterDesc(g),
-          activationDesc(g.batch, g.outChannels, g.outSize), dims3(g.strides), oneDnnDilations(g.dilations),
-          dims3(g.padBefore), dims3(g.padAfter));
-      dnnl::convolution_backward_weights::primitive_desc pd(d, cpuEngine(),
-                                                            forwardPd(g, dnnl::prop_kind::forward_training));
-      entry->primitive = dnnl::convolution_backward_weights(pd);
-      entry->setFilterLayouts(userFilterDesc(g), pd.diff_weights_desc());
-      return entry;
+    float* x = data(float32Arg(info, 0, "x", g.inputElements()));
+    float* dy = data(float32Arg(info, 1, "dy", g.outputElements()));
+    float* dw = data(float32Arg(info, 2, "dFilter", g.filterElements()));
+    const auto parts = depthParts(g, false);
+    if (parts.empty()) {
+      backwardWeights(cachedPrimitive<ConvEntry>(g.key("bwd_weights"), [&] { return buildBackwardWeights(g); }), g, x,
+                      dy, dw, cpuStream());
+      return;
+    }
+    const auto entries = partEntries(parts, "bwd_weights", buildBackwardWeights);
+    const size_t n = static_cast<size_t>(g.filterElements());
+    // Part 0 writes dFilter, the others their own buffers, added to it in part order (the same
+    // sum, bit for bit, on every call).
+    for (size_t t = 1; t < parts.size(); ++t) entries[t]->partialGradient.resize(n);
+    runParts(parts.size(), [&](size_t t, dnnl::stream& stream) {
+      const DepthPart& p = parts[t];
+      backwardWeights(*entries[t], p.g, x + p.inRow * inputRowElements(g), dy + p.outRow * outputRowElements(g),
+                      t == 0 ? dw : entries[t]->partialGradient.data(), stream);
     });
-    memory src(activationDesc(g.batch, g.inChannels, g.inSize), cpuEngine(), data(x));
-    memory diffDst(activationDesc(g.batch, g.outChannels, g.outSize), cpuEngine(), data(dy));
-    e.primitive.execute(cpuStream(), {{DNNL_ARG_SRC, src},
-                                      {DNNL_ARG_DIFF_DST, diffDst},
-                                      {DNNL_ARG_DIFF_WEIGHTS, e.filterGradientFor(data(dw))}});
-    e.copyToUser(data(dw));
-    cpuStream().wait();
+    for (size_t t = 1; t < parts.size(); ++t) {
+      const float* partial = entries[t]->partialGradient.data();
+      for (size_t i = 0; i < n; ++i) dw[i] += partial[i];
+    }
   });
 }
 

@@ -159,6 +159,118 @@ describe.skipIf(skipNative)(`native oneDNN conv3d kernels vs tfjs cpu kernels${s
   });
 });
 
+// Batch 1 runs as one depth slab per OpenMP thread (native/src/conv3d.cc), batch 2 as one whole
+// conv, so with two or more threads these compare the cut conv with oneDNN's uncut one.
+describe.skipIf(skipNative)(`native conv3d cut into depth parts${suffix}`, () => {
+  requireNativeAddon();
+  const native = () => {
+    if (!addon.loaded) throw new Error('unreachable');
+    return addon.addon;
+  };
+  const geometry = (batch: number, c: { size: Triple; inC: number; outC: number; stride: number }) => {
+    const out = c.size.map((n) => Math.ceil(n / c.stride)) as Triple;
+    const padTotal = c.size.map((n, i) => Math.max((out[i] - 1) * c.stride + 3 - n, 0));
+    return {
+      batch,
+      inChannels: c.inC,
+      outChannels: c.outC,
+      groups: 1,
+      inSize: c.size,
+      outSize: out,
+      kernel: [3, 3, 3] as Triple,
+      strides: [c.stride, c.stride, c.stride] as Triple,
+      dilations: [1, 1, 1] as Triple,
+      padBefore: padTotal.map((p) => Math.floor(p / 2)) as Triple,
+      padAfter: padTotal.map((p) => p - Math.floor(p / 2)) as Triple,
+    };
+  };
+
+  it('hand-computed: a depth ramp through a ones 3³ filter, crossing the cut between depth 1 and 2', () => {
+    const g = geometry(1, { size: [4, 4, 4], inC: 1, outC: 1, stride: 1 });
+    const ramp = Float32Array.from({ length: 64 }, (_, i) => Math.floor(i / 16) + 1); // x(d, h, w) = d + 1
+    const ones = new Float32Array(27).fill(1);
+    // Neighbours inside the volume along one axis of 4: 2 at the ends, 3 inside.
+    const n = [2, 3, 3, 2];
+    const at = (a: Float32Array, d: number, h: number, w: number) => a[(d * 4 + h) * 4 + w];
+    // y(d) sums the ramp over d−1..d+1 inside the volume: 1+2, 1+2+3, 2+3+4, 3+4.
+    const depthSums = [3, 6, 9, 7];
+    const y = new Float32Array(64);
+    native().conv3dForward(ramp, ones, y, g);
+    const dx = new Float32Array(64);
+    native().conv3dBackwardInput(ramp, ones, dx, g);
+    for (const [d, h, w] of [
+      [0, 0, 0],
+      [1, 1, 2],
+      [2, 3, 1],
+      [3, 2, 2],
+    ]) {
+      expect(at(y, d, h, w)).toBe(depthSums[d] * n[h] * n[w]);
+      expect(at(dx, d, h, w)).toBe(depthSums[d] * n[h] * n[w]);
+    }
+    // dFilter[kd, kh, kw] with dy = 1: the ramp summed over the rows tap kd reads (rows 0..2, 0..3,
+    // 1..3) times the in-volume positions of taps kh and kw (3, 4, 3).
+    const dFilter = new Float32Array(27);
+    native().conv3dBackwardFilter(ramp, new Float32Array(64).fill(1), dFilter, g);
+    const tapRows = [6, 10, 9];
+    const tapPositions = [3, 4, 3];
+    for (let kd = 0; kd < 3; kd++)
+      for (let kh = 0; kh < 3; kh++)
+        for (let kw = 0; kw < 3; kw++)
+          expect(dFilter[(kd * 3 + kh) * 3 + kw]).toBe(tapRows[kd] * tapPositions[kh] * tapPositions[kw]);
+  });
+
+  it.each([
+    { name: '3³ same s1', size: [9, 6, 5] as Triple, inC: 5, outC: 3, stride: 1 },
+    { name: '3³ same s2 odd depth', size: [11, 6, 7] as Triple, inC: 3, outC: 18, stride: 2 },
+  ])('$name: batch 1 (cut) equals batch 2 of the same sample twice (whole) within 1e-5', (c) => {
+    const one = geometry(1, c);
+    const two = geometry(2, c);
+    let seed = 7;
+    const random = (n: number) =>
+      Float32Array.from(
+        { length: n },
+        () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1,
+      );
+    const inN = c.size[0] * c.size[1] * c.size[2] * c.inC;
+    const outN = one.outSize[0] * one.outSize[1] * one.outSize[2] * c.outC;
+    const x = random(inN);
+    const dy = random(outN);
+    const w = random(27 * c.inC * c.outC);
+    const twice = (a: Float32Array) => {
+      const b = new Float32Array(2 * a.length);
+      b.set(a);
+      b.set(a, a.length);
+      return b;
+    };
+    const relative = (a: Float32Array, b: Float32Array) => {
+      expect(a.length).toBe(b.length);
+      const scale = Math.max(...b.map(Math.abs));
+      expect(scale).toBeGreaterThan(0.1);
+      return maxAbsError(a, b) / scale;
+    };
+    const y1 = new Float32Array(outN);
+    const y2 = new Float32Array(2 * outN);
+    native().conv3dForward(x, w, y1, one);
+    native().conv3dForward(twice(x), w, y2, two);
+    expect(relative(twice(y1), y2)).toBeLessThan(1e-5);
+    const dx1 = new Float32Array(inN);
+    const dx2 = new Float32Array(2 * inN);
+    native().conv3dBackwardInput(dy, w, dx1, one);
+    native().conv3dBackwardInput(twice(dy), w, dx2, two);
+    expect(relative(twice(dx1), dx2)).toBeLessThan(1e-5);
+    const dw1 = new Float32Array(w.length);
+    const dw2 = new Float32Array(w.length);
+    native().conv3dBackwardFilter(x, dy, dw1, one);
+    native().conv3dBackwardFilter(twice(x), twice(dy), dw2, two);
+    expect(
+      relative(
+        dw1.map((v) => 2 * v),
+        dw2,
+      ),
+    ).toBeLessThan(1e-5);
+  });
+});
+
 describe.skipIf(skipNative)(`installNativeKernels lifecycle${suffix}`, () => {
   requireNativeAddon();
   it('dispose restores the JS kernels and a second install while installed is refused', () => {
