@@ -168,18 +168,25 @@ dnnl::stream& threadStream(int thread) {
   return *streams[static_cast<size_t>(thread)];
 }
 
+// One conv's part primitives, cached as one entry (so the cache's clearing cannot drop some of them).
+struct PartEntries : CachedPrimitive {
+  std::vector<std::unique_ptr<ConvEntry>> parts;
+};
+
 // The entries for `parts`, built with one OpenMP thread: a primitive plans its thread split when
 // built, and runs inside the parts' parallel region on the one thread it then gets.
 template <class Build>
-std::vector<ConvEntry*> partEntries(const std::vector<DepthPart>& parts, const char* op, Build build) {
+std::vector<std::unique_ptr<ConvEntry>>& partEntries(const ConvGeometry& g, const std::vector<DepthPart>& parts,
+                                                     const char* op, Build build) {
   for (size_t t = 0; t < parts.size(); ++t) threadStream(static_cast<int>(t));
-  OneThread one;
-  std::vector<ConvEntry*> entries;
-  for (size_t t = 0; t < parts.size(); ++t)
-    entries.push_back(&cachedPrimitive<ConvEntry>(parts[t].g.key(op) + "#part" + std::to_string(t) + "/" +
-                                                      std::to_string(parts.size()),
-                                                  [&] { return build(parts[t].g); }));
-  return entries;
+  const std::string key = g.key(op) + "#parts" + std::to_string(parts.size());
+  return cachedPrimitive<PartEntries>(key, [&] {
+           OneThread one;
+           auto entries = std::make_unique<PartEntries>();
+           for (const DepthPart& p : parts) entries->parts.push_back(build(p.g));
+           return entries;
+         })
+      .parts;
 }
 
 // run(part, stream) for every part, one thread each; a oneDNN error is rethrown outside the region.
@@ -289,7 +296,7 @@ Napi::Value Conv3dForward(const Napi::CallbackInfo& info) {
       forward(cachedPrimitive<ConvEntry>(g.key("fwd"), [&] { return buildForward(g); }), g, x, w, y, cpuStream());
       return;
     }
-    const auto entries = partEntries(parts, "fwd", buildForward);
+    auto& entries = partEntries(g, parts, "fwd", buildForward);
     runParts(parts.size(), [&](size_t t, dnnl::stream& stream) {
       const DepthPart& p = parts[t];
       forward(*entries[t], p.g, x + p.inRow * inputRowElements(g), w, y + p.outRow * outputRowElements(g), stream);
@@ -309,7 +316,7 @@ Napi::Value Conv3dBackwardInput(const Napi::CallbackInfo& info) {
                    cpuStream());
       return;
     }
-    const auto entries = partEntries(parts, "bwd_data", buildBackwardData);
+    auto& entries = partEntries(g, parts, "bwd_data", buildBackwardData);
     runParts(parts.size(), [&](size_t t, dnnl::stream& stream) {
       const DepthPart& p = parts[t];
       backwardData(*entries[t], p.g, dy + p.outRow * outputRowElements(g), w, dx + p.inRow * inputRowElements(g),
@@ -330,7 +337,7 @@ Napi::Value Conv3dBackwardFilter(const Napi::CallbackInfo& info) {
                       dy, dw, cpuStream());
       return;
     }
-    const auto entries = partEntries(parts, "bwd_weights", buildBackwardWeights);
+    auto& entries = partEntries(g, parts, "bwd_weights", buildBackwardWeights);
     const size_t n = static_cast<size_t>(g.filterElements());
     // Part 0 writes dFilter, the others their own buffers, added to it in part order (the same
     // sum, bit for bit, on every call).
