@@ -19,6 +19,7 @@
 
 #include "arguments.h"
 #include "parallel.h"
+#include "vectorize.h"
 
 namespace ranp {
 namespace {
@@ -30,14 +31,92 @@ int threadsFor(int64_t values) { return values >= kParallelMin ? omp_get_max_thr
 
 // The normalized value before the ReLU, one float32 operation per statement (a contracted
 // multiply-add would round differently from the composed ops and from the backward's mask).
-inline float normalized(float x, float mean, float scale, float beta) {
+// RANP_NO_TRAPS as the loops calling it: GCC inlines only between functions of the same options.
+RANP_NO_TRAPS inline float normalized(float x, float mean, float scale, float beta) {
   const float centered = x - mean;
   const float scaled = centered * scale;
   return scaled + beta;
 }
 
 // tf.relu (tfjs's Maximum with 0): NaN stays NaN.
-inline float relu(float v) { return v > 0.0f ? v : (v != v ? v : 0.0f); }
+RANP_NO_TRAPS inline float relu(float v) { return v > 0.0f ? v : (v != v ? v : 0.0f); }
+
+// The passes run over tiles of kTileRows rows as flat loops of kTileRows·C values, against the
+// per-channel parameters repeated for kTileRows rows (tiled()): a row of 10–17 channels is too short
+// to vectorize, a tile is a whole number of 16-float vectors. The per-channel double sums still add
+// the rows in order, so every value is what the row-by-row loops gave.
+constexpr int64_t kTileRows = 16;
+
+std::vector<float> tiled(const float* perChannel, int64_t channels) {
+  std::vector<float> t(static_cast<size_t>(kTileRows * channels));
+  for (int64_t i = 0; i < kTileRows * channels; ++i) t[i] = perChannel[i % channels];
+  return t;
+}
+
+// out = normalized (and rectified) x, for n values from a row start.
+RANP_VECTOR_CLONES RANP_NO_TRAPS inline void normalizeFlat(const float* __restrict x, const float* mean,
+                                                          const float* scale, const float* beta, bool withRelu,
+                                                          float* __restrict out, int64_t n) {
+  if (withRelu)
+    for (int64_t i = 0; i < n; ++i) out[i] = relu(normalized(x[i], mean[i], scale[i], beta[i]));
+  else
+    for (int64_t i = 0; i < n; ++i) out[i] = normalized(x[i], mean[i], scale[i], beta[i]);
+}
+
+// ∂loss/∂(pre-ReLU y): dy where the forward's y was positive (tf.step of the ReLU output: dy·1,
+// dy·0, NaN for a NaN y), or dy itself without the ReLU.
+RANP_VECTOR_CLONES RANP_NO_TRAPS inline void maskFlat(const float* __restrict x, const float* __restrict dy,
+                                                     const float* mean, const float* scale, const float* beta,
+                                                     bool withRelu, float* __restrict g, int64_t n) {
+  if (!withRelu) {
+    for (int64_t i = 0; i < n; ++i) g[i] = dy[i];
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    const float v = normalized(x[i], mean[i], scale[i], beta[i]);
+    const float step = v > 0.0f ? 1.0f : (v != v ? v : 0.0f);
+    g[i] = dy[i] * step;
+  }
+}
+
+// out = g·(x − μ) (with g = 1: (x − μ)²), each operation rounded to float32.
+RANP_VECTOR_CLONES RANP_NO_TRAPS inline void centeredProductFlat(const float* __restrict x, const float* __restrict g,
+                                                                const float* mean, float* __restrict out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) out[i] = g[i] * (x[i] - mean[i]);
+}
+RANP_VECTOR_CLONES RANP_NO_TRAPS inline void centeredSquareFlat(const float* __restrict x, const float* mean,
+                                                               float* __restrict out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const float centered = x[i] - mean[i];
+    out[i] = centered * centered;
+  }
+}
+
+// sums[c] += t[r·C + c] over rows r in order, in double.
+RANP_VECTOR_CLONES RANP_NO_TRAPS inline void addRows(const float* __restrict t, int64_t rows, int64_t channels,
+                                                    double* __restrict sums) {
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < channels; ++c) sums[c] += static_cast<double>(t[r * channels + c]);
+}
+
+// dx = ((a·g) + (b·(x − μ))) + k.
+RANP_VECTOR_CLONES RANP_NO_TRAPS inline void dxFlat(const float* __restrict x, const float* __restrict g,
+                                                   const float* mean, const float* a, const float* b, const float* k,
+                                                   float* __restrict dx, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const float centered = x[i] - mean[i];
+    const float fromDy = a[i] * g[i];
+    const float fromX = b[i] * centered;
+    const float sum = fromDy + fromX;
+    dx[i] = sum + k[i];
+  }
+}
+
+// body(first row, rows in the tile) over [from, to) in tiles of kTileRows rows.
+template <class Body>
+void forTiles(int64_t from, int64_t to, Body body) {
+  for (int64_t r = from; r < to; r += kTileRows) body(r, std::min(kTileRows, to - r));
+}
 
 void checkArgs(const Napi::CallbackInfo& info, const char* fn, size_t count) {
   if (info.Length() != count)
@@ -65,21 +144,6 @@ int64_t rowsOf(const Napi::CallbackInfo& info, const char* fn, size_t values, si
                                                 " values, not a positive multiple of the " + std::to_string(channels) +
                                                 " channels of 'gamma'");
   return static_cast<int64_t>(values / channels);
-}
-
-// Per-channel sums of the float32 term(r, c) over the rows, in double with thread-local partials
-// combined in thread order, each total rounded once to float32 into `out`.
-template <class Term>
-void channelSums(int64_t rows, int64_t channels, int threads, float* out, Term term) {
-  Partials sums(threads, channels);
-  forRowRanges(rows, threads, [&](int t, int64_t from, int64_t to) {
-    // Thread-local sums, copied out once: neighbouring threads' partials share cache lines.
-    std::vector<double> local(static_cast<size_t>(channels), 0.0);
-    for (int64_t r = from; r < to; ++r)
-      for (int64_t c = 0; c < channels; ++c) local[c] += static_cast<double>(term(r, c));
-    std::copy(local.begin(), local.end(), sums.of(t));
-  });
-  for (int64_t c = 0; c < channels; ++c) out[c] = static_cast<float>(sums.total(c, threads));
 }
 
 }  // namespace
@@ -112,17 +176,30 @@ Napi::Value BatchNormForward(const Napi::CallbackInfo& info) {
   // rounded to float32, then a float32 division.
   const int threads = threadsFor(rows * channels);
   const float count = static_cast<float>(rows);
-  channelSums(rows, channels, threads, mean, [&](int64_t r, int64_t c) { return x[r * channels + c]; });
-  for (int64_t c = 0; c < channels; ++c) mean[c] = mean[c] / count;
+  Partials sums(threads, channels);
+  forRowRanges(rows, threads, [&](int t, int64_t from, int64_t to) {
+    // Thread-local sums, copied out once: neighbouring threads' partials share cache lines.
+    std::vector<double> local(static_cast<size_t>(channels), 0.0);
+    addRows(x + from * channels, to - from, channels, local.data());
+    std::copy(local.begin(), local.end(), sums.of(t));
+  });
+  for (int64_t c = 0; c < channels; ++c) mean[c] = static_cast<float>(sums.total(c, threads)) / count;
   // Pass 2: Σ((x − μ)²) with the centred value and its square each rounded to float32 (the composed
   // ops' centered and squared volumes), then divided as above.
-  channelSums(rows, channels, threads, variance, [&](int64_t r, int64_t c) {
-    const float centered = x[r * channels + c] - mean[c];
-    return centered * centered;
+  const std::vector<float> meanT = tiled(mean, channels);
+  Partials squares(threads, channels);
+  forRowRanges(rows, threads, [&](int t, int64_t from, int64_t to) {
+    std::vector<double> local(static_cast<size_t>(channels), 0.0);
+    std::vector<float> tile(static_cast<size_t>(kTileRows * channels));
+    forTiles(from, to, [&](int64_t r, int64_t n) {
+      centeredSquareFlat(x + r * channels, meanT.data(), tile.data(), n * channels);
+      addRows(tile.data(), n, channels, local.data());
+    });
+    std::copy(local.begin(), local.end(), squares.of(t));
   });
   std::vector<float> scale(C);
   for (int64_t c = 0; c < channels; ++c) {
-    variance[c] = variance[c] / count;
+    variance[c] = static_cast<float>(squares.total(c, threads)) / count;
     // tf.rsqrt(variance.add(eps)) on the native kernels: the sum in float32, the root in double.
     const float shifted = variance[c] + eps;
     invStd[c] = static_cast<float>(1.0 / std::sqrt(static_cast<double>(shifted)));
@@ -130,15 +207,12 @@ Napi::Value BatchNormForward(const Napi::CallbackInfo& info) {
   }
 
   // Pass 3: the normalized (and rectified) output.
+  const std::vector<float> scaleT = tiled(scale.data(), channels), betaT = tiled(beta, channels);
   forRowRanges(rows, threads, [&](int, int64_t from, int64_t to) {
-    for (int64_t r = from; r < to; ++r) {
-      const float* row = x + r * channels;
-      float* out = y + r * channels;
-      if (withRelu)
-        for (int64_t c = 0; c < channels; ++c) out[c] = relu(normalized(row[c], mean[c], scale[c], beta[c]));
-      else
-        for (int64_t c = 0; c < channels; ++c) out[c] = normalized(row[c], mean[c], scale[c], beta[c]);
-    }
+    forTiles(from, to, [&](int64_t r, int64_t n) {
+      normalizeFlat(x + r * channels, meanT.data(), scaleT.data(), betaT.data(), withRelu, y + r * channels,
+                    n * channels);
+    });
   });
   return info.Env().Undefined();
 }
@@ -171,20 +245,12 @@ Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
   const int64_t channels = static_cast<int64_t>(C);
   std::vector<float> scale(C);
   for (int64_t c = 0; c < channels; ++c) scale[c] = invStd[c] * gamma[c];
-  // ∂loss/∂(pre-ReLU y) of one row: dy where the forward's y was positive (tf.step of the ReLU
-  // output: dy·1, dy·0, NaN for a NaN y), written to `g`.
-  auto maskRow = [&](int64_t r, float* g) {
-    const float* xr = x + r * channels;
-    const float* dyr = dy + r * channels;
-    if (!withRelu) {
-      for (int64_t c = 0; c < channels; ++c) g[c] = dyr[c];
-      return;
-    }
-    for (int64_t c = 0; c < channels; ++c) {
-      const float v = normalized(xr[c], mean[c], scale[c], beta[c]);
-      const float step = v > 0.0f ? 1.0f : (v != v ? v : 0.0f);
-      g[c] = dyr[c] * step;
-    }
+  const std::vector<float> meanT = tiled(mean, channels), scaleT = tiled(scale.data(), channels),
+                           betaT = tiled(beta, channels);
+  // ∂loss/∂(pre-ReLU y) of a tile of n rows from row r, written to `g`.
+  auto maskTile = [&](int64_t r, int64_t n, float* g) {
+    maskFlat(x + r * channels, dy + r * channels, meanT.data(), scaleT.data(), betaT.data(), withRelu, g,
+             n * channels);
   };
 
   // Pass 1: Σdy and Σdy·(x − μ) per channel, each product rounded to float32 (the composed ops' product volume).
@@ -192,19 +258,13 @@ Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
   Partials sums(threads, 2 * channels);
   forRowRanges(rows, threads, [&](int t, int64_t from, int64_t to) {
     std::vector<double> local(static_cast<size_t>(2 * channels), 0.0);
-    std::vector<float> g(C);
-    double* sDy = local.data();
-    double* sDyXc = sDy + channels;
-    for (int64_t r = from; r < to; ++r) {
-      maskRow(r, g.data());
-      const float* xr = x + r * channels;
-      for (int64_t c = 0; c < channels; ++c) {
-        const float centered = xr[c] - mean[c];
-        sDy[c] += g[c];
-        const float product = g[c] * centered;
-        sDyXc[c] += product;
-      }
-    }
+    std::vector<float> g(static_cast<size_t>(kTileRows * channels)), product(g.size());
+    forTiles(from, to, [&](int64_t r, int64_t n) {
+      maskTile(r, n, g.data());
+      centeredProductFlat(x + r * channels, g.data(), meanT.data(), product.data(), n * channels);
+      addRows(g.data(), n, channels, local.data());
+      addRows(product.data(), n, channels, local.data() + channels);
+    });
     std::copy(local.begin(), local.end(), sums.of(t));
   });
   // dx = a·dy + b·(x − μ) + c with a = γσ⁻¹, b = −a·σ⁻¹·Σ(dy·x̂)/m, c = −a·Σdy/m, as batchNorm3d.ts.
@@ -220,20 +280,15 @@ Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
   }
 
   // Pass 2: dx.
+  const std::vector<float> aT = tiled(a.data(), channels), bT = tiled(b.data(), channels),
+                           kT = tiled(k.data(), channels);
   forRowRanges(rows, threads, [&](int, int64_t from, int64_t to) {
-    std::vector<float> g(C);
-    for (int64_t r = from; r < to; ++r) {
-      maskRow(r, g.data());
-      const float* xr = x + r * channels;
-      float* out = dx + r * channels;
-      for (int64_t c = 0; c < channels; ++c) {
-        const float centered = xr[c] - mean[c];
-        const float fromDy = a[c] * g[c];
-        const float fromX = b[c] * centered;
-        const float sum = fromDy + fromX;
-        out[c] = sum + k[c];
-      }
-    }
+    std::vector<float> g(static_cast<size_t>(kTileRows * channels));
+    forTiles(from, to, [&](int64_t r, int64_t n) {
+      maskTile(r, n, g.data());
+      dxFlat(x + r * channels, g.data(), meanT.data(), aT.data(), bT.data(), kT.data(), dx + r * channels,
+             n * channels);
+    });
   });
   return info.Env().Undefined();
 }

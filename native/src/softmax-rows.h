@@ -1,28 +1,19 @@
 // Row maximum, exp and sum for the softmax losses. std::exp one logit at a time made the
 // cross-entropy of a 64³ × 50-class volume (13 M logits) the largest non-conv kernel of a pruned
-// net's step, so exp is written as a loop GCC vectorizes (compiled for AVX-512, AVX2 and the
-// baseline, picked at load time where GCC can). It is computed in double (range reduction by ln 2 in
-// two parts, Taylor polynomial of degree 13: error a few double ulps) and rounded to float32, which
-// gives std::exp's float32 result except when exp lies within ~1e-16 of a float32 rounding boundary,
-// so training repeats the composed ops' losses (a float32 exp, within 1 ulp, drifted a 16³ demo's
-// epoch-4 loss by 1.8e-3). The sum gives the composed ops' serial double sum (rowSum).
+// net's step, so exp is written as a loop GCC vectorizes (vectorize.h). It is computed in double
+// (range reduction by ln 2 in two parts, Taylor polynomial of degree 13: error a few double ulps)
+// and rounded to float32, which gives std::exp's float32 result except when exp lies within ~1e-16
+// of a float32 rounding boundary, so training repeats the composed ops' losses (a float32 exp,
+// within 1 ulp, drifted a 16³ demo's epoch-4 loss by 1.8e-3). The sum gives the composed ops'
+// serial double sum (rowSum).
 #pragma once
 
 #include <cstdint>
 #include <cstring>
 
-namespace ranp {
+#include "vectorize.h"
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define RANP_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-// GCC leaves a loop with a floating-point comparison scalar ("control flow in loop") while the
-// comparison may trap; without traps it becomes a vector compare and blend with the same values.
-// At -O3 this made expShifted 4× faster (60 → 15 ms for 13 M logits on one AVX-512 core).
-#define RANP_NO_TRAPS __attribute__((optimize("no-trapping-math")))
-#else
-#define RANP_VECTOR_CLONES
-#define RANP_NO_TRAPS
-#endif
+namespace ranp {
 
 // out[j] = exp(x[j] − shift) for j < n, x[j] − shift rounded to float32 first (as tf.sub does).
 // Arguments are clamped at −200, whose exp rounds to float32 0 as any below −103.98 does.

@@ -225,6 +225,66 @@ describe.skipIf(skipNative)(`fused native batch norm (+ ReLU) vs the composed op
     tf.dispose([x, gamma, beta, ...first, ...second]);
   });
 
+  // 13 channels (not a whole vector), 5589 rows (not a whole 16-row tile), over the threading threshold.
+  for (const relu of [true, false])
+    it(`thin channels (threaded, relu ${relu}): y and dx are the composed ops' float32 values, bit for bit`, () => {
+      if (!addon) throw new Error('addon absent');
+      const channels = 13;
+      const rows = 5589;
+      const n = rows * channels;
+      const f = Math.fround;
+      const x = Float32Array.from({ length: n }, (_, i) => f(Math.sin(i * 0.731) * 3 + (i % channels) * 0.1));
+      const dy = Float32Array.from({ length: n }, (_, i) => f(Math.cos(i * 1.37) * 0.01));
+      x[1234] = NaN; // a NaN row value: NaN through the ReLU and the mask, only in its own channel
+      const gamma = Float32Array.from({ length: channels }, (_, c) => f(1 + 0.05 * c));
+      const beta = Float32Array.from({ length: channels }, (_, c) => f(0.1 * c - 0.5));
+      const out = (k: number) => new Float32Array(k);
+      const [y, mean, variance, invStd] = [out(n), out(channels), out(channels), out(channels)];
+      addon.batchNormForward(x, gamma, beta, y, mean, variance, invStd, 1e-5, relu);
+      const [dx, dgamma, dbeta] = [out(n), out(channels), out(channels)];
+      addon.batchNormBackward(x, dy, mean, invStd, gamma, beta, dx, dgamma, dbeta, relu);
+      const differing = { y: 0, dx: 0, stats: 0 };
+      const same = (a: number, b: number) => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
+      for (let c = 0; c < channels; c++) {
+        // Statistics as batchNorm3d.ts's ops on the native kernels (sums in double, rounded once).
+        let sum = 0;
+        for (let r = 0; r < rows; r++) sum += x[r * channels + c];
+        const m = f(f(sum) / rows);
+        let squares = 0;
+        for (let r = 0; r < rows; r++) squares += f(f(x[r * channels + c] - m) ** 2);
+        const inv = f(1 / Math.sqrt(f(f(f(squares) / rows) + f(1e-5))));
+        const scale = f(inv * gamma[c]);
+        if (!same(mean[c], m) || !same(invStd[c], inv)) differing.stats++;
+        const g: number[] = [];
+        let sumG = 0;
+        let sumGx = 0;
+        for (let r = 0; r < rows; r++) {
+          const i = r * channels + c;
+          const v = f(f(f(x[i] - m) * scale) + beta[c]);
+          const want = relu ? (v > 0 ? v : Number.isNaN(v) ? v : 0) : v;
+          if (!same(y[i], want)) differing.y++;
+          const step = v > 0 ? 1 : Number.isNaN(v) ? v : 0;
+          g[r] = relu ? f(dy[i] * step) : dy[i];
+          sumG += g[r];
+          sumGx += f(g[r] * f(x[i] - m));
+        }
+        const db = f(sumG);
+        const dg = f(f(sumGx) * inv);
+        if (!same(dbeta[c], db) || !same(dgamma[c], dg)) differing.stats++;
+        const a = f(gamma[c] * inv);
+        const b = f(f(f(a * inv) * dg) / -rows);
+        const k = f(f(a * db) / -rows);
+        for (let r = 0; r < rows; r++) {
+          const i = r * channels + c;
+          const want = f(f(f(a * g[r]) + f(b * f(x[i] - m))) + k);
+          if (!same(dx[i], want)) differing.dx++;
+        }
+      }
+      expect(differing).toEqual({ y: 0, dx: 0, stats: 0 });
+      // The NaN reached its channel's outputs (not a vacuous comparison of NaNs everywhere).
+      expect(Number.isNaN(y[1234]) && Number.isNaN(y[1235]) === false).toBe(true);
+    });
+
   it('names the argument that does not fit', () => {
     if (!addon) throw new Error('addon absent');
     const f = (n: number) => new Float32Array(n);
