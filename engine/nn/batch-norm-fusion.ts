@@ -25,15 +25,29 @@ export interface BatchNormFusion {
 
 const NONE: BatchNormFusion = { forward: () => undefined, backward: () => undefined };
 
-/** `nodes` in topological order; `output` (the logits) is read by the loss, so a norm producing it keeps its output. */
-export function planBatchNormFusion(nodes: readonly LayerNode[], output: string): BatchNormFusion {
+/** Whether the current backend has the fused batch-norm kernels (the native cpu path registers them). */
+export function hasFusedBatchNorm(): boolean {
   const backend = tf.getBackend();
-  if (!tf.getKernel(BATCH_NORM_TRAINING, backend) || !tf.getKernel(BATCH_NORM_TRAINING_GRAD, backend))
-    return NONE;
+  return !!tf.getKernel(BATCH_NORM_TRAINING, backend) && !!tf.getKernel(BATCH_NORM_TRAINING_GRAD, backend);
+}
+
+/** Which batch norms absorb the ReLU after it, and those ReLUs: the step's fused pairs. */
+export interface FusedBatchNorms {
+  /** Every training batch norm → whether it runs the ReLU after it. */
+  withRelu: ReadonlyMap<string, boolean>;
+  /** The ReLUs run inside their batch norm (they pass their input and their gradient through). */
+  absorbed: ReadonlySet<string>;
+}
+
+/**
+ * The fused pairs of `nodes` (topological order), whatever the backend: backprop.ts runs them,
+ * engine/train/step-memory.ts counts their memory. `output` (the logits) is read by the loss, so a
+ * norm producing it keeps its output.
+ */
+export function fusedBatchNorms(nodes: readonly LayerNode[], output: string): FusedBatchNorms {
   const readers = new Map<string, LayerNode[]>();
   for (const node of nodes)
     for (const input of node.inputs) readers.set(input, [...(readers.get(input) ?? []), node]);
-  /** Batch norm → whether it absorbs the ReLU after it; the absorbed ReLUs. */
   const withRelu = new Map<string, boolean>();
   const absorbed = new Set<string>();
   for (const node of nodes) {
@@ -44,6 +58,13 @@ export function planBatchNormFusion(nodes: readonly LayerNode[], output: string)
     withRelu.set(node.name, fuses);
     if (fuses) absorbed.add(next[0].name);
   }
+  return { withRelu, absorbed };
+}
+
+/** `nodes` in topological order; `output` (the logits) is read by the loss, so a norm producing it keeps its output. */
+export function planBatchNormFusion(nodes: readonly LayerNode[], output: string): BatchNormFusion {
+  if (!hasFusedBatchNorm()) return NONE;
+  const { withRelu, absorbed } = fusedBatchNorms(nodes, output);
 
   return {
     forward(node, inputs, params, ctx): tf.Tensor | undefined {

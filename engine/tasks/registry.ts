@@ -1,6 +1,6 @@
 import type { CommonDatasetOptions } from '../data/reader.js';
 import type { TaskName } from '../domain/tasks.js';
-import { LOSSES } from '../train/losses/registry.js';
+import { LOSSES, type LossEntry } from '../train/losses/registry.js';
 import type { LossFn } from '../train/trainable.js';
 import { bratsTask } from './brats.js';
 import { shapenetTask } from './shapenet.js';
@@ -26,5 +26,10 @@ export function taskModule<T extends TaskName>(task: T): (typeof TASK_MODULES)[T
 
 /** (logits, labels) → scalar loss: the task's training loss; labels are int32, ignore label 255. */
 export function lossFor(task: TaskName): LossFn {
+  return lossEntryFor(task).fn;
+}
+
+/** The task's training loss with its fused kernels and memory (engine/train/step-memory.ts). */
+export function lossEntryFor(task: TaskName): LossEntry {
   return LOSSES[taskModule(task).loss];
 }

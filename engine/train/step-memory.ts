@@ -1,18 +1,20 @@
+import * as tf from '@tensorflow/tfjs';
+import { fusedBatchNorms, hasFusedBatchNorm } from '../nn/batch-norm-fusion.js';
 import type { LayerNode, NetDescription, Triple } from '../nn/description.js';
 import { defaultStepTemporaries } from '../nn/layer.js';
 import { layerDef } from '../nn/layers/registry.js';
 import { ancestorsOf, inferShapes, inputShapesOf } from '../nn/shapes.js';
 import { planStep } from '../nn/step-plan.js';
 import { numel } from '../nn/window.js';
+import { lossEntryFor } from '../tasks/registry.js';
 
 const FLOAT_BYTES = 4;
-/** The loss beside the logits: log-probabilities, probabilities and ∂loss/∂logits. */
-const LOSS_TEMPORARIES = 3;
 /**
- * Allocation the replay does not see (a kernel's scratch tensors, rounding of small buffers): the
- * replay is within 7% of the measured peak on the zoo nets, so 10% keeps it on the safe side.
+ * Allocation the replay does not see (per-channel vectors, rounding of small buffers): the replay
+ * is within 5% of the tf.profile peak of the zoo nets' steps (test/unit/train/step-memory.test.ts),
+ * so 5% keeps it on the safe side.
  */
-const SAFETY_MARGIN = 1.1;
+export const SAFETY_MARGIN = 1.05;
 
 /** A training step's predicted tensor memory, in bytes. */
 export interface StepMemoryEstimate {
@@ -20,6 +22,15 @@ export interface StepMemoryEstimate {
   peakBytes: number;
   /** Weights, their gradients and the optimizer's state. */
   fixedBytes: number;
+}
+
+export interface StepMemoryOptions {
+  /**
+   * Whether the step runs the fused batch-norm and loss kernels (the native cpu path registers
+   * them: engine/nn/batch-norm-fusion.ts, engine/backend/fused-losses.ts) or their composed tf ops,
+   * whose temporaries take several volumes more. Default: what the current backend has.
+   */
+  fusedKernels?: boolean;
 }
 
 /**
@@ -33,9 +44,18 @@ export function estimateStepMemory(
   inputSize: Triple,
   batch: number,
   optimizerSlots: number,
+  options: StepMemoryOptions = {},
 ): StepMemoryEstimate {
   const shapes = inferShapes(net, inputSize);
   const nodes = ancestorsOf(net, net.output);
+  const loss = lossEntryFor(net.task);
+  const backend = tf.getBackend();
+  const fusedLoss = options.fusedKernels ?? loss.fusedKernels.every((k) => tf.getKernel(k, backend));
+  // A fused pair (backprop.ts runs planBatchNormFusion's) holds no temporaries: one kernel each way.
+  const fused =
+    (options.fusedKernels ?? hasFusedBatchNorm()) ? fusedBatchNorms(nodes, net.output) : undefined;
+  const isFused = (node: LayerNode) =>
+    !!fused && (fused.withRelu.has(node.name) || fused.absorbed.has(node.name));
   const bytesOf = (name: string) => numel(shapes.get(name)!) * batch * FLOAT_BYTES;
   const paramBytesOf = (node: LayerNode, trainedOnly: boolean) =>
     layerDef(node)
@@ -57,6 +77,7 @@ export function estimateStepMemory(
   };
 
   const temporaries = (node: LayerNode) => {
+    if (isFused(node)) return { forward: 0, backward: 0 };
     const inputs = inputShapesOf(node, shapes, net, inputSize);
     const output = shapes.get(node.name)!;
     const elements =
@@ -72,7 +93,7 @@ export function estimateStepMemory(
     release(plan.forwardDone(node));
   }
   const logits = bytesOf(net.output);
-  sample(LOSS_TEMPORARIES * logits);
+  sample((fusedLoss ? loss.stepTemporaries.fused : loss.stepTemporaries.composed) * logits);
   const dOutputs = new Set<string>([net.output]);
   live += logits;
   release(plan.lossDone());

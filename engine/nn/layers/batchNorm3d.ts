@@ -102,9 +102,11 @@ export const batchNorm3dLayer: LayerDef<'batchNorm3d'> = {
   },
   flops: (_node, inputs) => normFlops(inputs),
   countsMemory: true,
-  // The centred volume lives beside the normalized one until the affine step.
+  // The composed ops (tf.profile, 16³): the moments, centred and normalized volumes and their
+  // rank-2 views live until the tidy ends. The fused kernel (batch-norm-fusion.ts) holds none;
+  // engine/train/step-memory.ts counts that path itself.
   stepTemporaries(_node, inputs, output) {
-    const base = defaultStepTemporaries(inputs, output);
-    return { forward: 2 * base.forward, backward: base.backward };
+    const largest = defaultStepTemporaries(inputs, output).forward;
+    return { forward: 8 * largest, backward: 6 * largest };
   },
 };

@@ -38,4 +38,6 @@ export const concatLayer: LayerDef<'concat'> = {
   },
   flops: () => 0,
   countsMemory: false,
+  // One kernel each way, writing only its results (the backward's are the inputs' gradients).
+  stepTemporaries: () => ({ forward: 0, backward: 0 }),
 };

@@ -190,11 +190,23 @@ export const conv3dLayer: LayerDef<'conv3d'> = {
     const base = defaultStepTemporaries(inputs, output);
     const spatial = spatialInput(node.name, inputs);
     const window = resolveWindow(node.name, spatial, node.attrs);
-    if (groups === 1 && isSameAtStrideOne(kernel, window.stride, window.padding)) return base;
+    if (groups === 1 && isSameAtStrideOne(kernel, window.stride, window.padding)) {
+      // One kernel each way, writing only its results (tf.profile, 16³); a bias adds its rank-2
+      // view, sum and reshape of the output forward, and channelSum's view of dy backward.
+      const out = numel(output);
+      return node.attrs.bias ? { forward: 3 * out, backward: out } : { forward: 0, backward: 0 };
+    }
     const padded =
       inChannels *
       tripleVolume(spatial.map((n, axis) => n + window.padding[axis][0] + window.padding[axis][1]) as Triple);
-    const copies = groups === 1 ? 1 : groups === inChannels && groups === outChannels ? 2 * kernel[0] : 2;
+    if (groups === 1) {
+      // padSpatial's views and two pads hold input + 4·padded beside the kernel (tf.profile, i3d's
+      // stem); the backward pads again, and cropSpatial's views of the padded dx add 3·padded.
+      const padding = numel(inputs[0]) + 4 * padded;
+      const out = node.attrs.bias ? numel(output) : 0;
+      return { forward: padding + 3 * out, backward: padding + 3 * padded + out };
+    }
+    const copies = groups === inChannels && groups === outChannels ? 2 * kernel[0] : 2;
     return { forward: copies * base.forward + 2 * padded, backward: copies * base.backward + 2 * padded };
   },
 };

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import type { Triple } from '../description.js';
 import type { LayerDef } from '../layer.js';
 import { as5D, cropSpatial, padSpatial } from '../ops.js';
-import { resolveWindow, spatialInput } from '../window.js';
+import { tripleVolume } from '../padding.js';
+import { numel, resolveWindow, spatialInput } from '../window.js';
 
 /** Max pool; padding never wins (padded with −∞), as PyTorch and TF 'same' pools behave. */
 export const maxPool3dLayer: LayerDef<'maxPool3d'> = {
@@ -34,4 +36,17 @@ export const maxPool3dLayer: LayerDef<'maxPool3d'> = {
   },
   flops: () => 0,
   countsMemory: true,
+  // Unpadded, the pool and its gradient are one kernel each, writing only their results. Padded,
+  // padSpatial's views and two pads (in + 4·padded, tf.profile) live beside it, and twice that in
+  // the backward (the padded input again, the padded gradient and cropSpatial's views).
+  stepTemporaries(node, inputs) {
+    const spatial = spatialInput(node.name, inputs);
+    const { padding } = resolveWindow(node.name, spatial, node.attrs);
+    const input = numel(inputs[0]);
+    const padded =
+      inputs[0].channels *
+      tripleVolume(spatial.map((n, axis) => n + padding[axis][0] + padding[axis][1]) as Triple);
+    const forward = padded === input ? 0 : input + 4 * padded;
+    return { forward, backward: 2 * forward };
+  },
 };

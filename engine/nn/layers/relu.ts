@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LayerDef } from '../layer.js';
+import { numel } from '../window.js';
 import { passthroughShape } from './passthrough-shared.js';
 
 export const reluLayer: LayerDef<'relu'> = {
@@ -15,4 +16,6 @@ export const reluLayer: LayerDef<'relu'> = {
   },
   flops: () => 0,
   countsMemory: true,
+  // The kernel writes only the output; the backward holds the step mask beside dx.
+  stepTemporaries: (_node, _inputs, output) => ({ forward: 0, backward: numel(output) }),
 };

@@ -8,7 +8,7 @@ import {
 } from '../../backend/upsample-nearest-grad.js';
 import { LayerError } from '../errors.js';
 import { as5D } from '../ops.js';
-import { expectInputCount } from '../window.js';
+import { expectInputCount, numel } from '../window.js';
 
 function targetSize(layer: string, attrs: UpsampleAttrs, inputs: FeatureShape[]): Triple {
   const source = inputs[0]?.spatial;
@@ -94,4 +94,18 @@ export const upsampleNearest3dLayer: LayerDef<'upsampleNearest3d'> = {
   flops: () => 0,
   // Functional interpolation in the reference nets: not a layer module, so not counted.
   countsMemory: false,
+  // resizeNearest's rank-3 view and, per resized axis, the gathered volume and its view (tf.profile
+  // counts views as tensors): in + 2·v₁ + 2·v₂ + out for all three axes. The backward's block sums
+  // hold at most one input-sized volume beside dx (the composed path's average pool).
+  stepTemporaries(_node, inputs, output) {
+    const source = inputs[0];
+    let volume = numel(source);
+    let temporaries = volume;
+    output.spatial!.forEach((n, axis) => {
+      if (n === source.spatial![axis]) return;
+      volume = (volume / source.spatial![axis]) * n;
+      temporaries += 2 * volume;
+    });
+    return { forward: temporaries - volume, backward: numel(source) };
+  },
 };

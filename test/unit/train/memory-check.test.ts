@@ -7,6 +7,7 @@ import {
   trainingMemoryVerdict,
 } from '../../../engine/train/memory-check.js';
 import { countResources } from '../../../engine/resources/count.js';
+import { SAFETY_MARGIN } from '../../../engine/train/step-memory.js';
 
 const net = buildNet('unet3d-shapenet', { inputSize: [64, 64, 64] });
 const sgd = { kind: 'sgd' as const, momentum: 0.9, nesterov: true };
@@ -17,9 +18,8 @@ describe('training memory check', () => {
     const peak = (optimizer: typeof sgd | { kind: 'adam' } | { kind: 'sgd' }) =>
       trainingMemoryVerdict({ ...request, optimizer }, Infinity).neededBytes;
     const params = countResources(net, net.inputSize).totals.params * 4; // trained float32 values
-    // 1.1: the estimate's safety margin.
-    expect(peak(sgd) - peak({ kind: 'sgd' })).toBeCloseTo(params * 1.1, -4);
-    expect(peak({ kind: 'adam' }) - peak({ kind: 'sgd' })).toBeCloseTo(2 * params * 1.1, -4);
+    expect(peak(sgd) - peak({ kind: 'sgd' })).toBeCloseTo(params * SAFETY_MARGIN, -4);
+    expect(peak({ kind: 'adam' }) - peak({ kind: 'sgd' })).toBeCloseTo(2 * params * SAFETY_MARGIN, -4);
   });
 
   it('peak grows with the batch: activations scale, weights do not', () => {
@@ -31,8 +31,9 @@ describe('training memory check', () => {
 
   it('refuses with the need, what is available and the largest batch that fits', () => {
     const b4 = trainingMemoryVerdict(request, Infinity).neededBytes;
-    const b2 = trainingMemoryVerdict({ ...request, batch: 2 }, Infinity).neededBytes;
-    const available = (b2 + b4) / 2;
+    const b3 = trainingMemoryVerdict({ ...request, batch: 3 }, Infinity).neededBytes;
+    expect(b3).toBeLessThan(b4);
+    const available = b3;
     let error: unknown;
     try {
       assertTrainingFits(request, {
