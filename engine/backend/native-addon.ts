@@ -162,6 +162,17 @@ export interface NativeAddon {
     kw: number,
   ): void;
   /**
+   * MaxPool3D: each clipped window's maximum per channel (from −∞, strict >: NaN never wins), written
+   * to out; sizes, starts and ends as for maxPool3dBackward (kernels/max-pool3d.ts).
+   */
+  maxPool3dForward(
+    input: Float32Array,
+    out: Float32Array,
+    sizes: Int32Array,
+    starts: Int32Array,
+    ends: Int32Array,
+  ): void;
+  /**
    * MaxPool3DGrad: dy added at each window's argmax (tfjs's tie and NaN rules) into the zeroed dx;
    * sizes = [batch, channels, inD, inH, inW, outD, outH, outW], starts/ends the clipped windows of
    * depth, height then width (kernels/max-pool3d-grad.ts).
@@ -217,6 +228,7 @@ const ADDON_FUNCTIONS = [
   'copyStrided',
   'gatherRuns',
   'blockSums',
+  'maxPool3dForward',
   'maxPool3dBackward',
   'batchMatMul',
   'retainFreedMemory',

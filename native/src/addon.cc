@@ -69,6 +69,7 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("copyStrided", Napi::Function::New(env, ranp::CopyStrided));
   exports.Set("gatherRuns", Napi::Function::New(env, ranp::GatherRuns));
   exports.Set("blockSums", Napi::Function::New(env, ranp::BlockSums));
+  exports.Set("maxPool3dForward", Napi::Function::New(env, ranp::MaxPool3dForward));
   exports.Set("maxPool3dBackward", Napi::Function::New(env, ranp::MaxPool3dBackward));
   exports.Set("batchMatMul", Napi::Function::New(env, ranp::BatchMatMul));
   exports.Set("retainFreedMemory", Napi::Function::New(env, ranp::RetainFreedMemory));

@@ -9,6 +9,7 @@
 
 #include "arguments.h"
 #include "parallel.h"
+#include "vectorize.h"
 
 namespace ranp {
 namespace {
@@ -64,7 +65,83 @@ void scanWindows(const float* input, int64_t channels, const Axis (&axes)[3], in
   }
 }
 
+// The pooling shape from info[first…first + 2] = sizes, starts, ends (pooling.h).
+struct PoolShape {
+  int64_t batch, channels, inCount, outCount;
+  Axis axes[3];
+};
+
+PoolShape poolShapeArgs(const Napi::CallbackInfo& info, const char* fn, size_t first) {
+  Napi::Int32Array sizesArray = int32Arg(info, first, fn, "sizes");
+  Napi::Int32Array startsArray = int32Arg(info, first + 1, fn, "starts");
+  Napi::Int32Array endsArray = int32Arg(info, first + 2, fn, "ends");
+  if (sizesArray.ElementLength() != 8)
+    throw Napi::RangeError::New(info.Env(), std::string(fn) + ": 'sizes' must hold [batch, channels, inD, inH, inW, outD, outH, outW]");
+  const int32_t* sizes = sizesArray.Data();
+  for (size_t i = 0; i < 8; ++i)
+    if (sizes[i] <= 0) throw Napi::RangeError::New(info.Env(), std::string(fn) + ": 'sizes' must be positive");
+  PoolShape p;
+  p.batch = sizes[0];
+  p.channels = sizes[1];
+  p.inCount = p.batch * p.channels * sizes[2] * sizes[3] * sizes[4];
+  p.outCount = p.batch * p.channels * sizes[5] * sizes[6] * sizes[7];
+  const int64_t windows = static_cast<int64_t>(sizes[5]) + sizes[6] + sizes[7];
+  if (static_cast<int64_t>(startsArray.ElementLength()) != windows ||
+      static_cast<int64_t>(endsArray.ElementLength()) != windows)
+    throw Napi::RangeError::New(info.Env(), std::string(fn) + ": 'starts' and 'ends' must hold outD + outH + outW values");
+  const int32_t* starts = startsArray.Data();
+  const int32_t* ends = endsArray.Data();
+  int64_t offset = 0;
+  for (int a = 0; a < 3; ++a) {
+    p.axes[a] = {sizes[2 + a], sizes[5 + a], starts + offset, ends + offset};
+    for (int64_t o = 0; o < p.axes[a].out; ++o)
+      if (p.axes[a].start[o] < 0 || p.axes[a].end[o] > p.axes[a].in)
+        throw Napi::RangeError::New(info.Env(), std::string(fn) + ": a window reaches outside the input");
+    offset += p.axes[a].out;
+  }
+  return p;
+}
+
+// out[c] = v[c] if v[c] > out[c]: strict, so NaN never wins (tfjs's MaxPool3D).
+RANP_VECTOR_CLONES RANP_NO_TRAPS inline void maxInto(const float* __restrict v, float* __restrict out, int64_t n) {
+  for (int64_t c = 0; c < n; ++c) out[c] = v[c] > out[c] ? v[c] : out[c];
+}
+
 }  // namespace
+
+Napi::Value MaxPool3dForward(const Napi::CallbackInfo& info) {
+  const char* fn = "maxPool3dForward";
+  if (info.Length() != 5) throw Napi::TypeError::New(info.Env(), std::string(fn) + " expects 5 arguments");
+  Napi::Float32Array inputArray = float32Arg(info, 0, fn, "input");
+  Napi::Float32Array outArray = float32Arg(info, 1, fn, "out");
+  const PoolShape p = poolShapeArgs(info, fn, 2);
+  if (static_cast<int64_t>(inputArray.ElementLength()) != p.inCount ||
+      static_cast<int64_t>(outArray.ElementLength()) != p.outCount)
+    throw Napi::RangeError::New(info.Env(), std::string(fn) + ": input must hold " + std::to_string(p.inCount) +
+                                                " values and out " + std::to_string(p.outCount));
+  const float* input = inputArray.Data();
+  float* out = outArray.Data();
+  const Axis(&axes)[3] = p.axes;
+  const int64_t channels = p.channels;
+  const int threads = p.outCount >= kParallelMin ? omp_get_max_threads() : 1;
+  // Rows of (batch, outD) are independent: each output position is written by one thread.
+  forRowRanges(p.batch * axes[0].out, threads, [&](int, int64_t from, int64_t to) {
+    for (int64_t row = from; row < to; ++row) {
+      const int64_t b = row / axes[0].out;
+      const int64_t od = row % axes[0].out;
+      for (int64_t oh = 0; oh < axes[1].out; ++oh)
+        for (int64_t ow = 0; ow < axes[2].out; ++ow) {
+          float* o = out + (((row * axes[1].out) + oh) * axes[2].out + ow) * channels;
+          for (int64_t c = 0; c < channels; ++c) o[c] = -std::numeric_limits<float>::infinity();
+          for (int64_t xd = axes[0].start[od]; xd < axes[0].end[od]; ++xd)
+            for (int64_t xh = axes[1].start[oh]; xh < axes[1].end[oh]; ++xh)
+              for (int64_t xw = axes[2].start[ow]; xw < axes[2].end[ow]; ++xw)
+                maxInto(input + (((b * axes[0].in + xd) * axes[1].in + xh) * axes[2].in + xw) * channels, o, channels);
+        }
+    }
+  });
+  return info.Env().Undefined();
+}
 
 Napi::Value MaxPool3dBackward(const Napi::CallbackInfo& info) {
   const char* fn = "maxPool3dBackward";
@@ -72,38 +149,17 @@ Napi::Value MaxPool3dBackward(const Napi::CallbackInfo& info) {
   Napi::Float32Array inputArray = float32Arg(info, 0, fn, "input");
   Napi::Float32Array dyArray = float32Arg(info, 1, fn, "dy");
   Napi::Float32Array dxArray = float32Arg(info, 2, fn, "dx");
-  Napi::Int32Array sizesArray = int32Arg(info, 3, fn, "sizes");
-  Napi::Int32Array startsArray = int32Arg(info, 4, fn, "starts");
-  Napi::Int32Array endsArray = int32Arg(info, 5, fn, "ends");
-  if (sizesArray.ElementLength() != 8)
-    throw Napi::RangeError::New(info.Env(), std::string(fn) + ": 'sizes' must hold [batch, channels, inD, inH, inW, outD, outH, outW]");
-  const int32_t* sizes = sizesArray.Data();
-  for (size_t i = 0; i < 8; ++i)
-    if (sizes[i] <= 0) throw Napi::RangeError::New(info.Env(), std::string(fn) + ": 'sizes' must be positive");
-  const int64_t batch = sizes[0];
-  const int64_t channels = sizes[1];
-  const int64_t inCount = batch * channels * sizes[2] * sizes[3] * sizes[4];
-  const int64_t outCount = batch * channels * sizes[5] * sizes[6] * sizes[7];
-  const int64_t windows = static_cast<int64_t>(sizes[5]) + sizes[6] + sizes[7];
+  const PoolShape p = poolShapeArgs(info, fn, 3);
+  const int64_t batch = p.batch;
+  const int64_t channels = p.channels;
+  const int64_t inCount = p.inCount;
+  const int64_t outCount = p.outCount;
   if (static_cast<int64_t>(inputArray.ElementLength()) != inCount ||
       static_cast<int64_t>(dxArray.ElementLength()) != inCount ||
       static_cast<int64_t>(dyArray.ElementLength()) != outCount)
     throw Napi::RangeError::New(info.Env(), std::string(fn) + ": input and dx must hold " + std::to_string(inCount) +
                                                 " values and dy " + std::to_string(outCount));
-  if (static_cast<int64_t>(startsArray.ElementLength()) != windows ||
-      static_cast<int64_t>(endsArray.ElementLength()) != windows)
-    throw Napi::RangeError::New(info.Env(), std::string(fn) + ": 'starts' and 'ends' must hold outD + outH + outW values");
-  const int32_t* starts = startsArray.Data();
-  const int32_t* ends = endsArray.Data();
-  Axis axes[3];
-  int64_t offset = 0;
-  for (int a = 0; a < 3; ++a) {
-    axes[a] = {sizes[2 + a], sizes[5 + a], starts + offset, ends + offset};
-    for (int64_t o = 0; o < axes[a].out; ++o)
-      if (axes[a].start[o] < 0 || axes[a].end[o] > axes[a].in)
-        throw Napi::RangeError::New(info.Env(), std::string(fn) + ": a window reaches outside the input");
-    offset += axes[a].out;
-  }
+  const Axis(&axes)[3] = p.axes;
   const float* input = inputArray.Data();
   const float* dy = dyArray.Data();
   float* dx = dxArray.Data();

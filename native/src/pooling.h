@@ -1,4 +1,5 @@
-// 3D max pooling's input gradient over tfjs's NDHWC float32 buffers (engine/backend/kernels/max-pool3d-grad.ts).
+// 3D max pooling and its input gradient over tfjs's NDHWC float32 buffers
+// (engine/backend/kernels/max-pool3d.ts, max-pool3d-grad.ts).
 #pragma once
 
 #include <napi.h>
@@ -12,5 +13,9 @@ namespace ranp {
 // height, width ascending: the last maximum wins; NaN never wins) and dy is added to dx there.
 // dx must hold zeros. Sums run in double in output order and round once, as tfjs's.
 Napi::Value MaxPool3dBackward(const Napi::CallbackInfo& info);
+
+// maxPool3dForward(input, out, sizes, starts, ends), sizes/starts/ends as above: out holds each
+// window's maximum per channel as tfjs's MaxPool3D computes it (from −∞, strict >: NaN never wins).
+Napi::Value MaxPool3dForward(const Napi::CallbackInfo& info);
 
 }  // namespace ranp

@@ -1,5 +1,10 @@
 import { cpuBackendOf, float32Values, kernelInput, type NativeKernel } from './native-kernel.js';
-import { assertPool3dGradShape, pool3dGeometry, type Pool3dAttrs } from './pool3d-geometry.js';
+import {
+  assertPool3dGradShape,
+  pool3dGeometry,
+  poolWindowArgs,
+  type Pool3dAttrs,
+} from './pool3d-geometry.js';
 
 /**
  * MaxPool3DGrad {dy, input, output} (NDHWC float32) as one native scatter pass (addon
@@ -24,17 +29,8 @@ export const maxPool3dGrad: NativeKernel = {
     if (!inputValues || !dyValues) return fallback(args);
     const dx = new Float32Array(inputValues.length);
     if (dx.length > 0 && dyValues.length > 0) {
-      const { batch, channels, inSize, outSize, windowStart, windowEnd } = geometry;
-      const sizes = Int32Array.from([batch, channels, ...inSize, ...outSize]);
-      const concatenated = (axes: Int32Array[]) => Int32Array.from(axes.flatMap((a) => Array.from(a)));
-      addon.maxPool3dBackward(
-        inputValues,
-        dyValues,
-        dx,
-        sizes,
-        concatenated(windowStart),
-        concatenated(windowEnd),
-      );
+      const { sizes, starts, ends } = poolWindowArgs(geometry);
+      addon.maxPool3dBackward(inputValues, dyValues, dx, sizes, starts, ends);
     }
     return backend.makeTensorInfo(input.shape, 'float32', dx);
   },

@@ -119,6 +119,24 @@ export function forEachPoolWindow(
   }
 }
 
+/**
+ * The geometry as the addon's pooling functions take it (native/src/pooling.h): sizes = [batch,
+ * channels, inD, inH, inW, outD, outH, outW]; starts and ends of depth, height then width windows.
+ */
+export function poolWindowArgs(geometry: Pool3dGeometry): {
+  sizes: Int32Array;
+  starts: Int32Array;
+  ends: Int32Array;
+} {
+  const { batch, channels, inSize, outSize, windowStart, windowEnd } = geometry;
+  const concatenated = (axes: Int32Array[]) => Int32Array.from(axes.flatMap((a) => Array.from(a)));
+  return {
+    sizes: Int32Array.from([batch, channels, ...inSize, ...outSize]),
+    starts: concatenated(windowStart),
+    ends: concatenated(windowEnd),
+  };
+}
+
 /** Element count of the pool's output. */
 export function pool3dOutputSize(geometry: Pool3dGeometry): number {
   return geometry.info.outShape.reduce((size, n) => size * n, 1);
