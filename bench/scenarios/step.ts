@@ -19,25 +19,30 @@ export interface StepCase {
   net: string;
   size: Triple;
   batch: number;
+  /** Activation checkpointing (engine/nn/backprop.ts): the `+checkpoint` suffix. */
+  checkpoint: boolean;
 }
 
-/** `[NET:]SIZEbBATCH`, SIZE = N (cube) or DxHxW: e.g. 64b4, unet3d-brats:128b1, i3d:16x224x224b2. */
+/**
+ * `[NET:]SIZEbBATCH[+checkpoint]`, SIZE = N (cube) or DxHxW: e.g. 64b4, unet3d-brats:128b1,
+ * i3d:16x224x224b2, 64b4+checkpoint (activation checkpointing on).
+ */
 export function parseStepCase(spec: string): StepCase {
-  const m = /^(?:([a-z0-9-]+):)?(\d+)(?:x(\d+)x(\d+))?b(\d+)$/.exec(spec.trim());
+  const m = /^(?:([a-z0-9-]+):)?(\d+)(?:x(\d+)x(\d+))?b(\d+)(\+checkpoint)?$/.exec(spec.trim());
   if (!m || Number(m[5]) < 1)
     throw new Error(
-      `step case '${spec}': expected [NET:]SIZEbBATCH with SIZE = N or DxHxW, e.g. 64b2 or unet3d-brats:128b1`,
+      `step case '${spec}': expected [NET:]SIZEbBATCH[+checkpoint] with SIZE = N or DxHxW, e.g. 64b2 or unet3d-brats:128b1+checkpoint`,
     );
   const net = m[1] ?? DEFAULT_NET;
   zooEntry(net);
   const size: Triple = m[3]
     ? [Number(m[2]), Number(m[3]), Number(m[4])]
     : [Number(m[2]), Number(m[2]), Number(m[2])];
-  return { spec, net, size, batch: Number(m[5]) };
+  return { spec, net, size, batch: Number(m[5]), checkpoint: m[6] !== undefined };
 }
 
 /** Forward + backward + optimizer (SGD Nesterov 0.9, wd 1e-4, the paper's ShapeNet setup): one timed step. */
-async function timeSteps(net: NetDescription, batch: number, ctx: ScenarioContext) {
+async function timeSteps(net: NetDescription, batch: number, checkpoint: boolean, ctx: ScenarioContext) {
   const model = buildModel(net, { seed: 1 });
   const optimizer = createOptimizer({ kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 1e-4 });
   const loss = lossFor(net.task);
@@ -47,9 +52,7 @@ async function timeSteps(net: NetDescription, batch: number, ctx: ScenarioContex
       loss: value,
       grads,
       statUpdates,
-    } = model.gradients(x, (logits) => loss(logits, labels), {
-      seed: 0,
-    });
+    } = model.gradients(x, (logits) => loss(logits, labels), { seed: 0, checkpoint });
     value.dataSync();
     optimizer.apply(model.variables, grads, 0.1);
     // Read one updated weight back so the update itself is inside the timed step.
@@ -76,7 +79,7 @@ export const stepScenario: Scenario = {
     'training step of any zoo net, unpruned and RANP-f pruned at the paper sparsity: ms, peak memory, FLOPs; PyTorch on the same net when installed',
   defaultCases: ['32b2', '64b1', '64b4', 'unet3d-brats:128b1'],
   cpuDefaultCases: ['32b1'],
-  caseSyntax: '[NET:]SIZEbBATCH, SIZE = N or DxHxW, e.g. 64b2, unet3d-brats:128b1',
+  caseSyntax: '[NET:]SIZEbBATCH[+checkpoint], SIZE = N or DxHxW, e.g. 64b2, unet3d-brats:128b1+checkpoint',
   parseCase: parseStepCase,
   unavailable: async () => undefined,
   async run(specs, ctx) {
@@ -104,14 +107,14 @@ export const stepScenario: Scenario = {
         const countedFlops = countResources(v.net).totals.flops * c.batch;
         const torch = torchStep(v.net, c.size, c.batch, ctx);
         const rssReset = resetPeakRss();
-        const { timing, peakBytes, breakdown } = await timeSteps(v.net, c.batch, ctx);
+        const { timing, peakBytes, breakdown } = await timeSteps(v.net, c.batch, c.checkpoint, ctx);
         const rssMiB = rssReset ? peakRssMiB() : undefined;
         fullMs ??= timing.medianMs;
         // A training step is ~3 forward passes of work (forward, input gradient, weight gradient), 2 FLOPs per multiply-add.
         const stepFlops = 3 * 2 * countedFlops;
         const peakMiB = peakBytes / 2 ** 20;
         const result: CaseResult = {
-          case: `${c.net} ${formatSize(c.size)} b${c.batch}`,
+          case: `${c.net} ${formatSize(c.size)} b${c.batch}${c.checkpoint ? ' checkpointed' : ''}`,
           op: v.op,
           timing,
           flops: stepFlops,

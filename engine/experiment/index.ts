@@ -64,7 +64,13 @@ export async function runExperiment(
   });
   const checkFits = (net: NetDescription, what: string) => {
     const verdict = assertTrainingFits(
-      { net, inputSize, batch: config.train.batchSize, optimizer: config.train.optimizer },
+      {
+        net,
+        inputSize,
+        batch: config.train.batchSize,
+        optimizer: config.train.optimizer,
+        recomputeActivations: config.train.recomputeActivations,
+      },
       { what, tensorMemory: backend.tensorMemory },
     );
     if (verdict)

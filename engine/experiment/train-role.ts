@@ -140,6 +140,7 @@ export async function trainRole(r: RoleTraining): Promise<NetRunResult> {
       schedule: config.train.schedule,
       epochs: config.train.epochs,
       batchSize: config.train.batchSize,
+      recomputeActivations: config.train.recomputeActivations,
       seed: config.seed,
       samplesPerEpoch: config.train.samplesPerEpoch,
       validateEvery: config.train.validateEvery,

@@ -41,11 +41,23 @@ export function backpropagate(
   x: tf.Tensor,
   objective: (logits: tf.Tensor) => tf.Scalar,
   seed: number,
+  /**
+   * Activation checkpointing: each chain of layers (step-plan.ts's checkpointChains) keeps only its
+   * last output after the forward and runs its forward again from its inputs before its backward:
+   * less memory, one more forward of those layers. The recomputed tensors are the same values
+   * (same inputs, same kernels, same dropout seeds), so the gradients are bit for bit the same.
+   */
+  checkpoint = false,
 ): StepGradients {
   let peakBytes = 0;
   const sample = () => (peakBytes = Math.max(peakBytes, tf.memory().numBytes));
   const layerParams = new Map(nodes.map((node) => [node.name, paramsOf(node)]));
-  const plan = planStep(nodes, output, (node) => layerParams.get(node.name)!.trainable.length > 0);
+  const plan = planStep(
+    nodes,
+    output,
+    (node) => layerParams.get(node.name)!.trainable.length > 0,
+    checkpoint,
+  );
   const { needsGrad } = plan;
   const fusion = planBatchNormFusion(nodes, output);
 
@@ -63,33 +75,41 @@ export function backpropagate(
     }
   };
 
+  /** `node`'s training forward; a recomputation (checkpointing) replaces what it saves and drops its statistics. */
+  const forward = (node: LayerNode, recomputed: boolean) => {
+    const inputs = node.kind === 'input' ? [x] : node.inputs.map((name) => outputs.get(name)!);
+    inputShapes.set(
+      node.name,
+      inputs.map((t) => t.shape),
+    );
+    const { params } = layerParams.get(node.name)!;
+    const y = tf.tidy(() => {
+      const ctx: ForwardContext = {
+        training: true,
+        seed,
+        statUpdates: new Map(),
+        saveForBackward: (tensors) => {
+          for (const t of Object.values(tensors)) tf.keep(t);
+          tf.dispose(Object.values(saved.get(node.name) ?? {}));
+          saved.set(node.name, tensors);
+        },
+      };
+      const out =
+        fusion.forward(node, inputs, params, ctx) ?? layerDef(node).forward(node, inputs, params, ctx);
+      if (!recomputed) ctx.statUpdates.forEach((t, key) => statUpdates.set(key, tf.keep(t)));
+      sample();
+      // An identity layer returns its input: give the output its own handle, released on its own.
+      return inputs.includes(out) || Object.values(params).includes(out) ? out.clone() : out;
+    });
+    outputs.set(node.name, y);
+  };
+
   try {
     for (const node of nodes) {
-      const inputs = node.kind === 'input' ? [x] : node.inputs.map((name) => outputs.get(name)!);
-      inputShapes.set(
-        node.name,
-        inputs.map((t) => t.shape),
-      );
-      const { params } = layerParams.get(node.name)!;
-      const y = tf.tidy(() => {
-        const ctx: ForwardContext = {
-          training: true,
-          seed,
-          statUpdates: new Map(),
-          saveForBackward: (tensors) => {
-            for (const t of Object.values(tensors)) tf.keep(t);
-            saved.set(node.name, tensors);
-          },
-        };
-        const out =
-          fusion.forward(node, inputs, params, ctx) ?? layerDef(node).forward(node, inputs, params, ctx);
-        ctx.statUpdates.forEach((t, key) => statUpdates.set(key, tf.keep(t)));
-        sample();
-        // An identity layer returns its input: give the output its own handle, released on its own.
-        return inputs.includes(out) || Object.values(params).includes(out) ? out.clone() : out;
-      });
-      outputs.set(node.name, y);
+      forward(node, false);
       release(plan.forwardDone(node));
+      // A checkpointed chain keeps only its last output (its backward recomputes the rest).
+      release(plan.chains.get(node.name)?.inner.map((n) => n.name) ?? []);
     }
 
     const gradient = tf.tidy(() => {
@@ -104,6 +124,15 @@ export function backpropagate(
     for (let i = nodes.length - 1; i >= 0; i--) {
       const node = nodes[i];
       if (!needsGrad.has(node.name)) continue;
+      const chain = plan.chains.get(node.name);
+      if (chain)
+        chain.inner.forEach((inner, k) => {
+          forward(inner, true);
+          // Kept only while the next recomputed layer or some backward still reads it.
+          if (k > 0 && !plan.backwardReadsLeft(chain.inner[k - 1].name)) release([chain.inner[k - 1].name]);
+        });
+      const lastInner = chain?.inner[chain.inner.length - 1].name;
+      if (lastInner && !plan.backwardReadsLeft(lastInner)) release([lastInner]);
       const dy = dOutputs.get(node.name);
       if (dy) {
         dOutputs.delete(node.name);

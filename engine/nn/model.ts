@@ -68,6 +68,8 @@ export interface NetModel extends Disposable {
       seed?: number;
       /** As in ForwardOptions; the gradients are then with respect to the given tensors (SNIP/RANP scoring). */
       weightOverrides?: ReadonlyMap<string, tf.Tensor>;
+      /** Activation checkpointing (backprop.ts): recompute each layer chain's activations in the backward. */
+      checkpoint?: boolean;
     },
   ): StepGradients;
   trainableVariables(): tf.Variable[];
@@ -173,6 +175,7 @@ export function buildModel(net: NetDescription, options: BuildOptions): NetModel
         x,
         objective,
         gradientOptions.seed ?? 0,
+        gradientOptions.checkpoint ?? false,
       );
     },
     forward(x, forwardOptions) {

@@ -20,6 +20,50 @@ export interface StepPlan {
   lossDone(): string[];
   /** `node`'s backward has run (or was not needed): what it read has one backward reader fewer. */
   backwardDone(node: LayerNode): string[];
+  /** Whether some backward still reads `name`'s output. */
+  backwardReadsLeft(name: string): boolean;
+  /** The checkpointed chains (empty unless `checkpoint`), by their last layer's name. */
+  chains: Map<string, CheckpointChain>;
+}
+
+/**
+ * A chain of layers, each the only reader of the one before (conv → norm → ReLU → conv …), run
+ * with activation checkpointing: after its forward only its last output is kept; its backward
+ * first runs `inner` forward again from the first layer's inputs (kept for that).
+ */
+export interface CheckpointChain {
+  /** The layers whose outputs are dropped after the forward and recomputed, in order. */
+  inner: LayerNode[];
+  last: LayerNode;
+}
+
+/** Chains of ≥ 2 trained layers in `nodes` (topological order), each layer's input the previous layer's only reader. */
+export function checkpointChains(
+  nodes: readonly LayerNode[],
+  output: string,
+  needsGrad: ReadonlySet<string>,
+): CheckpointChain[] {
+  const readers = new Map<string, number>();
+  for (const node of nodes)
+    for (const input of new Set(node.inputs)) readers.set(input, (readers.get(input) ?? 0) + 1);
+  const chains: CheckpointChain[] = [];
+  let run: LayerNode[] = [];
+  const close = () => {
+    if (run.length >= 2) chains.push({ inner: run.slice(0, -1), last: run[run.length - 1] });
+    run = [];
+  };
+  for (const node of nodes) {
+    const links =
+      run.length > 0 &&
+      node.inputs.length === 1 &&
+      node.inputs[0] === run[run.length - 1].name &&
+      readers.get(node.inputs[0]) === 1 &&
+      node.inputs[0] !== output;
+    if (!links) close();
+    if (node.kind !== 'input' && needsGrad.has(node.name)) run.push(node);
+  }
+  close();
+  return chains;
 }
 
 /** `nodes` in topological order, including `output`; `hasTrained(node)`: the layer has trained parameters. */
@@ -27,6 +71,7 @@ export function planStep(
   nodes: readonly LayerNode[],
   output: string,
   hasTrained: (node: LayerNode) => boolean,
+  checkpoint = false,
 ): StepPlan {
   // A layer needs a backward when it has trained parameters or an input that depends on some.
   const needsGrad = new Set<string>();
@@ -36,8 +81,17 @@ export function planStep(
   const forwardUses = new Map<string, number>(nodes.map((n) => [n.name, n.name === output ? 1 : 0]));
   const backwardUses = new Map<string, number>(nodes.map((n) => [n.name, 0]));
   const bump = (uses: Map<string, number>, name: string, by: number) => uses.set(name, uses.get(name)! + by);
+  const chains = new Map(
+    (checkpoint ? checkpointChains(nodes, output, needsGrad) : []).map((chain) => [chain.last.name, chain]),
+  );
+  // A chain's first layer keeps its inputs until its backward: the recomputation starts from them.
+  const chainHeads = new Set([...chains.values()].map((chain) => chain.inner[0].name));
   const readsOf = (node: LayerNode) =>
-    needsGrad.has(node.name) ? backwardReads(node) : { inputs: false, output: false };
+    !needsGrad.has(node.name)
+      ? { inputs: false, output: false }
+      : chainHeads.has(node.name)
+        ? { ...backwardReads(node), inputs: true }
+        : backwardReads(node);
   for (const node of nodes) {
     const reads = readsOf(node);
     for (const input of new Set(node.inputs)) {
@@ -55,6 +109,8 @@ export function planStep(
     });
   return {
     needsGrad,
+    chains,
+    backwardReadsLeft: (name) => backwardUses.get(name)! > 0,
     forwardDone: (node) => drop(forwardUses, new Set(node.inputs)),
     lossDone: () => drop(forwardUses, [output]),
     backwardDone(node) {

@@ -143,6 +143,11 @@ export const ExperimentConfigSchema = z.strictObject({
     earlyStopPatience: Positive.optional(),
     /** Also checkpoint every N steps inside an epoch. */
     checkpointEverySteps: Positive.optional(),
+    /**
+     * Activation checkpointing: drop each layer chain's inner activations after the forward and
+     * recompute them in the backward: a lower step peak for one more forward (same gradients).
+     */
+    recomputeActivations: z.boolean().default(false),
   }),
   eval: z
     .strictObject({

@@ -57,6 +57,8 @@ export interface TrainLoopOptions {
   onLog?: (message: string) => void;
   /** Which net this is, for messages (e.g. 'pruned net (unet3d-brats)'). */
   name?: string;
+  /** Activation checkpointing: less memory per step, one more forward of most layers (engine/nn/backprop.ts). */
+  recomputeActivations?: boolean;
 }
 
 /** Training met a NaN or ±Inf loss, gradient or weight and stopped before recording anything from it. */
@@ -226,7 +228,10 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainResult>
           grads: namedGrads,
           statUpdates,
           peakBytes,
-        } = o.model.gradients(batch.x, (logits) => o.loss(logits, batch.labels), { seed: dropoutSeed });
+        } = o.model.gradients(batch.x, (logits) => o.loss(logits, batch.labels), {
+          seed: dropoutSeed,
+          checkpoint: o.recomputeActivations,
+        });
         peakTensorBytes = Math.max(peakTensorBytes, peakBytes);
         const lossValue = (await loss.data())[0];
         const badGradient = Number.isFinite(lossValue) ? await firstNonFinite(namedGrads) : undefined;

@@ -10,14 +10,20 @@ export interface TrainingMemoryRequest {
   inputSize: Triple;
   batch: number;
   optimizer: OptimizerSpec;
+  /** Activation checkpointing (engine/nn/backprop.ts), which lowers the peak. */
+  recomputeActivations?: boolean;
 }
 
 export interface MemoryVerdict {
   neededBytes: number;
   availableBytes: number;
   fits: boolean;
-  /** When it does not fit: the largest smaller batch, or else the largest smaller input at batch 1, that fits. */
-  suggestion?: { batch: number; inputSize: Triple; neededBytes: number };
+  /**
+   * When it does not fit: recomputing activations at the same batch and input, or else the largest
+   * smaller batch, or else the largest smaller input at batch 1, that fits (each with recomputation
+   * only where the request has it).
+   */
+  suggestion?: { batch: number; inputSize: Triple; neededBytes: number; recomputeActivations?: boolean };
 }
 
 /** A training run refused before it starts because its predicted peak exceeds the memory available. */
@@ -47,7 +53,9 @@ export function availableHostMemory(): number {
 
 function neededBytes(request: TrainingMemoryRequest): number {
   const { net, inputSize, batch, optimizer } = request;
-  return estimateStepMemory(net, inputSize, batch, optimizerStateSlots(optimizer)).peakBytes;
+  return estimateStepMemory(net, inputSize, batch, optimizerStateSlots(optimizer), {
+    checkpoint: request.recomputeActivations,
+  }).peakBytes;
 }
 
 /** Smaller input sizes to suggest, largest first: each axis scaled by the same factor, multiples of 8. */
@@ -68,6 +76,19 @@ export function trainingMemoryVerdict(request: TrainingMemoryRequest, availableB
   const needed = neededBytes(request);
   const verdict: MemoryVerdict = { neededBytes: needed, availableBytes, fits: needed <= availableBytes };
   if (verdict.fits) return verdict;
+  if (!request.recomputeActivations) {
+    const bytes = neededBytes({ ...request, recomputeActivations: true });
+    if (bytes <= availableBytes)
+      return {
+        ...verdict,
+        suggestion: {
+          batch: request.batch,
+          inputSize: request.inputSize,
+          neededBytes: bytes,
+          recomputeActivations: true,
+        },
+      };
+  }
   for (let batch = request.batch - 1; batch >= 1; batch--) {
     const bytes = neededBytes({ ...request, batch });
     if (bytes <= availableBytes)
@@ -111,9 +132,11 @@ export function assertTrainingFits(
   const s = verdict.suggestion;
   const instead = !s
     ? 'no smaller batch or input fits either; try a smaller width'
-    : s.batch < batch && s.inputSize === inputSize
-      ? `try batch ${s.batch} (~${gib(s.neededBytes)})`
-      : `try input ${s.inputSize.join('×')} at batch 1 (~${gib(s.neededBytes)})`;
+    : s.recomputeActivations
+      ? `try recomputing activations (train.recomputeActivations, --recompute-activations; ~${gib(s.neededBytes)})`
+      : s.batch < batch && s.inputSize === inputSize
+        ? `try batch ${s.batch} (~${gib(s.neededBytes)})`
+        : `try input ${s.inputSize.join('×')} at batch 1 (~${gib(s.neededBytes)})`;
   throw new InsufficientMemoryError(
     `${options.what}: training ${net.name} at input ${inputSize.join('×')}, batch ${batch} needs ~${gib(verdict.neededBytes)} ` +
       `(predicted peak of one training step), this machine has ${gib(verdict.availableBytes)} available; ${instead}. ` +

@@ -31,6 +31,8 @@ export interface StepMemoryOptions {
    * whose temporaries take several volumes more. Default: what the current backend has.
    */
   fusedKernels?: boolean;
+  /** Activation checkpointing (backprop.ts): each layer chain's activations recomputed in its backward. */
+  checkpoint?: boolean;
 }
 
 /**
@@ -65,15 +67,20 @@ export function estimateStepMemory(
   const trained = new Map(nodes.map((node) => [node.name, paramBytesOf(node, true)]));
   const weightBytes = nodes.reduce((sum, node) => sum + paramBytesOf(node, false), 0);
   const gradientBytes = [...trained.values()].reduce((a, b) => a + b, 0);
-  const plan = planStep(nodes, net.output, (node) => trained.get(node.name)! > 0);
+  const plan = planStep(nodes, net.output, (node) => trained.get(node.name)! > 0, options.checkpoint);
   const inputBytes = numel({ channels: net.inputChannels, spatial: inputSize }) * batch * FLOAT_BYTES;
   // Weights and optimizer state, and the input batch with its labels, stay for the whole step.
   let live = weightBytes + gradientBytes * optimizerSlots + inputBytes * (1 + 1 / net.inputChannels);
   const fixedBytes = weightBytes + gradientBytes * (1 + optimizerSlots);
   let peak = live;
   const sample = (extra: number) => (peak = Math.max(peak, live + extra));
+  const outputs = new Set<string>();
+  const produce = (name: string) => {
+    outputs.add(name);
+    live += bytesOf(name);
+  };
   const release = (names: string[]) => {
-    for (const name of names) live -= bytesOf(name);
+    for (const name of names) if (outputs.delete(name)) live -= bytesOf(name);
   };
 
   const temporaries = (node: LayerNode) => {
@@ -88,9 +95,10 @@ export function estimateStepMemory(
     };
   };
   for (const node of nodes) {
-    live += bytesOf(node.name);
+    produce(node.name);
     sample(temporaries(node).forward);
     release(plan.forwardDone(node));
+    release(plan.chains.get(node.name)?.inner.map((n) => n.name) ?? []);
   }
   const logits = bytesOf(net.output);
   sample((fusedLoss ? loss.stepTemporaries.fused : loss.stepTemporaries.composed) * logits);
@@ -101,6 +109,16 @@ export function estimateStepMemory(
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i];
     if (!plan.needsGrad.has(node.name)) continue;
+    const chain = plan.chains.get(node.name);
+    if (chain) {
+      chain.inner.forEach((inner, k) => {
+        produce(inner.name);
+        sample(temporaries(inner).forward);
+        if (k > 0 && !plan.backwardReadsLeft(chain.inner[k - 1].name)) release([chain.inner[k - 1].name]);
+      });
+      const lastInner = chain.inner[chain.inner.length - 1].name;
+      if (!plan.backwardReadsLeft(lastInner)) release([lastInner]);
+    }
     if (dOutputs.delete(node.name)) {
       const wanted = node.inputs.filter((name) => plan.needsGrad.has(name));
       const inputGradBytes = wanted.reduce((sum, name) => sum + bytesOf(name), 0);

@@ -25,7 +25,8 @@ export interface TrainableModel {
   gradients(
     x: tf.Tensor,
     objective: (logits: tf.Tensor) => tf.Scalar,
-    options: { seed: number },
+    /** checkpoint: activation checkpointing (engine/nn/backprop.ts). */
+    options: { seed: number; checkpoint?: boolean },
   ): StepGradients;
 }
 

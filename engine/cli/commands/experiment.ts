@@ -41,6 +41,7 @@ Options:
   --net NAME             zoo net (default per task)
   --samples-per-epoch N  train on the first N samples of each epoch's order (quick runs)
   --batch N              batch size
+  --recompute-activations  recompute each block's activations in the backward: less memory, slower
   --lr X                 initial learning rate
   --seed N               seed of initialization, data order and augmentation (default 0)
   --backend NAME         tfjs backend (see ranp doctor)
@@ -74,6 +75,7 @@ export const experimentCommand: CliCommand = {
       net: { type: 'string' },
       'samples-per-epoch': { type: 'string' },
       batch: { type: 'string' },
+      'recompute-activations': { type: 'boolean' },
       lr: { type: 'string' },
       seed: { type: 'string' },
       backend: { type: 'string' },
@@ -126,6 +128,7 @@ export const experimentCommand: CliCommand = {
       train: {
         ...(values.epochs && { epochs: parseNumber('epochs', values.epochs, 'a positive integer') }),
         ...(values.batch && { batchSize: parseNumber('batch', values.batch, 'a positive integer') }),
+        ...(values['recompute-activations'] && { recomputeActivations: true }),
         ...(values['samples-per-epoch'] && {
           samplesPerEpoch: parseNumber(
             'samples-per-epoch',

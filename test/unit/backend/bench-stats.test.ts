@@ -83,6 +83,12 @@ describe('step bench cases', () => {
       net: 'unet3d-shapenet',
       size: [64, 64, 64],
       batch: 4,
+      checkpoint: false,
+    });
+    expect(parseStepCase('unet3d-brats:128b1+checkpoint')).toMatchObject({
+      net: 'unet3d-brats',
+      batch: 1,
+      checkpoint: true,
     });
     expect(parseStepCase('unet3d-brats:128b1')).toMatchObject({
       net: 'unet3d-brats',

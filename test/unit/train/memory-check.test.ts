@@ -29,29 +29,55 @@ describe('training memory check', () => {
     expect(b4 - b2).toBeCloseTo(2 * (b2 - b1), -6);
   });
 
-  it('refuses with the need, what is available and the largest batch that fits', () => {
-    const b4 = trainingMemoryVerdict(request, Infinity).neededBytes;
-    const b3 = trainingMemoryVerdict({ ...request, batch: 3 }, Infinity).neededBytes;
-    expect(b3).toBeLessThan(b4);
-    const available = b3;
-    let error: unknown;
+  /** assertTrainingFits's message for `request` with `available` bytes. */
+  const refusal = (r: typeof request & { recomputeActivations?: boolean }, available: number) => {
     try {
-      assertTrainingFits(request, {
+      assertTrainingFits(r, {
         what: 'unpruned net',
         tensorMemory: 'host',
         env: {},
         availableBytes: available,
       });
     } catch (e) {
-      error = e;
+      expect(e).toBeInstanceOf(InsufficientMemoryError);
+      return (e as Error).message;
     }
-    expect(error).toBeInstanceOf(InsufficientMemoryError);
-    const message = (error as Error).message;
+    throw new Error('not refused');
+  };
+
+  it('refuses with the need, what is available and the largest batch that fits', () => {
+    // Already recomputing activations: what is left to suggest is a smaller batch.
+    const recomputing = { ...request, recomputeActivations: true };
+    const b4 = trainingMemoryVerdict(recomputing, Infinity).neededBytes;
+    const b3 = trainingMemoryVerdict({ ...recomputing, batch: 3 }, Infinity).neededBytes;
+    expect(b3).toBeLessThan(b4);
+    const message = refusal(recomputing, b3);
     expect(message).toMatch(
       /^unpruned net: training unet3d-shapenet at input 64×64×64, batch 4 needs ~\d+(\.\d)? GiB/,
     );
     expect(message).toMatch(/this machine has \d+(\.\d)? GiB available; try batch 3 \(~/);
     expect(message).toContain('RANP_SKIP_MEMORY_CHECK=1');
+  });
+
+  it('suggests recomputing activations first where that makes the same batch fit', () => {
+    const plain = trainingMemoryVerdict(request, Infinity).neededBytes;
+    const recomputed = trainingMemoryVerdict(
+      { ...request, recomputeActivations: true },
+      Infinity,
+    ).neededBytes;
+    expect(recomputed).toBeLessThan(plain);
+    const verdict = trainingMemoryVerdict(request, recomputed);
+    expect(verdict.suggestion).toEqual({
+      batch: 4,
+      inputSize: request.inputSize,
+      neededBytes: recomputed,
+      recomputeActivations: true,
+    });
+    expect(refusal(request, recomputed)).toMatch(
+      /try recomputing activations \(.*--recompute-activations; ~/,
+    );
+    // Below what recomputation needs, a smaller batch without it.
+    expect(trainingMemoryVerdict(request, recomputed - 1).suggestion?.recomputeActivations).toBeUndefined();
   });
 
   it('suggests a smaller input the net accepts when even batch 1 does not fit', () => {

@@ -15,7 +15,12 @@ import { nativeAddon, nativeSuffix, requireNativeAddon, skipNative } from '../na
 const FUSED_KERNELS = [BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, SOFTMAX_CROSS_ENTROPY, SOFT_DICE];
 
 /** tf.profile's peak of one lean training step (every allocation, inside kernels' compositions too), weights and batch included. */
-async function profiledPeak(name: string, inputSize: Triple, batch: number): Promise<number> {
+async function profiledPeak(
+  name: string,
+  inputSize: Triple,
+  batch: number,
+  checkpoint = false,
+): Promise<number> {
   const net = buildNet(name, { inputSize, width: 1 });
   const start = tf.memory().numBytes;
   const model = buildModel(net, { seed: 3 });
@@ -23,7 +28,7 @@ async function profiledPeak(name: string, inputSize: Triple, batch: number): Pro
   const loss = lossFor(net.task);
   try {
     const profile = await tf.profile(() => {
-      const step = model.gradients(x, (logits) => loss(logits, labels), { seed: 0 });
+      const step = model.gradients(x, (logits) => loss(logits, labels), { seed: 0, checkpoint });
       tf.dispose([step.loss, ...step.grads.values(), ...step.statUpdates.values()]);
     });
     return profile.peakBytes - start;
@@ -85,5 +90,17 @@ describe.skipIf(skipNative)(`estimateStepMemory on the path the step takes${nati
       expect(predictedFused).toBeLessThan(TOLERANCE * fused);
       expect(predictedComposed).toBeGreaterThanOrEqual(composed);
       expect(predictedComposed).toBeLessThan(TOLERANCE * composed);
+    });
+
+  for (const [name, size, batch] of CASES)
+    it(`${key(name, size, batch)}: checkpointed, fused`, async () => {
+      const net = buildNet(name, { inputSize: size, width: 1 });
+      const plain = await profiledPeak(name, size, batch);
+      const checkpointed = await profiledPeak(name, size, batch, true);
+      const predicted = estimateStepMemory(net, size, batch, 0, { checkpoint: true }).peakBytes;
+      expect(checkpointed).toBeLessThan(plain);
+      expect(predicted).toBeLessThan(estimateStepMemory(net, size, batch, 0).peakBytes);
+      expect(predicted).toBeGreaterThanOrEqual(checkpointed);
+      expect(predicted).toBeLessThan(TOLERANCE * checkpointed);
     });
 });
