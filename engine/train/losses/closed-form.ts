@@ -18,9 +18,22 @@ export function closedFormLoss(
     const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
     const [value, gradient] = tf.tidy(() => compute(input));
     save([gradient]);
-    return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => saved[0].mul(dy) };
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => (isUnitSeed(dy) ? saved[0].clone() : saved[0].mul(dy)),
+    };
   });
   return op(logits) as tf.Scalar;
+}
+
+/**
+ * Whether `dy` is tf.valueAndGrad's seed, a scalar 1: the product by it changes no value but is a
+ * pass over a logits-sized volume (about a fiftieth of a RANP-pruned 64³ training step). Reading a
+ * scalar is free on the cpu backend (the native path); elsewhere it would wait for the device, so
+ * the product stays.
+ */
+function isUnitSeed(dy: tf.Tensor): boolean {
+  return dy.size === 1 && tf.getBackend() === 'cpu' && dy.dataSync()[0] === 1;
 }
 
 /**
