@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "ranp_native",
-      "sources": ["src/addon.cc", "src/arguments.cc", "src/batchnorm.cc", "src/conv3d.cc", "src/copy.cc", "src/elementwise.cc", "src/geometry.cc", "src/losses.cc", "src/matmul.cc", "src/memory.cc", "src/pooling.cc"],
+      "sources": ["src/addon.cc", "src/arguments.cc", "src/batchnorm.cc", "src/conv3d.cc", "src/copy.cc", "src/elementwise.cc", "src/geometry.cc", "src/losses.cc", "src/matmul.cc", "src/memory.cc", "src/optimizers.cc", "src/pooling.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "conditions": [

@@ -188,6 +188,40 @@ export interface NativeAddon {
   /** out[i] = op(a[i mod aBatches]) · op(b[i mod bBatches]) for each of `batch` [m, n] products (oneDNN sgemm). */
   batchMatMul(a: Float32Array, b: Float32Array, out: Float32Array, geometry: NativeMatMulGeometry): void;
   /**
+   * The SGD update of one weight (kernels/sgd-update.ts): out and, with momentum, buffer written;
+   * every operation in float32 as the composed ops round it. previous is null on the first step.
+   */
+  sgdUpdate(
+    p: Float32Array,
+    g: Float32Array,
+    previous: Float32Array | null,
+    out: Float32Array,
+    buffer: Float32Array | null,
+    weightDecay: number,
+    momentum: number,
+    keep: number,
+    lr: number,
+    nesterov: boolean,
+  ): void;
+  /** The Adam update of one weight (kernels/adam-update.ts): out, m and v written; m0, v0 null on the first step. */
+  adamUpdate(
+    p: Float32Array,
+    g: Float32Array,
+    m0: Float32Array | null,
+    v0: Float32Array | null,
+    out: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    weightDecay: number,
+    beta1: number,
+    beta2: number,
+    keep1: number,
+    keep2: number,
+    eps: number,
+    stepSize: number,
+    secondCorrection: number,
+  ): void;
+  /**
    * Process-wide: freed tensor buffers stay in the heap for reuse instead of going back to the OS
    * (glibc mallopt); false where unsupported. Fresh buffers otherwise page-fault on first write,
    * which cost more than the element-wise kernels themselves.
@@ -231,6 +265,8 @@ const ADDON_FUNCTIONS = [
   'maxPool3dForward',
   'maxPool3dBackward',
   'batchMatMul',
+  'sgdUpdate',
+  'adamUpdate',
   'retainFreedMemory',
 ] as const;
 

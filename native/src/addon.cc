@@ -10,6 +10,7 @@
 #include "losses.h"
 #include "matmul.h"
 #include "memory.h"
+#include "optimizers.h"
 #include "pooling.h"
 
 namespace ranp {
@@ -72,6 +73,8 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("maxPool3dForward", Napi::Function::New(env, ranp::MaxPool3dForward));
   exports.Set("maxPool3dBackward", Napi::Function::New(env, ranp::MaxPool3dBackward));
   exports.Set("batchMatMul", Napi::Function::New(env, ranp::BatchMatMul));
+  exports.Set("sgdUpdate", Napi::Function::New(env, ranp::SgdUpdate));
+  exports.Set("adamUpdate", Napi::Function::New(env, ranp::AdamUpdate));
   exports.Set("retainFreedMemory", Napi::Function::New(env, ranp::RetainFreedMemory));
   return exports;
 }

@@ -3,17 +3,16 @@ import { SGD_UPDATE } from '../fused-updates.js';
 import { float32Output } from './output-buffer.js';
 import { cpuBackendOf, float32Values, kernelInput, type NativeKernel } from './native-kernel.js';
 
-const f = Math.fround;
-
 /**
- * The SGD update of one weight in a single pass, rounding to float32 after each operation exactly
- * as the composed tf ops do (engine/train/optimizers/sgd.ts): d = g + wd·p; buf = m·buf + (1 − damp)·d
- * (= d on the first step); d = d + m·buf (Nesterov) or buf; p ← p − lr·d. Plain JS.
+ * The SGD update of one weight in a single pass of the addon (native/src/optimizers.cc), rounding
+ * to float32 after each operation exactly as the composed tf ops do (engine/train/optimizers/sgd.ts):
+ * d = g + wd·p; buf = m·buf + (1 − damp)·d (= d on the first step); d = d + m·buf (Nesterov) or buf;
+ * p ← p − lr·d.
  */
 export const sgdUpdate: NativeKernel = {
   kernelName: SGD_UPDATE,
   addsKernel: true,
-  create: (_addon, fallback) => (args) => {
+  create: (addon, fallback) => (args) => {
     const backend = cpuBackendOf(args);
     if (!backend) return fallback(args);
     const a = args.attrs as unknown as SgdUpdateAttrs;
@@ -26,18 +25,20 @@ export const sgdUpdate: NativeKernel = {
     if (!p || !g || previous === undefined) return fallback(args);
     if (g.length !== p.length || (previous && previous.length !== p.length))
       throw new Error(`${SGD_UPDATE}: variable, grad and buffer must have the same size`);
-    const [wd, m, keep, lr] = [f(a.weightDecay), f(a.momentum), f(1 - a.dampening), f(a.lr)];
     const out = float32Output(p.length);
-    const buffer = a.momentum !== 0 ? float32Output(p.length) : undefined;
-    for (let i = 0; i < p.length; i++) {
-      let d = a.weightDecay !== 0 ? f(g[i] + f(p[i] * wd)) : g[i];
-      if (buffer) {
-        const b = previous ? f(f(previous[i] * m) + f(d * keep)) : d;
-        buffer[i] = b;
-        d = a.nesterov ? f(d + f(b * m)) : b;
-      }
-      out[i] = f(p[i] - f(d * lr));
-    }
+    const buffer = a.momentum !== 0 ? float32Output(p.length) : null;
+    addon.sgdUpdate(
+      p,
+      g,
+      previous,
+      out,
+      buffer,
+      a.weightDecay,
+      a.momentum,
+      1 - a.dampening,
+      a.lr,
+      a.nesterov,
+    );
     const updated = backend.makeTensorInfo(variable.shape, 'float32', out);
     return buffer ? [updated, backend.makeTensorInfo(variable.shape, 'float32', buffer)] : [updated];
   },

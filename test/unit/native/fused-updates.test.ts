@@ -4,23 +4,22 @@ import { ADAM_UPDATE, SGD_UPDATE } from '../../../engine/backend/fused-updates.j
 import { adamUpdate } from '../../../engine/backend/kernels/adam-update.js';
 import type { NativeKernel } from '../../../engine/backend/kernels/native-kernel.js';
 import { sgdUpdate } from '../../../engine/backend/kernels/sgd-update.js';
-import type { NativeAddon } from '../../../engine/backend/native-addon.js';
 import { createOptimizer, type OptimizerSpec } from '../../../engine/train/optimizers/registry.js';
 import { seededRandom } from '../../../engine/data/random.js';
+import { nativeAddon, nativeSuffix, requireNativeAddon, skipNative } from './native-required.js';
 
 await tf.setBackend('cpu');
 
-// The fused updates are plain JS: a stand-in addon (a fake, never called) is enough to create them.
-const noAddon = {} as NativeAddon;
 let registered: string[] = [];
 function register(kernel: NativeKernel): void {
+  if (!nativeAddon.loaded) throw new Error(`${kernel.kernelName}: the addon did not load`);
   const noFallback: tf.KernelFunc = () => {
     throw new Error(`${kernel.kernelName} fell back`);
   };
   tf.registerKernel({
     kernelName: kernel.kernelName,
     backendName: 'cpu',
-    kernelFunc: kernel.create(noAddon, noFallback),
+    kernelFunc: kernel.create(nativeAddon.addon, noFallback),
   });
   registered.push(kernel.kernelName);
 }
@@ -29,7 +28,10 @@ afterEach(() => {
   registered = [];
 });
 
-/** Three updates of two weights (one of 1,001 values: not a multiple of any vector width) under changing gradients. */
+/**
+ * Three updates of three weights under changing gradients: 1,001 values (not a multiple of any
+ * vector width), 5, and 300,007 (past the addon's one-thread limit, so split between threads).
+ */
 function train(spec: OptimizerSpec, lr: number): { weights: Float32Array[]; state: Float32Array[] } {
   const random = seededRandom(7);
   const values = (n: number, scale: number) =>
@@ -37,6 +39,7 @@ function train(spec: OptimizerSpec, lr: number): { weights: Float32Array[]; stat
   const variables = new Map([
     ['conv/kernel', tf.variable(tf.tensor(values(1001, 2), [7, 11, 13]))],
     ['conv/bias', tf.variable(tf.tensor(values(5, 1), [5]))],
+    ['wide/kernel', tf.variable(tf.tensor(values(300_007, 1), [300_007]))],
   ]);
   const optimizer = createOptimizer(spec);
   for (let step = 0; step < 3; step++) {
@@ -77,51 +80,55 @@ const ADAM_CASES: OptimizerSpec[] = [
   { kind: 'adam', weightDecay: 1e-3, beta1: 0.8, eps: 1e-6 },
 ];
 
-describe('fused optimizer updates (one pass per weight) vs the composed tf ops', () => {
-  it.each(SGD_CASES)('sgd %o: weights and momentum buffers bit-identical after 3 steps', (spec) => {
-    const composed = train(spec, 0.1);
-    register(sgdUpdate);
-    const fused = train(spec, 0.1);
-    expectBitIdentical(fused.weights, composed.weights);
-    expectBitIdentical(fused.state, composed.state);
-    expect(composed.weights[1]).not.toEqual(train({ kind: 'sgd' }, 0.2).weights[1]);
-  });
+describe.skipIf(skipNative)(
+  `fused optimizer updates (one native pass per weight) vs the composed tf ops${nativeSuffix}`,
+  () => {
+    requireNativeAddon();
+    it.each(SGD_CASES)('sgd %o: weights and momentum buffers bit-identical after 3 steps', (spec) => {
+      const composed = train(spec, 0.1);
+      register(sgdUpdate);
+      const fused = train(spec, 0.1);
+      expectBitIdentical(fused.weights, composed.weights);
+      expectBitIdentical(fused.state, composed.state);
+      expect(composed.weights[1]).not.toEqual(train({ kind: 'sgd' }, 0.2).weights[1]);
+    });
 
-  it.each(ADAM_CASES)('adam %o: weights and both moments bit-identical after 3 steps', (spec) => {
-    const composed = train(spec, 1e-3);
-    register(adamUpdate);
-    const fused = train(spec, 1e-3);
-    expectBitIdentical(fused.weights, composed.weights);
-    expectBitIdentical(fused.state, composed.state);
-  });
+    it.each(ADAM_CASES)('adam %o: weights and both moments bit-identical after 3 steps', (spec) => {
+      const composed = train(spec, 1e-3);
+      register(adamUpdate);
+      const fused = train(spec, 1e-3);
+      expectBitIdentical(fused.weights, composed.weights);
+      expectBitIdentical(fused.state, composed.state);
+    });
 
-  it('the optimizer really takes the fused path when the kernel is registered', () => {
-    let calls = 0;
-    const counting: NativeKernel = {
-      kernelName: SGD_UPDATE,
-      create: (addon, fallback) => {
-        const run = sgdUpdate.create(addon, fallback);
-        return (args) => {
-          calls++;
-          return run(args);
-        };
-      },
-    };
-    register(counting);
-    train({ kind: 'sgd', momentum: 0.9, nesterov: true }, 0.1);
-    expect(calls).toBe(6);
-    expect(tf.getKernel(ADAM_UPDATE, 'cpu')).toBeUndefined();
-  });
+    it('the optimizer really takes the fused path when the kernel is registered', () => {
+      let calls = 0;
+      const counting: NativeKernel = {
+        kernelName: SGD_UPDATE,
+        create: (addon, fallback) => {
+          const run = sgdUpdate.create(addon, fallback);
+          return (args) => {
+            calls++;
+            return run(args);
+          };
+        },
+      };
+      register(counting);
+      train({ kind: 'sgd', momentum: 0.9, nesterov: true }, 0.1);
+      expect(calls).toBe(9);
+      expect(tf.getKernel(ADAM_UPDATE, 'cpu')).toBeUndefined();
+    });
 
-  it('a hand-computed Nesterov step through the fused kernel', () => {
-    register(sgdUpdate);
-    // d = 0.5 + 0.1·1 = 0.6, buf = 0.6, step = 0.6 + 0.9·0.6 = 1.14 → p = 1 − 0.1·1.14 = 0.886
-    const p = tf.variable(tf.tensor([1], [1]));
-    const optimizer = createOptimizer({ kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 0.1 });
-    const g = tf.tensor([0.5], [1]);
-    optimizer.apply(new Map([['p', p]]), new Map([['p', g]]), 0.1);
-    expect(p.dataSync()[0]).toBeCloseTo(0.886, 6);
-    tf.dispose([p, g]);
-    optimizer.dispose();
-  });
-});
+    it('a hand-computed Nesterov step through the fused kernel', () => {
+      register(sgdUpdate);
+      // d = 0.5 + 0.1·1 = 0.6, buf = 0.6, step = 0.6 + 0.9·0.6 = 1.14 → p = 1 − 0.1·1.14 = 0.886
+      const p = tf.variable(tf.tensor([1], [1]));
+      const optimizer = createOptimizer({ kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 0.1 });
+      const g = tf.tensor([0.5], [1]);
+      optimizer.apply(new Map([['p', p]]), new Map([['p', g]]), 0.1);
+      expect(p.dataSync()[0]).toBeCloseTo(0.886, 6);
+      tf.dispose([p, g]);
+      optimizer.dispose();
+    });
+  },
+);
