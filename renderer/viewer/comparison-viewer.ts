@@ -198,6 +198,11 @@ export class ComparisonViewer implements PointerTarget {
     return this.layout.maximised;
   }
 
+  /** Per panel, whether its label surfaces have been extracted: not on open, the first time a 3D view draws. */
+  get surfacesBuilt(): boolean[] {
+    return this.panels.map((p) => p.hasSurfaces);
+  }
+
   panelTitle(panel: number): string {
     return this.panel(panel).title;
   }

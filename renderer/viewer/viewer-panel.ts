@@ -124,6 +124,11 @@ export class ViewerPanel {
     }
   }
 
+  /** Whether the label surfaces have been extracted (only a drawn 3D view does: ensureSurfaces). */
+  get hasSurfaces(): boolean {
+    return this.surfaces !== null;
+  }
+
   /**
    * Builds the label surfaces the first time a 3D view needs them: surface extraction costs far more
    * than the slices, and layouts without a 3D view never pay it.

@@ -2,7 +2,8 @@
  * The segmentation viewer inside the app, for real: Debian's Chromium, the engine host process, a real
  * store and a BraTS study at MRI resolution (181×217×181, .nii.gz files written by helpers/mri-study.ts).
  * Checks the explicit run pairing, the per-case metrics with the jump to the worst case, full resolution,
- * the cursor readout against the NIfTI voxel values, the label-3 legend, and the layout at 1400 and 1024 px.
+ * the cursor readout against the NIfTI voxel values, the label-3 legend and its pixels, and the layout at
+ * 1400 and 1024 px.
  * Records the open-time breakdown the app shows in test-results/viewer-open-times.json (not asserted).
  */
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,6 +34,28 @@ afterAll(async () => {
   await host?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
+
+/**
+ * In the page: per panel (four equal columns of the viewer's WebGL canvas: truth, unpruned, pruned,
+ * disagreement), the pixels whose RGB is `colour` within 2 per channel.
+ */
+function columnsOfColour(colour: number[]): number[] {
+  const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewer-stage"] canvas')!;
+  const ctx = document.createElement('canvas').getContext('2d')!;
+  ctx.canvas.width = canvas.width;
+  ctx.canvas.height = canvas.height;
+  ctx.drawImage(canvas, 0, 0);
+  const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+  const counts = [0, 0, 0, 0];
+  for (let y = 0; y < canvas.height; y++) {
+    for (let x = 0; x < canvas.width; x++) {
+      const o = 4 * (y * canvas.width + x);
+      if ([0, 1, 2].every((c) => Math.abs(data[o + c] - colour[c]) <= 2))
+        counts[Math.min(3, Math.floor((4 * x) / canvas.width))]++;
+    }
+  }
+  return counts;
+}
 
 describe('segmentation viewer in the app', () => {
   it('pairs the runs of one experiment, lists the cases worst first and opens the worst at full resolution', async () => {
@@ -129,10 +152,40 @@ describe('segmentation viewer in the app', () => {
       }
     }
 
-    // The unpruned net's label 3 has its legend entry.
-    expect(await view.getByTestId('labels-BraTS').getByTestId('legend-3').textContent()).toBe(
-      '3 label 3, not a BraTS label',
-    );
+    // The unpruned net's label 3 has its legend entry and is drawn in its colour: at opacity 1 and without
+    // the crosshair, pixels of exactly that colour are in the unpruned panel and in neither the truth's
+    // nor the pruned net's (maps without label 3), on slices that, counted here, hold label-3 voxels.
+    const labels = view.getByTestId('labels-BraTS');
+    const legend3 = labels.getByTestId('legend-3');
+    expect(await legend3.textContent()).toBe('3 label 3, not a BraTS label');
+    const colour3 = (
+      await legend3.evaluate(
+        (el) => getComputedStyle(el.previousElementSibling as HTMLElement).backgroundColor,
+      )
+    )
+      .match(/\d+/g)!
+      .map(Number);
+    const [ci, cj, ck] = (await view.getByTestId('readout-voxel').textContent())!.split(', ').map(Number);
+    let onSlices = 0;
+    for (const [at, v] of shown.unpruned.entries()) {
+      if (v !== 3) continue;
+      const i = at % STUDY_DIMS[0];
+      const j = Math.floor(at / STUDY_DIMS[0]) % STUDY_DIMS[1];
+      const k = Math.floor(at / (STUDY_DIMS[0] * STUDY_DIMS[1]));
+      if (i === ci || j === cj || k === ck) onSlices++;
+    }
+    expect(onSlices, 'label-3 voxels on the shown slices').toBeGreaterThan(0);
+    for (const map of [shown.truth, shown.pruned]) expect(map.includes(3)).toBe(false);
+    const crosshair = view.getByLabel('crosshair', { exact: true });
+    const opacity3 = labels.getByLabel('opacity of label 3, not a BraTS label');
+    await crosshair.uncheck();
+    await opacity3.fill('1');
+    const perPanel = () => page.evaluate(columnsOfColour, colour3);
+    await expect.poll(async () => (await perPanel())[1]).toBeGreaterThan(50);
+    const [truthPixels, , prunedPixels] = await perPanel();
+    expect([truthPixels, prunedPixels], 'label-3 colour in the truth and pruned panels').toEqual([0, 0]);
+    await opacity3.fill('0.6');
+    await crosshair.check();
 
     // Layout: nothing wider than the window at 1400 and 1024 px.
     for (const width of [1400, 1024]) {

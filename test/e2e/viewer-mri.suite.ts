@@ -335,22 +335,46 @@ export function mriSuite(open: () => HarnessSession): void {
       await screenshot(page, 'viewer-mri-downsampled');
     });
 
-    it('draws label surfaces in the 3D view and hides them per label', async () => {
+    it('extracts label surfaces only when the 3D view is turned on, draws them and hides them per label', async () => {
       const { page } = session;
-      // Continues on the downsampled load; surfaces are extracted only for labels shown in a 3D view.
+      // Continues on the downsampled load, drawn with the slice views only: no panel has surfaces yet.
+      const built = () => page.evaluate(() => window.viewerHarness.viewer!.surfacesBuilt);
+      expect(colouredPixels(await readCell(page, 0, 'axial'))).toBeGreaterThan(0);
+      expect(await built()).toEqual([false, false, false, false]);
       await page.evaluate(() => {
         const v = window.viewerHarness.viewer!;
         for (const value of [1, 2, 3, 4, 5, 6])
           v.setLabelDisplay('labels', value, { visible: value === 6, opacity: 1 });
-        v.setViews(['axial', '3d']);
       });
-      const shown = colouredPixels(await readCell(page, 0, '3d'));
+      expect(await built()).toEqual([false, false, false, false]);
+
+      // The '3D view' checkbox adds the 3D row; drawing it extracts the surfaces of every panel.
+      await page.getByTestId('show-3d').check();
+      expect(await page.evaluate(() => window.viewerHarness.viewer!.views)).toEqual([...SLICES, '3d']);
+      const small = await readCell(page, 0, '3d');
+      expect(await built()).toEqual([true, true, true, true]);
+      expect(colouredPixels(small)).toBeGreaterThan(0);
+      await screenshot(page, 'viewer-mri-3d');
+
+      // Maximised with its button, the panel's 3D view is a quarter of the canvas (2×2 grid).
+      await page.getByTestId('maximise-0').click();
+      expect(await page.evaluate(() => window.viewerHarness.viewer!.maximised)).toBe(0);
+      const big = await readCell(page, 0, '3d');
+      expect(big.rect.width).toBeGreaterThan(small.rect.width * 1.8);
+      expect(big.rect.height).toBeGreaterThan(small.rect.height * 1.8);
+      const shown = colouredPixels(big);
+      expect(shown).toBeGreaterThan(colouredPixels(small));
+      await screenshot(page, 'viewer-mri-3d-maximised');
       await page.evaluate(() =>
         window.viewerHarness.viewer!.setLabelDisplay('labels', 6, { visible: false, opacity: 1 }),
       );
       const hidden = colouredPixels(await readCell(page, 0, '3d'));
       expect(shown).toBeGreaterThan(hidden + 500);
-      await screenshot(page, 'viewer-mri-3d');
+      await page.getByTestId('maximise-0').click();
+      expect(await page.evaluate(() => window.viewerHarness.viewer!.maximised)).toBe(null);
+
+      await page.getByTestId('show-3d').uncheck();
+      expect(await page.evaluate(() => window.viewerHarness.viewer!.views)).toEqual(SLICES);
     });
 
     it('exports the current view as a PNG of the canvas size', async () => {
