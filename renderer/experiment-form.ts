@@ -40,6 +40,8 @@ export interface ExperimentForm {
   /** Transfer: prune on this task's data folder ('' : no transfer). */
   transferTask: Task | '';
   transferPath: string;
+  /** Recompute activations in the backward pass: a lower step peak for one more forward per step. */
+  recomputeActivations: boolean;
 }
 
 /** A number field's schema (zod's ZodNumber): what it accepts and its bounds. */
@@ -120,6 +122,7 @@ export function experimentConfig(form: ExperimentForm): ExperimentConfigInput {
       epochs: form.epochs,
       batchSize: form.batchSize,
       ...(!blank(form.samplesPerEpoch) && { samplesPerEpoch: form.samplesPerEpoch }),
+      ...(form.recomputeActivations && { recomputeActivations: true }),
     },
   };
 }

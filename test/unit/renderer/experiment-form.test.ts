@@ -29,6 +29,7 @@ const form: ExperimentForm = {
   widen: 1,
   transferTask: '',
   transferPath: '',
+  recomputeActivations: false,
 };
 
 describe('the experiment form’s request', () => {
@@ -52,11 +53,12 @@ describe('the experiment form’s request', () => {
     expect(resolved.train.samplesPerEpoch).toBeUndefined();
     expect(resolved.prune.inputSize).toBeUndefined();
     expect(resolved.prune.from).toBeUndefined();
+    expect(resolved.train.recomputeActivations).toBe(false);
     // BraTS's optimizer and schedule (engine/tasks/brats.ts), as a config file without them gets.
     expect(resolved.train.schedule).toEqual({ kind: 'step', lr: 1e-3, milestones: [150], gamma: 0.1 });
   });
 
-  it('carries the name, scale-up and transfer when set', () => {
+  it('carries the name, scale-up, transfer and activation recomputation when set', () => {
     const resolved = resolveConfig(
       experimentConfig({
         ...form,
@@ -75,6 +77,9 @@ describe('the experiment form’s request', () => {
       widen: 1.5,
       from: { task: 'shapenet', data: '/data/shapenet' },
     });
+    expect(
+      resolveConfig(experimentConfig({ ...form, recomputeActivations: true })).train.recomputeActivations,
+    ).toBe(true);
     // A transfer task without a folder is no transfer.
     expect(experimentConfig({ ...form, transferTask: 'shapenet' }).prune?.from).toBeUndefined();
   });
