@@ -1,6 +1,7 @@
 import type { ResourceTotals, RunSummary } from '../engine/protocol/index.js';
 import { PRUNE_METHOD_NAMES } from '../engine/protocol/index.js';
 import { RUN_PALETTE } from './charts/run-colours.js';
+import { formatPercent } from './format.js';
 
 /** Cost axes of the accuracy-against-cost chart. */
 export type CostAxis = keyof ResourceTotals;
@@ -27,6 +28,11 @@ export function methodColour(method: string): string {
 
 export function methodOf(run: RunSummary): string {
   return run.pruned ? run.method : 'unpruned';
+}
+
+/** What was done to a run's net, under its name (two runs of an experiment's sweep share one): "ranp-f, 30% removed". */
+export function pruningOf(run: RunSummary): string {
+  return run.pruned ? `${run.method}, ${formatPercent(run.sparsity, 0)} removed` : 'unpruned';
 }
 
 /** Runs grouped by task and net: one accuracy-against-cost chart per group. */

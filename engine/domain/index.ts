@@ -12,3 +12,4 @@ export * from './durations.js';
 export * from './memory.js';
 export * from './viewer-fit.js';
 export * from './resources.js';
+export * from './metric-names.js';

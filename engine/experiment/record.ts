@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
+import { finalMetricName } from '../domain/metric-names.js';
 import type { NetDescription } from '../nn/description.js';
 import type { PruneReport } from '../prune/report.js';
 import type { Store } from '../store/index.js';
@@ -81,7 +82,7 @@ export function recordRoleEnd(
   store.recordEpoch(runId, {
     epoch: training.history.length + 1,
     metrics: [
-      ...Object.entries(evaluation.metrics).map(([name, value]) => ({ name: `final ${name}`, value })),
+      ...Object.entries(evaluation.metrics).map(([name, value]) => ({ name: finalMetricName(name), value })),
       { name: 'seconds per step', value: training.secondsPerStep },
       { name: 'peak tensor MB', value: training.peakTensorBytes / 2 ** 20 },
       { name: 'peak process RSS MB', value: training.peakRssBytes / 2 ** 20 },

@@ -25,6 +25,10 @@ interface StoredRun {
   id: number;
   task: TaskName;
   pruned: boolean;
+  method: string;
+  sparsity: number;
+  /** The stored prune report's rows: kept of total neurons per layer (pruned runs). */
+  kept: { layer: string; kept: number; total: number }[];
   flops: number;
   best: { value: number; epoch: number };
   last: { value: number; epoch: number };
@@ -46,6 +50,13 @@ function readStore(): StoredRun[] {
         id: run.id,
         task,
         pruned: run.role === 'pruned',
+        method: run.method ?? 'none',
+        sparsity: run.sparsity ?? 0,
+        kept: (store.getPruneReport(run.id)?.layers ?? []).map(({ layer, kept, total }) => ({
+          layer,
+          kept,
+          total,
+        })),
         flops: store.metrics(run.id, ['FLOPs']).at(-1)!.value,
         best,
         last: curve.at(-1)!,
@@ -173,5 +184,36 @@ describe('runs of two tasks in the runs table and in Compare', () => {
     expect(await chart.locator(`[data-point="${cheapest.id}"]`).getAttribute('data-pareto')).toBe('true');
     await chart.scrollIntoViewIfNeeded();
     await screenshot(page, '12-accuracy-cost');
+  });
+
+  it('shows the kept neurons per layer of the two pruned BraTS runs (ranp-f, random) side by side, as stored', async () => {
+    const { page } = ui;
+    // Still comparing the 3 BraTS runs: the unpruned one has no prune report, so two columns.
+    const pruned = stored.filter((r) => r.task === 'brats' && r.pruned).sort((a, b) => a.id - b.id);
+    expect(pruned.map((r) => r.method).sort()).toEqual(['random', 'ranp-f']);
+    const table = page.getByTestId('kept-layers');
+    const headers = table.locator('thead th[data-run]');
+    await expect.poll(() => headers.count(), { timeout: 30_000 }).toBe(2);
+    // Both are named 'brats pruned': each column says which method removed how much.
+    expect(await headers.evaluateAll((hs) => hs.map((h) => h.getAttribute('data-run')))).toEqual(
+      pruned.map((r) => String(r.id)),
+    );
+    expect(await headers.locator('small').allTextContents()).toEqual(
+      pruned.map((r) => `${r.method}, ${Math.round(r.sparsity * 100)}% removed`),
+    );
+    const layers = pruned[0].kept.map((l) => l.layer);
+    expect(layers.length).toBeGreaterThan(0);
+    expect(pruned[1].kept.map((l) => l.layer)).toEqual(layers);
+    const rows = table.locator('tbody tr');
+    expect(await rows.count()).toBe(layers.length);
+    for (const [i, layer] of layers.entries()) {
+      const row = rows.nth(i);
+      expect(await row.locator('th').textContent()).toBe(layer);
+      expect(await row.locator('td').allTextContents()).toEqual(
+        pruned.map((r) => `${r.kept[i].kept}/${r.kept[i].total}`),
+      );
+    }
+    // The two methods kept different neurons somewhere: the columns are not one report twice.
+    expect(pruned[0].kept.map((l) => l.kept)).not.toEqual(pruned[1].kept.map((l) => l.kept));
   });
 });

@@ -179,6 +179,11 @@ describe('when the UI closes mid-run', () => {
       return lossEpochs(run).length >= kept.length + 2 ? run : undefined;
     });
     expect(continued.status).toBe('running');
+    // Live status of a resumed run: the job's events name the interrupted run it trains again (the
+    // app reads 'running' from this at once), and the run list no longer says 'interrupted'.
+    expect(lastJobEvent(c, resumed.id)).toMatchObject({ state: 'running', activeRunId: job.runIds[0] });
+    const listed = (await c.client.request('runs.list', {})).runs.find((r) => r.id === job.runIds[0]);
+    expect(listed?.status).toBe('running');
     await c.client.request('job.cancel', { jobId: resumed.id });
     await waitFor('the resumed job cancelled', () =>
       lastJobEvent(c, resumed.id)?.state === 'cancelled' ? true : undefined,

@@ -1,3 +1,4 @@
+import { finalMetricName, isFinalMetric } from '../../domain/metric-names.js';
 import { isTaskName, TASKS } from '../../domain/tasks.js';
 import { buildNet } from '../../nn/zoo/registry.js';
 import type { EpochValue, HeadlineMetric, RunSummary } from '../../protocol/runs.js';
@@ -27,7 +28,7 @@ export function headlineMetric(
     const best = curve.reduce((b, p) => (p.value > b.value ? p : b));
     return { metric, best, last: curve[curve.length - 1] };
   }
-  const final = rows.find((r) => r.name === `final ${metric}`);
+  const final = rows.find((r) => r.name === finalMetricName(metric));
   return final ? { metric, last: { value: final.value, epoch: epochsDone } } : { metric };
 }
 
@@ -96,7 +97,7 @@ export function runSummary(store: Store, run: RunRecord, now = Date.now()): RunS
     experimentId: run.parentRunId !== null ? String(run.parentRunId) : undefined,
     // Final evaluation and cost figures; per-epoch values ('val …', loss) are curves, not table cells.
     metrics: Object.fromEntries(
-      [...last].filter(([name]) => name.startsWith('final ') || SUMMARY_METRICS.has(name)),
+      [...last].filter(([name]) => isFinalMetric(name) || SUMMARY_METRICS.has(name)),
     ),
     resources:
       flops !== undefined && params !== undefined && memoryMB !== undefined
@@ -122,7 +123,7 @@ export function curveMetricNames(store: Store, runIds: number[]): string[] {
   const names = new Set<string>();
   for (const id of runIds)
     for (const row of store.metrics(id))
-      if (!row.name.startsWith('final ') && !HIDDEN_METRICS.has(row.name) && !SUMMARY_METRICS.has(row.name))
+      if (!isFinalMetric(row.name) && !HIDDEN_METRICS.has(row.name) && !SUMMARY_METRICS.has(row.name))
         names.add(row.name);
   return [...names].sort();
 }

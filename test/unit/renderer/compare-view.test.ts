@@ -8,6 +8,7 @@ import { inProcessTransport } from '../../../engine/host/in-process.js';
 import { ProtocolClient } from '../../../engine/protocol/index.js';
 import { openStore } from '../../../engine/store/index.js';
 import { paretoFront } from '../../../renderer/charts/pareto.js';
+import { RUN_PALETTE } from '../../../renderer/charts/run-colours.js';
 import CompareView from '../../../renderer/views/CompareView.svelte';
 
 afterEach(() => cleanup());
@@ -161,9 +162,20 @@ describe('CompareView (real engine host and store)', () => {
     expect(row.textContent).toContain('−75.0%');
     expect(rowOf('shapenet ranp-f 0.3').textContent).toContain('not comparable');
     expect(screen.getByTestId('not-comparable')).toBeInTheDocument();
-    // Kept neurons of each pruned run side by side.
+    // Kept neurons of each pruned run side by side, each column naming its method and sparsity
+    // (an experiment's pruned runs all share one name, '<task> pruned').
     const kept = screen.getByTestId('kept-layers');
     expect(kept.querySelector('tbody tr')?.textContent).toBe('enc04/84/86/8');
+    expect(
+      [...kept.querySelectorAll('thead th[data-run]')].map((h) => [
+        h.getAttribute('data-run'),
+        h.querySelector('small')?.textContent,
+      ]),
+    ).toEqual([
+      [ids[1], 'ranp-f, 50% removed'],
+      [ids[2], 'random, 50% removed'],
+      [ids[3], 'ranp-f, 30% removed'],
+    ]);
     // Another cost axis: the points move, the front is the same (costs are proportional here).
     await fireEvent.change(screen.getByRole('combobox', { name: 'Cost' }), { target: { value: 'params' } });
     expect(onFront(screen.getAllByTestId('cost-chart')[0]).length).toBeGreaterThan(0);
@@ -182,9 +194,40 @@ describe('CompareView (real engine host and store)', () => {
       [...table.querySelectorAll('tbody tr')].find((r) => r.querySelector('th')?.textContent === name)!;
     // final dice mean 0.2678, 0.3, 0.25: mean 0.2726; deviations −0.0048, 0.0274, −0.0226 → squares sum
     // 1.28456e-3, / (n − 1) = 6.4228e-4, sqrt = 0.02534.
-    expect(row('final dice mean').querySelector('td')?.textContent).toBe('0.2726 ± 0.025');
+    // The stored 'final' score is the best checkpoint's, and labelled so.
+    expect(row('dice mean (best epoch)').querySelector('td')?.textContent).toBe('0.2726 ± 0.025');
     // The last validation value: 0.136, 0.3, 0.25 → mean 0.2287, std 0.0839.
-    expect(row('val dice mean').querySelector('td')?.textContent).toBe('0.2287 ± 0.084');
+    expect(row('val dice mean (last epoch)').querySelector('td')?.textContent).toBe('0.2287 ± 0.084');
     expect(row('FLOPs').querySelector('td')?.textContent).toBe('1.000e+9 ± 0');
+  });
+
+  it('gives each run one colour in every curve chart, and ticks the epoch axes at whole epochs only', async () => {
+    const client = new ProtocolClient(inProcessTransport(host));
+    render(CompareView, { client, ids, onBack: () => {} });
+    await vi.waitFor(() => expect(screen.getByRole('img', { name: 'loss by epoch' })).toBeInTheDocument());
+    const chart = (metric: string) => screen.getByRole('img', { name: `${metric} by epoch` });
+    const strokes = (metric: string) =>
+      Object.fromEntries(
+        [...chart(metric).querySelectorAll('polyline')].map((l) => [
+          l.getAttribute('data-series-id'),
+          l.getAttribute('stroke'),
+        ]),
+      );
+    // Colours go by run id (ids ascending: palette 0..3), not by a run's place in a chart: the
+    // ShapeNet run is 4th in the loss chart and alone in the mIoU chart, and keeps its colour.
+    const colourOf = Object.fromEntries(ids.map((id, i) => [id, RUN_PALETTE[i]]));
+    expect(strokes('loss')).toEqual(colourOf);
+    expect(strokes('val dice mean')).toEqual({
+      [ids[0]]: colourOf[ids[0]],
+      [ids[1]]: colourOf[ids[1]],
+      [ids[2]]: colourOf[ids[2]],
+    });
+    expect(strokes('val class mIoU')).toEqual({ [ids[3]]: colourOf[ids[3]] });
+    // Epochs 1–2 (one point at epoch 1 for the mIoU chart): no tick at 1.2, 1.25 or 1.5.
+    const xTicks = (metric: string) =>
+      [...chart(metric).querySelectorAll('[data-axis="x"]')].map((t) => t.textContent);
+    expect(xTicks('loss')).toEqual(['1', '2']);
+    expect(xTicks('val dice mean')).toEqual(['1', '2']);
+    expect(xTicks('val class mIoU')).toEqual(['1']);
   });
 });
