@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run fuzz`: the long fuzz run over every parser (see fuzz/README.md).
+// `npm run fuzz`: the long fuzz run over every parser (fuzz/cli.ts; README.md, "Bad input (fuzzing)").
 import { register } from 'tsx/esm/api';
 
 register();

@@ -16,7 +16,7 @@ import { collectRunEnvironment } from './run-environment.js';
 import { trainRole, type RoleOptions } from './train-role.js';
 
 export { resolveConfig, ConfigError, type ExperimentConfig, type ExperimentConfigInput } from './config.js';
-export type { ExperimentResult, NetResourcesSummary, NetRunResult } from './result.js';
+export type { ExperimentResult, NetRunResult } from './result.js';
 export { scoreOnData, type ScoringSpec } from './score-on-data.js';
 export type { NetRole } from './role-run.js';
 export { queueExperimentRuns } from './role-run.js';

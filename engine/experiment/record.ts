@@ -5,7 +5,8 @@ import type { NetDescription } from '../nn/description.js';
 import type { PruneReport } from '../prune/report.js';
 import type { Store } from '../store/index.js';
 import type { Evaluation } from '../train/evaluate.js';
-import type { NetResourcesSummary, NetRunResult } from './result.js';
+import type { ResourceTotals } from '../protocol/common.js';
+import type { NetRunResult } from './result.js';
 import type { NetRole } from './role-run.js';
 
 /** Stores an evaluation's predictions and its report (metrics, confusion, per sample) as artifacts of a run. */
@@ -72,7 +73,7 @@ export function recordRoleEnd(
   runId: number,
   evaluation: Evaluation,
   training: NetRunResult['training'],
-  resources: NetResourcesSummary,
+  resources: ResourceTotals,
   checkpoints: (string | undefined)[],
 ): void {
   recordEvaluationArtifacts(store, runId, evaluation);

@@ -1,23 +1,17 @@
 import type { NetDescription, Triple } from '../nn/description.js';
+import type { ResourceTotals } from '../protocol/common.js';
 import type { PruneReport } from '../prune/report.js';
 import type { Evaluation } from '../train/evaluate.js';
 import type { TrainResult } from '../train/loop.js';
 import type { ExperimentConfig } from './config.js';
 import type { NetRole } from './role-run.js';
 
-export interface NetResourcesSummary {
-  flops: number;
-  params: number;
-  /** Feature-map memory, MB of float32 at batch 1 (docs/method.md section 4). */
-  memoryMB: number;
-}
-
 export interface NetRunResult {
   role: NetRole;
   runId?: number;
   net: NetDescription;
-  /** At the training input size, batch 1. */
-  resources: NetResourcesSummary;
+  /** At the training input size, batch 1; feature-map memory in MB of float32 (docs/method.md section 4). */
+  resources: ResourceTotals;
   training: Omit<TrainResult, 'lastCheckpoint' | 'bestCheckpoint'>;
   /** Final validation metrics (best checkpoint when validation ran, else last weights). */
   metrics: Record<string, number>;

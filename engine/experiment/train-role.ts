@@ -6,6 +6,8 @@ import type { NetDescription, Triple } from '../nn/description.js';
 import { buildModel } from '../nn/model.js';
 import type { PruneReport } from '../prune/report.js';
 import { countNetResources } from '../prune/resources.js';
+import type { ResourceTotals } from '../protocol/common.js';
+import { sentTotals } from '../resources/count.js';
 import type { Store } from '../store/index.js';
 import { trainLoop, trainingSteps } from '../train/loop.js';
 import { lossFor } from '../tasks/registry.js';
@@ -15,7 +17,7 @@ import type { ExperimentConfig } from './config.js';
 import { evaluateTrained, validateOn } from './evaluate-role.js';
 import { stoppedStatus } from './interrupt.js';
 import { recordRoleEnd, recordRoleStart } from './record.js';
-import type { NetResourcesSummary, NetRunResult } from './result.js';
+import type { NetRunResult } from './result.js';
 import { openRoleRun, recordCheckpointedEpochs, recordTrainingEpoch } from './resume.js';
 import { roleRunInput, type NetRole } from './role-run.js';
 import { recordDataFileLists, type RunEnvironment } from './run-environment.js';
@@ -61,11 +63,8 @@ export interface RoleTraining {
   environment?: RunEnvironment;
 }
 
-const FLOAT_MB = 4 / 2 ** 20;
-
-function summarize(net: NetDescription, size: Triple): NetResourcesSummary {
-  const { total } = countNetResources(net, size);
-  return { flops: total.flops, params: total.params, memoryMB: total.memoryElements * FLOAT_MB };
+function summarize(net: NetDescription, size: Triple): ResourceTotals {
+  return sentTotals(countNetResources(net, size).total);
 }
 
 /**

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LayerKind, LayerNode, LayerNodeOf, PaddingSpec } from '../nn/description.js';
 import { parameterEntries } from '../nn/model.js';
-import { ancestorsOf } from '../nn/shapes.js';
+import { ancestorsOf, inferShapes } from '../nn/shapes.js';
 import { channelsFirstWeight, linearForTorch } from './layout.js';
 import {
   checkWeights,
@@ -169,7 +169,7 @@ export function netToPythonModule(input: NetExportInput): string {
   return `"""${net.name}, exported by RANP Studio${meta ? ` (${meta})` : ''}.
 
 Self-contained: needs only PyTorch. Tensors are NCDHW: input [batch, ${net.inputChannels}, D, H, W], output
-${net.task === 'ucf101' ? `[batch, ${net.classes}] class logits` : `[batch, ${net.classes}, D, H, W] per-voxel logits`}. The state-dict keys are the net description's
+${inferShapes(net).get(net.output)?.spatial === null ? `[batch, ${net.classes}] class logits` : `[batch, ${net.classes}, D, H, W] per-voxel logits`}. The state-dict keys are the net description's
 layer names, so the weights load with:
 
     net = Net()

@@ -8,7 +8,7 @@ import {
 import { ProtocolError } from './errors.js';
 import { events, type EventData, type EventName } from './events.js';
 import { methods, type MethodName, type ParamsOf, type ResultOf } from './methods.js';
-import { volumeArray, type VolumeHeader } from './volume.js';
+import { volumeArray, type VolumeHeader, type VoxelArray } from './volume.js';
 
 /** A message channel to the engine: a WebSocket in browser mode, the preload's port in Electron. */
 export interface Transport {
@@ -29,7 +29,7 @@ interface Pending {
 
 export interface LoadedVolume {
   header: VolumeHeader;
-  voxels: Uint8Array | Int16Array | Int32Array | Float32Array;
+  voxels: VoxelArray;
 }
 
 /** The renderer's only way to talk to the engine: typed requests, validated responses and events. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EXPERIMENT_LIMITS, PRUNE_LIMITS } from '../domain/limits.js';
-import { PRUNE_METHOD_NAMES, resolveMethodName } from '../domain/methods.js';
+import { DEFAULT_PRUNE_METHOD, PRUNE_METHOD_NAMES, resolveMethodName } from '../domain/methods.js';
 import { RESOURCE_NAMES } from '../domain/resources.js';
 import { FolderPathSchema, TaskSchema, type Triple } from './common.js';
 
@@ -110,7 +110,7 @@ export const ExperimentConfigSchema = z.strictObject({
   trainUnpruned: z.boolean().default(true),
   prune: z
     .strictObject({
-      method: MethodSchema.default('ranp-f'),
+      method: MethodSchema.default(DEFAULT_PRUNE_METHOD),
       /** Neuron sparsity in [0, 1); absent when a budget is given: the budget's search finds it. */
       sparsity: SparsitySchema.optional(),
       /** Prune at the smallest sparsity whose pruned net meets this (instead of a sparsity). */

@@ -72,7 +72,11 @@ export const VolumeHeaderSchema = z.object({
   parts: z.object({ category: z.string(), labels: z.array(z.number().int().nonnegative()) }).optional(),
 }) satisfies z.ZodType<VolumeHeader>;
 
-const BYTES_PER_VOXEL: Record<VolumeDataType, number> = { uint8: 1, int16: 2, int32: 4, float32: 4 };
+/** Voxels as a typed array of their data type. */
+export type VoxelArray = Uint8Array | Int16Array | Int32Array | Float32Array;
+
+/** Bytes of one voxel of each data type (the engine's payloads and the viewer's channel views). */
+export const BYTES_PER_VOXEL: Record<VolumeDataType, number> = { uint8: 1, int16: 2, int32: 4, float32: 4 };
 
 /** Payload size the header promises; a payload of any other size is rejected. */
 export function volumeByteLength(header: VolumeHeader): number {
@@ -84,10 +88,7 @@ export function volumeByteLength(header: VolumeHeader): number {
 }
 
 /** The payload (a whole buffer or a view into one, 4-byte aligned) as the typed array its header names. */
-export function volumeArray(
-  header: VolumeHeader,
-  payload: ArrayBuffer | Uint8Array,
-): Uint8Array | Int16Array | Int32Array | Float32Array {
+export function volumeArray(header: VolumeHeader, payload: ArrayBuffer | Uint8Array): VoxelArray {
   const expected = volumeByteLength(header);
   if (payload.byteLength !== expected) {
     throw new Error(
@@ -101,10 +102,8 @@ export function volumeArray(
   return voxelView(header.dataType, buffer, offset, expected / BYTES_PER_VOXEL[header.dataType]);
 }
 
-type VoxelArray = Uint8Array | Int16Array | Int32Array | Float32Array;
-
 /** `length` voxels of `type` at `offset` of `buffer`, without a copy. */
-function voxelView(
+export function voxelView(
   type: VolumeDataType,
   buffer: ArrayBufferLike,
   offset: number,

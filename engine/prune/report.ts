@@ -1,5 +1,5 @@
 import type { MemoryConvention } from '../domain/memory.js';
-import type { ResourceCounts, ResourceTotals } from '../resources/count.js';
+import { withMemoryMB, type ResourceCounts, type ResourceTotals } from '../resources/count.js';
 import type { Triple } from '../nn/description.js';
 import type { Pruner, PruneEvaluation } from './pruner.js';
 import { keptPositions } from './pruned-net.js';
@@ -103,7 +103,6 @@ export function summarizeScores(values: ArrayLike<number>, bins = HISTOGRAM_BINS
 }
 
 const ZERO: ResourceCounts = { flops: 0, params: 0, memoryElements: 0 };
-const toMB = (elements: number): number => (elements * 4) / 2 ** 20;
 const ratio = (after: number, before: number): number => (before > 0 ? after / before : 1);
 
 export function buildReport(
@@ -174,8 +173,8 @@ export function buildReport(
     resources: {
       inputSize: pruner.options.inputSize,
       memoryConvention: full.memoryConvention ?? null,
-      before: { ...full.total, memoryMB: toMB(full.total.memoryElements) },
-      after: { ...pruned.total, memoryMB: toMB(pruned.total.memoryElements) },
+      before: withMemoryMB(full.total),
+      after: withMemoryMB(pruned.total),
       ratio: {
         flops: ratio(pruned.total.flops, full.total.flops),
         params: ratio(pruned.total.params, full.total.params),

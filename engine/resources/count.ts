@@ -5,6 +5,7 @@ import { isPrunable } from '../nn/description.js';
 import { layerDef } from '../nn/layers/registry.js';
 import { inferShapes, inputShapesOf } from '../nn/shapes.js';
 import { numel } from '../nn/window.js';
+import type { ResourceTotals as SentResourceTotals } from '../protocol/common.js';
 
 /** Resources of one layer, batch 1, conventions of docs/method.md section 4. */
 export interface LayerResources {
@@ -30,11 +31,11 @@ export interface ResourceCounts {
   memoryElements: number;
 }
 
-/** A net's totals, with the memory also in MB (the protocol sends flops, params and memoryMB). */
-export interface ResourceTotals extends ResourceCounts {
-  /** memoryElements · 4 / 2²⁰ (float32). */
-  memoryMB: number;
-}
+/**
+ * A net's totals: its counts with the memory also in MB (memoryElements · 4 / 2²⁰, float32). What
+ * the protocol sends (engine/protocol/common.ts ResourceTotals) is this without memoryElements.
+ */
+export interface ResourceTotals extends ResourceCounts, SentResourceTotals {}
 
 export interface ResourceReport {
   net: string;
@@ -50,6 +51,16 @@ export type ResourceMetric = ResourceName;
 
 export function elementsToMB(elements: number): number {
   return (elements * 4) / 2 ** 20;
+}
+
+/** The counts with their memory in MB as well. */
+export function withMemoryMB(counts: ResourceCounts): ResourceTotals {
+  return { ...counts, memoryMB: elementsToMB(counts.memoryElements) };
+}
+
+/** The totals as the protocol sends them (flops, params, memoryMB). */
+export function sentTotals(counts: ResourceCounts): SentResourceTotals {
+  return { flops: counts.flops, params: counts.params, memoryMB: elementsToMB(counts.memoryElements) };
 }
 
 /**
@@ -90,12 +101,7 @@ export function countResources(
     inputSize,
     memoryConvention,
     layers,
-    totals: {
-      flops: sum('flops'),
-      params: sum('params'),
-      memoryElements,
-      memoryMB: elementsToMB(memoryElements),
-    },
+    totals: withMemoryMB({ flops: sum('flops'), params: sum('params'), memoryElements }),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Sample } from '../data/dataset.js';
-import { bratsReader, type BratsOptions } from '../data/brats/index.js';
+import { BRATS_MODALITIES, bratsReader, findBratsSubjects, type BratsOptions } from '../data/brats/index.js';
 import { pasteCrop } from '../data/brats/crop.js';
 import type { Triple } from '../nn/description.js';
 import { zooEntry } from '../nn/zoo/registry.js';
@@ -68,6 +68,19 @@ export const bratsTask: TaskModule<'brats', BratsOptions> = {
         labels: full,
         dims: [volume[2], volume[1], volume[0]],
         affine: sample.meta.affine as number[],
+      };
+    },
+  },
+  volumes: {
+    /** The subject's four modalities (flair, t1ce, t1, t2) and its segmentation, as published. */
+    async sampleFiles(dir, sample) {
+      const root = await bratsReader.detect(dir);
+      const subject = root ? (await findBratsSubjects(root)).find((s) => s.id === sample) : undefined;
+      if (!subject) return undefined;
+      return {
+        title: 'MRI',
+        channels: BRATS_MODALITIES.map((name) => ({ name, file: subject.files[name] })),
+        truth: subject.files.seg,
       };
     },
   },

@@ -45,6 +45,7 @@ export const shapenetTask: TaskModule<'shapenet', ShapenetOptions> = {
     },
     predictionVolume: gridPrediction,
   },
+  volumes: { truthFromSplit: true },
   experimentDefaults: {
     net: 'unet3d-shapenet',
     prune: { method: 'ranp-f', sparsity: zooEntry('unet3d-shapenet').paperSparsity },

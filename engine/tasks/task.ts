@@ -37,6 +37,25 @@ export interface TaskEvaluation {
   predictionVolume?(sample: Sample, labels: Int32Array, ignoreLabel: number | undefined): PredictionVolume;
 }
 
+/** A validation sample's files in its dataset folder: one per image channel, named, and its truth. */
+export interface SampleFiles {
+  /** What the image is called in the viewer, e.g. 'MRI'. */
+  title: string;
+  channels: { name: string; file: string }[];
+  truth: string;
+}
+
+/** What the viewer shows beside a run's predictions, and where it comes from (engine/host/handlers/volume.ts). */
+export interface TaskVolumes {
+  /** The sample's image and truth files in the dataset folder `dir`; undefined when it has no such sample. */
+  sampleFiles?(dir: string, sample: string): Promise<SampleFiles | undefined>;
+  /**
+   * The truth is the run's evaluation split's labels at its input size, as evaluation.predictionVolume
+   * writes them (ShapeNet: a voxelised point cloud), rather than a file of the dataset.
+   */
+  truthFromSplit?: boolean;
+}
+
 /** A synthetic scoring sample's contents (engine/prune/synthetic.ts adds id and shape). */
 export interface SyntheticSample {
   input: Float32Array;
@@ -59,6 +78,8 @@ export interface TaskModule<Name extends TaskName, Options extends CommonDataset
   /** The paper's training loss, by its name in engine/train/losses/registry.ts (docs/method.md §3). */
   loss: string;
   evaluation: TaskEvaluation;
+  /** What the viewer can show of a validation sample besides the predictions; absent: nothing. */
+  volumes?: TaskVolumes;
   /** The paper's experiment settings for the task (docs/method.md §§1, 3), merged under a config. */
   experimentDefaults: Record<string, unknown>;
   /** Seeded noise input with labels of the task's form, for scoring without a dataset. */

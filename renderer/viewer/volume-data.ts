@@ -1,27 +1,17 @@
-import type { VolumeDataType, VolumeHeader } from '../../engine/protocol/volume.js';
+import {
+  BYTES_PER_VOXEL,
+  voxelView,
+  type VolumeHeader,
+  type VoxelArray,
+} from '../../engine/protocol/volume.js';
 import { checkAffine } from './affine.js';
 
-export type VoxelArray = Uint8Array | Int16Array | Int32Array | Float32Array;
+export type { VoxelArray };
 
 /** A volume as the viewer holds it: the protocol header and one typed array per channel. */
 export interface ViewerVolume {
   header: VolumeHeader;
   channels: VoxelArray[];
-}
-
-const BYTES: Record<VolumeDataType, number> = { uint8: 1, int16: 2, int32: 4, float32: 4 };
-
-function view(type: VolumeDataType, buffer: ArrayBufferLike, byteOffset: number, length: number): VoxelArray {
-  switch (type) {
-    case 'uint8':
-      return new Uint8Array(buffer, byteOffset, length);
-    case 'int16':
-      return new Int16Array(buffer, byteOffset, length);
-    case 'int32':
-      return new Int32Array(buffer, byteOffset, length);
-    case 'float32':
-      return new Float32Array(buffer, byteOffset, length);
-  }
 }
 
 /**
@@ -42,7 +32,7 @@ export function volumeFromPayload(
   if (header.kind === 'labels' && header.channels.length !== 1) {
     throw new Error(`${what}: a label map has one channel, got ${header.channels.length}`);
   }
-  const bytes = BYTES[header.dataType];
+  const bytes = BYTES_PER_VOXEL[header.dataType];
   if (!bytes) throw new Error(`${what}: unknown dataType "${header.dataType}"`);
   const voxels = header.dims[0] * header.dims[1] * header.dims[2];
   const expected = voxels * header.channels.length * bytes;
@@ -54,7 +44,7 @@ export function volumeFromPayload(
   }
   const [buffer, offset] = ArrayBuffer.isView(payload) ? [payload.buffer, payload.byteOffset] : [payload, 0];
   const channels = header.channels.map((_, c) =>
-    view(header.dataType, buffer, offset + c * voxels * bytes, voxels),
+    voxelView(header.dataType, buffer, offset + c * voxels * bytes, voxels),
   );
   return { header, channels };
 }

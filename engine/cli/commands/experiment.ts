@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { PRUNE_METHOD_NAMES } from '../../domain/methods.js';
+import { DEFAULT_PRUNE_METHOD, PRUNE_METHOD_NAMES } from '../../domain/methods.js';
 import { defaultLambdas, TASK_NAMES } from '../../domain/tasks.js';
 import { taskModule } from '../../tasks/registry.js';
 import {
@@ -22,7 +22,7 @@ follows the paper's settings for the task (see engine/experiment/CONFIG.md; 'ran
 takes the full config).
 
 Options:
-  --method NAME          ${PRUNE_METHOD_NAMES.join(', ')} (default ranp-f)
+  --method NAME          ${PRUNE_METHOD_NAMES.join(', ')} (default ${DEFAULT_PRUNE_METHOD})
   --sparsity S           neuron sparsity in [0, 1) (default: the paper's for the task)
   --budget R=V           instead of --sparsity: the smallest sparsity whose pruned net meets a
                          resource target: flops=0.1 (fraction of the unpruned net), memory=2GB

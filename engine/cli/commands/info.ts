@@ -7,7 +7,7 @@ import { optionalNumber, parseChoice, parseCommandArgs, parseInputSize, parseNet
 import type { CliCommand, CliIO } from '../command.js';
 import { formatTable, humanCount } from '../format.js';
 import { buildNet, listNets } from '../../nn/zoo/registry.js';
-import { countResources } from '../../resources/count.js';
+import { countResources, elementsToMB } from '../../resources/count.js';
 
 const USAGE = `Usage: ranp info --net NAME [options]
 
@@ -62,7 +62,7 @@ export const infoCommand: CliCommand = {
       l.outputShape.spatial ? l.outputShape.spatial.join('×') : 'flat',
       humanCount(l.flops),
       humanCount(l.params),
-      l.memoryElements ? ((l.memoryElements * 4) / 2 ** 20).toFixed(2) : '-',
+      l.memoryElements ? elementsToMB(l.memoryElements).toFixed(2) : '-',
     ]);
     const { totals } = report;
     io.out(
@@ -71,7 +71,7 @@ export const infoCommand: CliCommand = {
         '',
         formatTable(['layer', 'type', 'in', 'out', 'output', 'FLOPs', 'params', 'mem MB'], rows),
         '',
-        `total: ${humanCount(totals.flops)} FLOPs (${totals.flops}), ${humanCount(totals.params)} params (${totals.params}, ${((totals.params * 4) / 2 ** 20).toFixed(2)} MB), ` +
+        `total: ${humanCount(totals.flops)} FLOPs (${totals.flops}), ${humanCount(totals.params)} params (${totals.params}, ${elementsToMB(totals.params).toFixed(2)} MB), ` +
           `${totals.memoryMB.toFixed(2)} MB feature maps (${totals.memoryElements} elements, ${MEMORY_CONVENTIONS[convention].label}), ` +
           `${report.layers.filter((l) => l.prunable).length} prunable layers`,
       ].join('\n'),

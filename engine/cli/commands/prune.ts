@@ -4,12 +4,12 @@ import * as tf from '@tensorflow/tfjs';
 import { UsageError, type CliCommand, type CliIO } from '../command.js';
 import type { NetDescription, Triple } from '../../nn/description.js';
 import { MEMORY_CONVENTIONS } from '../../domain/memory.js';
-import { PRUNE_METHOD_NAMES, PRUNE_METHODS } from '../../domain/methods.js';
+import { DEFAULT_PRUNE_METHOD, PRUNE_METHOD_NAMES, PRUNE_METHODS } from '../../domain/methods.js';
 import { defaultLambdas } from '../../domain/tasks.js';
 import { selectBackend } from '../../backend/index.js';
 import { warnIfJsKernels } from '../js-kernels-warning.js';
 import { buildModel } from '../../nn/model.js';
-import { buildNet, listNets } from '../../nn/zoo/registry.js';
+import { buildNet, listNets, zooEntry } from '../../nn/zoo/registry.js';
 import { scoreOnData } from '../../experiment/score-on-data.js';
 import {
   resolveMethodName,
@@ -56,9 +56,10 @@ Options:
   --net NAME            ${listNets()
     .map((n) => n.name)
     .join(' | ')}
-  --method M            ${PRUNE_METHOD_NAMES.join(' | ')} (default ranp-f)
-  --sparsity S          neuron sparsity in [0, 1] (paper: ShapeNet 0.7824, BraTS 0.7817,
-                        MobileNetV2 0.3315, I3D 0.2532)
+  --method M            ${PRUNE_METHOD_NAMES.join(' | ')} (default ${DEFAULT_PRUNE_METHOD})
+  --sparsity S          neuron sparsity in [0, 1] (paper: ${listNets()
+    .map((n) => `${n.name} ${zooEntry(n.name).paperSparsity}`)
+    .join(', ')})
   --budget R=V          smallest sparsity meeting a resource target: flops=0.1 (fraction),
                         memory=2GB (bytes of float32 feature maps at --input), params=1.5M
   --max-sparsity        largest sparsity that empties no layer (bisection, tolerance 1e-4), and prune there
@@ -102,7 +103,7 @@ interface Flags {
 function parseFlags(argv: string[]): Flags {
   const { values } = parseCommandArgs(argv, {
     net: { type: 'string' },
-    method: { type: 'string', default: 'ranp-f' },
+    method: { type: 'string', default: DEFAULT_PRUNE_METHOD },
     sparsity: { type: 'string' },
     budget: { type: 'string' },
     'max-sparsity': { type: 'boolean', default: false },

@@ -1,5 +1,5 @@
 import { fittedDims } from '../../domain/viewer-fit.js';
-import type { VolumeDataType, VolumeHeader } from '../../protocol/volume.js';
+import type { VolumeDataType, VolumeHeader, VoxelArray as PayloadArray } from '../../protocol/volume.js';
 import { stridedAffine } from './affine.js';
 import type { VoxelArray } from './datatypes.js';
 import type { NiftiImage } from './read.js';
@@ -102,8 +102,6 @@ function viewerType(data: VoxelArray): VolumeDataType {
   if (data instanceof Int32Array || data instanceof Uint16Array) return 'int32';
   return 'float32';
 }
-
-type PayloadArray = Uint8Array | Int16Array | Int32Array | Float32Array;
 
 const PAYLOAD_TYPES = {
   uint8: Uint8Array,

@@ -1,16 +1,11 @@
 import { DEFAULT_MEMORY_CONVENTION } from '../../domain/memory.js';
 import { buildReport } from '../../prune/report.js';
-import { elementsToMB, type ResourceCounts } from '../../resources/count.js';
-import type { ResourceTotals } from '../../protocol/common.js';
+import { sentTotals } from '../../resources/count.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import type { Pruner } from '../../prune/pruner.js';
 import { sparsityForBudget } from '../../prune/search.js';
 import type { ResourceBudget } from '../../prune/types.js';
 import type { Handler } from '../context.js';
-
-function totals(t: ResourceCounts): ResourceTotals {
-  return { flops: t.flops, params: t.params, memoryMB: elementsToMB(t.memoryElements) };
-}
 
 /** The sparsity an experiment with this budget prunes at (engine/prune/search.ts); unmet budgets are the request's fault. */
 function budgetSparsity(pruner: Pruner, budget: ResourceBudget, maxSparsity: () => number): number {
@@ -26,7 +21,7 @@ export const previewPrune: Handler<'prune.preview'> = async (settings, ctx) => {
   const dataset = ctx.folders.check(settings.dataset);
   const { pruner, cached, maxSparsity } = await ctx.scores.pruner(settings, dataset);
   const full = pruner.fullResources();
-  const before = totals(full.total);
+  const before = sentTotals(full.total);
   const memoryConvention = full.memoryConvention ?? DEFAULT_MEMORY_CONVENTION;
   const sparsity = settings.budget ? budgetSparsity(pruner, settings.budget, maxSparsity) : settings.sparsity;
   const evaluation = pruner.evaluate(sparsity);
@@ -50,12 +45,12 @@ export const previewPrune: Handler<'prune.preview'> = async (settings, ctx) => {
       kind: l.kind,
       kept: l.kept,
       total: l.neurons,
-      before: totals(l.before),
-      after: totals(l.after),
+      before: sentTotals(l.before),
+      after: sentTotals(l.after),
     })),
     memoryConvention,
     before,
-    after: totals(report.resources.after),
+    after: sentTotals(report.resources.after),
     sparsity,
     // Always: the form's slider stops there (searched once per method and λ, then cached).
     maxSparsity: maxSparsity(),

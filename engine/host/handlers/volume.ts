@@ -1,13 +1,13 @@
 import { stat } from 'node:fs/promises';
-import { findBratsSubjects, BRATS_MODALITIES } from '../../data/brats/index.js';
+import { isTaskName, TASK_NAMES, TASKS } from '../../domain/tasks.js';
 import { DEFAULT_VIEWER_LIMITS, fitFactors, type ViewerLimits } from '../../domain/viewer-fit.js';
-import { detectBratsRoot } from '../../data/brats/layout.js';
 import { niftiToVolume, readNifti, type NiftiImage, type ToVolumeOptions } from '../../data/index.js';
 import { experimentInputSize, openEvaluationSplit } from '../../experiment/evaluate-role.js';
 import { resolveConfig } from '../../experiment/config.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import { encodeRuns, encodeZeroRuns, volumeArray, type VolumeHeader } from '../../protocol/volume.js';
 import { taskModule } from '../../tasks/registry.js';
+import type { TaskVolumes } from '../../tasks/task.js';
 import { lookup, parseRunId } from './run-lookup.js';
 import type { Handler, HostContext } from '../context.js';
 
@@ -41,9 +41,10 @@ function wire(image: NiftiImage, options: ToVolumeOptions): Loaded {
 }
 
 /**
- * A run's stored prediction, or the input image / ground truth of that sample read from the run's
- * dataset folder (BraTS layout), as header + voxels for the 3D viewer. Decoded files are kept in
- * ctx.volumes, so the same case opens again without reading or inflating anything.
+ * A run's stored prediction, or the input image / ground truth of that sample as its task says
+ * (engine/tasks/task.ts TaskVolumes: files of the run's dataset folder, or the evaluation split's
+ * labels), as header + voxels for the 3D viewer. Decoded files are kept in ctx.volumes, so the same
+ * case opens again without reading or inflating anything.
  */
 export const getVolume: Handler<'volume.get'> = async (params, ctx) => {
   const { runId, sample, which, channels } = params;
@@ -57,12 +58,14 @@ export const getVolume: Handler<'volume.get'> = async (params, ctx) => {
   const volumeId = `${runId}/${sample}/${which}`;
   if (channels && which !== 'image')
     throw new ProtocolError('invalid-params', `channels apply to the image only, not to the ${which}`);
+  const volumes =
+    run.dataset !== null && isTaskName(run.dataset) ? taskModule(run.dataset).volumes : undefined;
   const { header, payload } =
     which === 'prediction'
       ? await prediction(ctx, run.id, sample, volumeId, run.role, limits)
-      : which === 'truth' && run.dataset === 'shapenet'
-        ? await shapeTruth(ctx, run.config, sample, volumeId)
-        : await fromDataset(ctx, run.config.data, run.dataset, sample, which, volumeId, channels, limits);
+      : which === 'truth' && volumes?.truthFromSplit
+        ? await splitTruth(ctx, run.config, sample, volumeId)
+        : await fromDataset(ctx, run.config.data, volumes, sample, which, volumeId, channels, limits);
   return { result: header, payload };
 };
 
@@ -92,11 +95,12 @@ async function prediction(
 }
 
 /**
- * A ShapeNet validation shape's part labels as the run was evaluated on them: the run's validation split
- * voxelised at its input size (255 = empty), with the category's parts its per-shape IoU averages over.
- * Sent whole: a voxel grid (64³ in the paper) is far below any viewer limit.
+ * A validation sample's labels as the run was evaluated on them: the run's validation split at its
+ * input size (ShapeNet: voxelised, 255 = empty), with the labels its metric averages over when the
+ * task restricts them (a shape's category's parts). Sent whole: a voxel grid (64³ in the paper) is far
+ * below any viewer limit.
  */
-async function shapeTruth(
+async function splitTruth(
   ctx: HostContext,
   rawConfig: unknown,
   sample: string,
@@ -111,49 +115,58 @@ async function shapeTruth(
       'not-found',
       `shape '${sample}' is not in the validation split of ${config.data}`,
     );
+  const { evaluation } = taskModule(config.task);
+  if (!evaluation.predictionVolume)
+    throw new ProtocolError('not-available', `${config.task} runs have no label maps to show`);
   const shape = await val.get(index, 0);
-  const { labels, dims, affine } = taskModule('shapenet').evaluation.predictionVolume!(
-    shape,
-    shape.label,
-    val.ignoreLabel,
-  );
-  const category = String(shape.meta.category);
+  const { labels, dims, affine } = evaluation.predictionVolume(shape, shape.label, val.ignoreLabel);
+  const category = shape.meta.category === undefined ? undefined : String(shape.meta.category);
   const encoded = encodeRuns(labels);
   return {
     header: {
       id: volumeId,
-      title: `ground truth (${category})`,
+      title: category === undefined ? 'ground truth' : `ground truth (${category})`,
       kind: 'labels',
       dims,
       channels: ['ground truth'],
       dataType: 'uint8',
       affine,
       ranges: [[0, 255]],
-      parts: { category, labels: [...taskModule('shapenet').evaluation.allowedLabels!(shape)] },
+      ...(evaluation.allowedLabels && {
+        parts: { category: category ?? '', labels: [...evaluation.allowedLabels(shape)] },
+      }),
       runs: encoded.runs,
     },
     payload: encoded.payload,
   };
 }
 
+/** The datasets whose samples' files the viewer can show ("BraTS'18"), for the message when a run's cannot. */
+function datasetsWithFiles(): string {
+  const names = TASK_NAMES.filter((t) => taskModule(t).volumes?.sampleFiles).map((t) => TASKS[t].dataset);
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? 'no');
+}
+
 async function fromDataset(
   ctx: HostContext,
   data: unknown,
-  task: string | null,
+  volumes: TaskVolumes | undefined,
   sample: string,
   which: 'image' | 'truth',
   volumeId: string,
   channels: number[] | undefined,
   limits: ViewerLimits,
 ): Promise<Loaded> {
-  if (task !== 'brats' || typeof data !== 'string') {
-    throw new ProtocolError('not-available', `showing the ${which} is available for BraTS runs only`);
+  if (!volumes?.sampleFiles || typeof data !== 'string') {
+    throw new ProtocolError(
+      'not-available',
+      `showing the ${which} is available for ${datasetsWithFiles()} runs only`,
+    );
   }
-  const root = await detectBratsRoot(ctx.folders.check(data));
-  const subject = root ? (await findBratsSubjects(root)).find((s) => s.id === sample) : undefined;
-  if (!subject) throw new ProtocolError('not-found', `subject '${sample}' is not in ${data}`);
+  const files = await volumes.sampleFiles(ctx.folders.check(data), sample);
+  if (!files) throw new ProtocolError('not-found', `sample '${sample}' is not in ${data}`);
   if (which === 'truth') {
-    const truth = await cachedNifti(ctx, subject.files.seg);
+    const truth = await cachedNifti(ctx, files.truth);
     return wire(truth, {
       id: volumeId,
       title: 'ground truth',
@@ -161,7 +174,7 @@ async function fromDataset(
       factors: fitFactors(truth.dims, limits),
     });
   }
-  const all: readonly string[] = BRATS_MODALITIES;
+  const all = files.channels.map((c) => c.name);
   for (const c of channels ?? []) {
     if (c >= all.length)
       throw new ProtocolError(
@@ -169,12 +182,13 @@ async function fromDataset(
         `channel ${c} does not exist: the image has ${all.length} (${all.map((m, i) => `${i} ${m}`).join(', ')})`,
       );
   }
-  const names = (channels ?? all.map((_, c) => c)).map((c) => BRATS_MODALITIES[c]);
-  const modalities = await Promise.all(names.map((m) => cachedNifti(ctx, subject.files[m])));
+  const chosen = (channels ?? all.map((_, c) => c)).map((c) => files.channels[c]);
+  const names = chosen.map((c) => c.name);
+  const modalities = await Promise.all(chosen.map((c) => cachedNifti(ctx, c.file)));
   const stacked = stackChannels(modalities);
   const volume = wire(stacked, {
     id: volumeId,
-    title: 'MRI',
+    title: files.title,
     kind: 'image',
     factors: fitFactors(stacked.dims, limits),
     channelNames: names,

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadNativeAddon } from '../../../engine/backend/native-addon.js';
+import { nativeSuffix, requireNativeAddon, skipNative } from '../native/native-required.js';
 
 const root = join(import.meta.dirname, '../../..');
 
@@ -34,11 +34,18 @@ describe('the CLI on tfjs JavaScript kernels', () => {
     expect(stderr).not.toMatch(/Vulkan|WebGPU|Dawn/i);
   });
 
-  it('says nothing when the native kernels run, or when the user forced cpu', () => {
+  it('says nothing when the user forced cpu', () => {
     const forced = prune({ RANP_NATIVE: '0', RANP_BACKEND: 'cpu' });
     expect(forced.status, forced.stderr).toBe(0);
     expect(warnings(forced.stderr)).toEqual([]);
-    if (!loadNativeAddon().loaded) return;
+  });
+});
+
+// Needs the addon: fails without it unless RANP_SKIP_NATIVE=1 (test/unit/native/native-required.ts).
+describe.skipIf(skipNative)(`the CLI on the native kernels${nativeSuffix}`, () => {
+  requireNativeAddon();
+
+  it('says nothing about JavaScript kernels', () => {
     const fast = prune({});
     expect(fast.status, fast.stderr).toBe(0);
     expect(warnings(fast.stderr)).toEqual([]);

@@ -52,7 +52,12 @@ describe('volume.get for ShapeNet runs', () => {
       expect((await getRun({ id: runId }, host.context)).predictions).toEqual([LAMP]);
 
       const shown = await getVolume({ runId, sample: LAMP, which: 'truth' }, host.context);
-      expect(shown.result).toMatchObject({ dims: [GRID, GRID, GRID], dataType: 'uint8', kind: 'labels' });
+      expect(shown.result).toMatchObject({
+        dims: [GRID, GRID, GRID],
+        dataType: 'uint8',
+        kind: 'labels',
+        title: 'ground truth (Lamp)',
+      });
       // Lamp is the 9th category: 4+2+2+4+4+3+3+2 = 24 parts come before its four.
       expect(shown.result.parts).toEqual({ category: 'Lamp', labels: [24, 25, 26, 27] });
       const voxels = volumeArray(shown.result, shown.payload);
@@ -68,6 +73,12 @@ describe('volume.get for ShapeNet runs', () => {
       await expect(
         getVolume({ runId, sample: '03636649/nope', which: 'truth' }, host.context),
       ).rejects.toThrow(`shape '03636649/nope' is not in the validation split of ${SAMPLES}`);
+      // ShapeNet's task module names no image files (engine/tasks/shapenet.ts volumes): the datasets
+      // whose tasks do are named.
+      await expect(getVolume({ runId, sample: LAMP, which: 'image' }, host.context)).rejects.toMatchObject({
+        code: 'not-available',
+        message: "showing the image is available for BraTS'18 runs only",
+      });
     } finally {
       host.dispose();
     }

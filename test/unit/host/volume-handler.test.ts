@@ -60,6 +60,7 @@ describe('volume.get', () => {
         dims,
         dataType: 'int16',
         channels: ['flair', 't1ce', 't1', 't2'],
+        title: 'MRI',
       });
       expect(image.result.downsampled).toBeUndefined();
       const data = new Int16Array(image.payload!.buffer, image.payload!.byteOffset, voxels * 4);
@@ -128,6 +129,10 @@ describe('volume.get', () => {
       await expect(
         getVolume({ runId, sample: 'S1', which: 'truth', channels: [0] }, host.context),
       ).rejects.toThrow('channels apply to the image only, not to the truth');
+      await expect(getVolume({ runId, sample: 'S9', which: 'truth' }, host.context)).rejects.toMatchObject({
+        code: 'not-found',
+        message: `sample 'S9' is not in ${path.join(dataDir, 'brats')}`,
+      });
     } finally {
       host.dispose();
     }

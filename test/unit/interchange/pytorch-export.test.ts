@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../engine/backend/index.js';
 import { exportNet, PYTORCH_MODULE_FILE, PYTORCH_WEIGHTS_FILE } from '../../../engine/interchange/index.js';
+import { netToPythonModule } from '../../../engine/interchange/pytorch.js';
 import type { NetDescription, Triple } from '../../../engine/nn/description.js';
 import { buildNet } from '../../../engine/nn/zoo/registry.js';
 import {
@@ -63,5 +64,15 @@ describe.skipIf(!torchVersion)(TITLE, () => {
   it('a RANP-pruned U-Net: same output as the engine, and one training step runs', async () => {
     const input: Triple = [16, 16, 16];
     await exportAndCompare(await ranpPrunedNet(input), input, 'unet3d-pruned');
+  });
+});
+
+describe("the PyTorch module's docstring", () => {
+  it("names the output by the net's output shape: class logits for a classifier, per-voxel logits for a segmenter", () => {
+    const text = (name: string) =>
+      netToPythonModule({ net: buildNet(name, { width: 0.125 }), weights: new Map() }).split('"""')[1];
+    expect(text('mobilenetv2-3d')).toContain('output\n[batch, 101] class logits.');
+    expect(text('i3d')).toContain('output\n[batch, 101] class logits.');
+    expect(text('unet3d-brats')).toContain('output\n[batch, 5, D, H, W] per-voxel logits.');
   });
 });
