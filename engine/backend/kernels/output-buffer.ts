@@ -31,6 +31,15 @@ export interface PoolableBackend {
 }
 
 /**
+ * What the pool may keep beyond the outputs' high-water mark: half of it, at most 256 MiB. A step
+ * frees sizes in another order than it asks for them, so with none a size freed while the pool was
+ * full was dropped and allocated afresh later: 245 MB of fresh buffers per RANP-pruned 64³ U-Net
+ * step (peak 401 MiB), ~20 collections; with this slack 47 MB (Buffer.allocUnsafe counted in a
+ * scratch run, load 4 on 2 cores, the step 15–20% faster in runs alternated with the old rule).
+ */
+const POOL_SLACK = { fraction: 0.5, maxBytes: 256 * 2 ** 20 };
+
+/**
  * Freed kernel outputs kept for the next output of the same length. Every ArrayBuffer the kernels
  * allocate counts as V8 external memory, and each 64 MiB of it starts a garbage collection: ~50 per
  * pruned 64³ U-Net step, a fifth of its time. A step allocates the same sizes each time, so reusing
@@ -41,15 +50,6 @@ export interface PoolableBackend {
  * good once its values are read out (readSync, which dataSync and data() return without copying),
  * moved, or stored a second time, whole or as a view (tfjs's JS Slice returns subarrays of its input).
  */
-/**
- * What the pool may keep beyond the outputs' high-water mark: half of it, at most 256 MiB. A step
- * frees sizes in another order than it asks for them, so with none a size freed while the pool was
- * full was dropped and allocated afresh later: 245 MB of fresh buffers per RANP-pruned 64³ U-Net
- * step (peak 401 MiB), ~20 collections; with this slack 47 MB (Buffer.allocUnsafe counted in a
- * scratch run, load 4 on 2 cores, the step 15–20% faster in runs alternated with the old rule).
- */
-const POOL_SLACK = { fraction: 0.5, maxBytes: 256 * 2 ** 20 };
-
 class OutputPool {
   private readonly free = new Map<number, Float32Array[]>();
   private freeBytes = 0;
