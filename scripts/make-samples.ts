@@ -7,9 +7,9 @@ import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeBratsSamples } from '../engine/data/samples/brats.js';
-import { makeShapenetSamples } from '../engine/data/samples/shapenet.js';
-import { makeUcfSamples } from '../engine/data/samples/ucf101.js';
+import { makeBratsSamples } from '../engine/tasks/brats/samples.js';
+import { makeShapenetSamples } from '../engine/tasks/shapenet/samples.js';
+import { makeUcfSamples } from '../engine/tasks/ucf101/samples.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const fixtures = join(repo, 'test/fixtures/debian');

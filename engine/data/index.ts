@@ -1,13 +1,11 @@
 /**
- * The data layer: readers of the published dataset layouts (one folder each, registered with their
- * task in engine/tasks/registry.ts; detect/open/check by task: engine/tasks/datasets.ts).
+ * The data layer every task's reader builds on: samples and datasets, the reader interface, NIfTI,
+ * seeded randomness and fingerprints. The readers of the published dataset layouts live with their
+ * tasks (engine/tasks/NAME/; detect/open/check by task: engine/tasks/datasets.ts).
  */
 
 export { DataError, type Dataset, type Sample, type SplitName } from './dataset.js';
 export type { DatasetReport, CommonDatasetOptions } from './reader.js';
-export type { BratsOptions } from './brats/index.js';
-export type { ShapenetOptions } from './shapenet/index.js';
-export type { Ucf101Options } from './ucf101/index.js';
 export {
   readNifti,
   writeLabelMap,

@@ -5,7 +5,7 @@ import { taskModule } from '../tasks/registry.js';
 /**
  * The experiment config's schema is engine/protocol/experiment-config.ts (documented in
  * CONFIG.md), shared with the app; here it is resolved: omitted fields get the paper's settings
- * for the task (its experimentDefaults, engine/tasks/NAME.ts), then the schema's own defaults.
+ * for the task (its experimentDefaults, engine/tasks/NAME/task.ts), then the schema's own defaults.
  */
 export type { ExperimentConfig, ExperimentConfigInput } from '../protocol/experiment-config.js';
 

@@ -8,7 +8,7 @@ import { FolderPathSchema, TaskSchema, type Triple } from './common.js';
  * The experiment config (documented in engine/experiment/CONFIG.md): what `ranp train --config`,
  * `ranp experiment`, cluster studies and the app's experiment.start and study.start take. Defined
  * once here so that the app builds what a config file holds; engine/experiment/config.ts
- * resolveConfig fills in the task's defaults (engine/tasks/NAME.ts experimentDefaults) and then
+ * resolveConfig fills in the task's defaults (engine/tasks/NAME/task.ts experimentDefaults) and then
  * parses with ExperimentConfigSchema.
  */
 

@@ -5,7 +5,7 @@ import { createRandom } from '../train/rng.js';
 
 /**
  * A clearly synthetic scoring batch for when no dataset is at hand: seeded noise inputs with
- * labels of the task's form (the task's syntheticSample, engine/tasks/NAME.ts). Scores from it
+ * labels of the task's form (the task's syntheticSample, engine/tasks/NAME/task.ts). Scores from it
  * carry source 'synthetic'.
  */
 export function syntheticSamples(net: NetDescription, inputSize: Triple, count: number, seed = 0): Sample[] {

@@ -2,10 +2,10 @@ import type { CommonDatasetOptions } from '../data/reader.js';
 import type { TaskName } from '../domain/tasks.js';
 import { LOSSES, type LossEntry } from '../train/losses/registry.js';
 import type { LossFn } from '../train/trainable.js';
-import { bratsTask } from './brats.js';
-import { shapenetTask } from './shapenet.js';
+import { bratsTask } from './brats/task.js';
+import { shapenetTask } from './shapenet/task.js';
 import type { TaskModule } from './task.js';
-import { ucf101Task } from './ucf101.js';
+import { ucf101Task } from './ucf101/task.js';
 
 /** Every task of engine/domain/tasks.ts by name, one line each. */
 export const TASK_MODULES = {

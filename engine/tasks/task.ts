@@ -64,9 +64,10 @@ export interface SyntheticSample {
 }
 
 /**
- * Everything the engine knows about one task, in one file (engine/tasks/NAME.ts) registered by one
- * line in engine/tasks/registry.ts; its dataset reader is a folder in engine/data/ and its
- * renderer-visible facts (label, λ default, headline metric) are its line in engine/domain/tasks.ts.
+ * Everything the engine knows about one task, in its folder engine/tasks/NAME/ (this module in
+ * task.ts; its dataset reader, metrics and bundled-sample maker beside it), registered by one line in
+ * engine/tasks/registry.ts. Its renderer-visible facts (label, λ default, headline metric) are its
+ * entry in engine/domain/tasks.ts, apart because the renderer may not load the folder's Node code.
  */
 export interface TaskModule<Name extends TaskName, Options extends CommonDatasetOptions> {
   name: Name;

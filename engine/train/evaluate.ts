@@ -45,7 +45,7 @@ function predictor(model: EvaluableModel) {
 }
 
 /**
- * Runs the net over a split and computes the task's metrics (its evaluation in engine/tasks/NAME.ts:
+ * Runs the net over a split and computes the task's metrics (its evaluation in engine/tasks/NAME/task.ts:
  * ShapeNet class/instance part mIoU, BraTS Dice and HD95 of ET/TC/WT, UCF101 clip/video top-1);
  * plus the confusion matrix and, where the task writes them, prediction label maps.
  */

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DataError } from '../../engine/data/dataset.js';
-import { SHAPENET_CATEGORIES, readShapenetCloud, voxelizePoints } from '../../engine/data/shapenet/index.js';
+import { SHAPENET_CATEGORIES, readShapenetCloud, voxelizePoints } from '../../engine/tasks/shapenet/index.js';
 import { mutateBytes } from '../mutate.js';
 import { isErrorOf, type FuzzTarget } from '../target.js';
 

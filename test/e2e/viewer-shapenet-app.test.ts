@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNifti } from '../../engine/data/nifti/index.js';
-import { openShapenetDataset, SHAPENET_FOLDER } from '../../engine/data/shapenet/index.js';
+import { openShapenetDataset, SHAPENET_FOLDER } from '../../engine/tasks/shapenet/index.js';
 import { openStore } from '../../engine/store/index.js';
 import { launchChromium, screenshot, type LaunchedBrowser } from './helpers/chromium.js';
 import { buildRenderer, STATIC_DIR } from './helpers/build-renderer.js';

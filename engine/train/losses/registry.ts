@@ -15,7 +15,7 @@ export interface LossEntry {
   stepTemporaries: { fused: number; composed: number };
 }
 
-/** Every training loss by name, one line each; a task names its loss (engine/tasks/NAME.ts). */
+/** Every training loss by name, one line each; a task names its loss (engine/tasks/NAME/task.ts). */
 export const LOSSES: Record<string, LossEntry> = {
   crossEntropy: {
     fn: (logits, labels) => crossEntropy(logits, labels),

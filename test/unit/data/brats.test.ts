@@ -10,7 +10,7 @@ import {
   splitBratsSubjects,
   type BratsSampleMeta,
   type BratsSubject,
-} from '../../../engine/data/brats/index.js';
+} from '../../../engine/tasks/brats/index.js';
 import { DataError } from '../../../engine/data/dataset.js';
 import { openDataset } from '../../../engine/tasks/datasets.js';
 import { writeNifti } from '../../../engine/data/nifti/write.js';

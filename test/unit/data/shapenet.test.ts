@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DataError } from '../../../engine/data/dataset.js';
 import { checkDataset, detectTask, openDataset } from '../../../engine/tasks/datasets.js';
-import { SHAPENET_CATEGORIES, type ShapenetSampleMeta } from '../../../engine/data/shapenet/index.js';
+import { SHAPENET_CATEGORIES, type ShapenetSampleMeta } from '../../../engine/tasks/shapenet/index.js';
 
 const MUG = '03797390';
 const TABLE = '04379243';

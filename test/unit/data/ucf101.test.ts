@@ -14,7 +14,7 @@ import {
   renderClip,
   UCF_MEAN,
   type DecodedVideo,
-} from '../../../engine/data/ucf101/index.js';
+} from '../../../engine/tasks/ucf101/index.js';
 
 const REALSHORT = join(import.meta.dirname, '../../fixtures/debian/imageio/realshort.mp4');
 let root: string;

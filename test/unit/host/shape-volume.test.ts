@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeLabelMap } from '../../../engine/data/nifti/write.js';
-import { openShapenetDataset, SHAPENET_FOLDER } from '../../../engine/data/shapenet/index.js';
+import { openShapenetDataset, SHAPENET_FOLDER } from '../../../engine/tasks/shapenet/index.js';
 import { EngineHost } from '../../../engine/host/host.js';
 import { getVolume } from '../../../engine/host/handlers/volume.js';
 import { getRun } from '../../../engine/host/handlers/runs.js';
@@ -73,7 +73,7 @@ describe('volume.get for ShapeNet runs', () => {
       await expect(
         getVolume({ runId, sample: '03636649/nope', which: 'truth' }, host.context),
       ).rejects.toThrow(`shape '03636649/nope' is not in the validation split of ${SAMPLES}`);
-      // ShapeNet's task module names no image files (engine/tasks/shapenet.ts volumes): the datasets
+      // ShapeNet's task module names no image files (engine/tasks/shapenet/task.ts volumes): the datasets
       // whose tasks do are named.
       await expect(getVolume({ runId, sample: LAMP, which: 'image' }, host.context)).rejects.toMatchObject({
         code: 'not-available',

@@ -54,7 +54,7 @@ describe('the experiment form’s request', () => {
     expect(resolved.prune.inputSize).toBeUndefined();
     expect(resolved.prune.from).toBeUndefined();
     expect(resolved.train.recomputeActivations).toBe(false);
-    // BraTS's optimizer and schedule (engine/tasks/brats.ts), as a config file without them gets.
+    // BraTS's optimizer and schedule (engine/tasks/brats/task.ts), as a config file without them gets.
     expect(resolved.train.schedule).toEqual({ kind: 'step', lr: 1e-3, milestones: [150], gamma: 0.1 });
   });
 

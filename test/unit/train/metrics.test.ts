@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { bratsDice } from '../../../engine/train/metrics/brats-dice.js';
+import { bratsDice } from '../../../engine/tasks/brats/dice.js';
 import { confusionMatrix } from '../../../engine/train/metrics/confusion.js';
 import { distanceToFeatures } from '../../../engine/train/metrics/distance-transform.js';
 import { hausdorff95, percentile } from '../../../engine/train/metrics/hausdorff95.js';
-import { aggregatePartMiou, shapePartIoU } from '../../../engine/train/metrics/shapenet-part-miou.js';
-import { clipTop1, videoTop1 } from '../../../engine/train/metrics/top1.js';
+import { aggregatePartMiou, shapePartIoU } from '../../../engine/tasks/shapenet/part-miou.js';
+import { clipTop1, videoTop1 } from '../../../engine/tasks/ucf101/top1.js';
 import { createRandom } from '../../../engine/train/rng.js';
 
 describe('ShapeNet part mIoU', () => {

@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SHAPENET_CATEGORIES } from '../shapenet/categories.js';
-import { SHAPENET_FOLDER } from '../shapenet/layout.js';
-import { seededRandom, shuffled, type Random } from '../random.js';
+import { SHAPENET_CATEGORIES } from './categories.js';
+import { SHAPENET_FOLDER } from './layout.js';
+import { seededRandom, shuffled, type Random } from '../../data/random.js';
 
 /**
  * A ShapeNet part-benchmark-layout folder: point clouds with per-point part labels, sampled from

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DataError, type SplitName } from '../dataset.js';
-import { countShapes, emptyReport, type DatasetReport } from '../reader.js';
+import { DataError, type SplitName } from '../../data/dataset.js';
+import { countShapes, emptyReport, type DatasetReport } from '../../data/reader.js';
 import { probeVideo } from './decode.js';
 import { readClassIndex, readUcfSplit, VIDEO_FOLDER, type UcfVideo } from './layout.js';
 

@@ -1,6 +1,6 @@
-import { DataError, type Dataset, type Sample, type SplitName } from '../dataset.js';
-import { randomInt, sampleRandom } from '../random.js';
-import { readSkippingBad, type CommonDatasetOptions } from '../reader.js';
+import { DataError, type Dataset, type Sample, type SplitName } from '../../data/dataset.js';
+import { randomInt, sampleRandom } from '../../data/random.js';
+import { readSkippingBad, type CommonDatasetOptions } from '../../data/reader.js';
 import { FrameCache } from './cache.js';
 import {
   CLIP_FRAMES,

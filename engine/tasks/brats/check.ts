@@ -1,7 +1,7 @@
-import { DataError } from '../dataset.js';
-import { describeNonFinite } from '../nifti/finite.js';
-import { readNifti } from '../nifti/read.js';
-import { countShapes, emptyReport, type DatasetReport } from '../reader.js';
+import { DataError } from '../../data/dataset.js';
+import { describeNonFinite } from '../../data/nifti/finite.js';
+import { readNifti } from '../../data/nifti/read.js';
+import { countShapes, emptyReport, type DatasetReport } from '../../data/reader.js';
 import { BRATS_MODALITIES, findBratsSubjects } from './layout.js';
 import { BRATS_LABELS } from './regions.js';
 import { splitBratsSubjects } from './split.js';

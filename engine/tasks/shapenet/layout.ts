@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DataError, type SplitName } from '../dataset.js';
+import { DataError, type SplitName } from '../../data/dataset.js';
 import { SHAPENET_CATEGORIES, type ShapenetCategory } from './categories.js';
 
 export const SHAPENET_FOLDER = 'shapenetcore_partanno_segmentation_benchmark_v0';

@@ -1,8 +1,8 @@
-import type { Sample } from '../data/dataset.js';
-import { ucf101Reader, type Ucf101Options } from '../data/ucf101/index.js';
-import { zooEntry } from '../nn/zoo/registry.js';
-import { clipTop1, videoTop1, type ClipScores } from '../train/metrics/top1.js';
-import type { TaskModule } from './task.js';
+import type { Sample } from '../../data/dataset.js';
+import { ucf101Reader, type Ucf101Options } from './index.js';
+import { zooEntry } from '../../nn/zoo/registry.js';
+import { clipTop1, videoTop1, type ClipScores } from './top1.js';
+import type { TaskModule } from '../task.js';
 
 function videoOf(sample: Sample): string {
   return typeof sample.meta.video === 'string' ? sample.meta.video : sample.id;

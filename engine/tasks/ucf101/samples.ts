@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LIST_FOLDER, VIDEO_FOLDER } from '../ucf101/layout.js';
-import { randomInt, seededRandom } from '../random.js';
+import { LIST_FOLDER, VIDEO_FOLDER } from './layout.js';
+import { randomInt, seededRandom } from '../../data/random.js';
 
 /**
  * A UCF101-layout folder cut from one real video (imageio's realshort.mp4, BSD-2): each "class" is

@@ -1,8 +1,8 @@
 import type { Triple } from '../../nn/description.js';
-import { DataError, type Dataset, type Sample, type SplitName } from '../dataset.js';
-import { readNifti } from '../nifti/read.js';
-import { sampleRandom } from '../random.js';
-import { readSkippingBad, type CommonDatasetOptions } from '../reader.js';
+import { DataError, type Dataset, type Sample, type SplitName } from '../../data/dataset.js';
+import { readNifti } from '../../data/nifti/read.js';
+import { sampleRandom } from '../../data/random.js';
+import { readSkippingBad, type CommonDatasetOptions } from '../../data/reader.js';
 import { centreCrop, clampCropSize, extractCrop, randomForegroundCrop } from './crop.js';
 import { BRATS_MODALITIES, findBratsSubjects, type BratsSubject } from './layout.js';
 import { BRATS_CLASSES } from './regions.js';

@@ -1,12 +1,12 @@
-import type { Sample } from '../data/dataset.js';
-import { BRATS_MODALITIES, bratsReader, findBratsSubjects, type BratsOptions } from '../data/brats/index.js';
-import { pasteCrop } from '../data/brats/crop.js';
-import type { Triple } from '../nn/description.js';
-import { zooEntry } from '../nn/zoo/registry.js';
-import { bratsDice, regionMasks, type BratsRegion } from '../train/metrics/brats-dice.js';
-import { hausdorff95 } from '../train/metrics/hausdorff95.js';
-import { gridPrediction } from './segmentation.js';
-import type { TaskModule } from './task.js';
+import type { Sample } from '../../data/dataset.js';
+import { BRATS_MODALITIES, bratsReader, findBratsSubjects, type BratsOptions } from './index.js';
+import { pasteCrop } from './crop.js';
+import type { Triple } from '../../nn/description.js';
+import { zooEntry } from '../../nn/zoo/registry.js';
+import { bratsDice, regionMasks, type BratsRegion } from './dice.js';
+import { hausdorff95 } from '../../train/metrics/hausdorff95.js';
+import { gridPrediction } from '../segmentation.js';
+import type { TaskModule } from '../task.js';
 
 /** Voxel spacing (D, H, W) from a row-major voxel→world affine: lengths of its k, j, i columns. */
 function spacingOf(affine: unknown): Triple {

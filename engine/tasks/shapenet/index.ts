@@ -1,4 +1,4 @@
-import type { DatasetReader } from '../reader.js';
+import type { DatasetReader } from '../../data/reader.js';
 import { checkShapenetFolder } from './check.js';
 import { openShapenetDataset, type ShapenetOptions } from './dataset.js';
 import { detectShapenetRoot } from './layout.js';

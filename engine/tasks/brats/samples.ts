@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { downsampledAffine } from '../nifti/affine.js';
-import { readNifti } from '../nifti/read.js';
-import { writeNifti } from '../nifti/write.js';
-import { randomInt, seededRandom, type Random } from '../random.js';
+import { downsampledAffine } from '../../data/nifti/affine.js';
+import { readNifti } from '../../data/nifti/read.js';
+import { writeNifti } from '../../data/nifti/write.js';
+import { randomInt, seededRandom, type Random } from '../../data/random.js';
 
 /**
  * A BraTS'18-layout folder made from one real T1 MRI (ITK's KmeansTest, Apache-2.0): every subject

@@ -1,5 +1,5 @@
-import { DataError, type Dataset, type Sample, type SplitName } from '../dataset.js';
-import { readSkippingBad, type CommonDatasetOptions } from '../reader.js';
+import { DataError, type Dataset, type Sample, type SplitName } from '../../data/dataset.js';
+import { readSkippingBad, type CommonDatasetOptions } from '../../data/reader.js';
 import { categoryPartIds, SHAPENET_PARTS } from './categories.js';
 import { readCategoryFile, readSplitList } from './layout.js';
 import { readShapenetCloud } from './shape.js';

@@ -1,8 +1,8 @@
 import type { Triple } from '../../nn/description.js';
-import { DataError } from '../dataset.js';
-import type { Affine } from '../nifti/affine.js';
-import { describeNonFinite } from '../nifti/finite.js';
-import { readNifti, type NiftiImage } from '../nifti/read.js';
+import { DataError } from '../../data/dataset.js';
+import type { Affine } from '../../data/nifti/affine.js';
+import { describeNonFinite } from '../../data/nifti/finite.js';
+import { readNifti, type NiftiImage } from '../../data/nifti/read.js';
 import { BRATS_MODALITIES, type BratsSubject } from './layout.js';
 import { brainMask, normalizeModality } from './preprocess.js';
 import { BRATS_LABELS } from './regions.js';

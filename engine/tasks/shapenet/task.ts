@@ -1,10 +1,10 @@
-import type { Sample } from '../data/dataset.js';
-import { shapenetReader, type ShapenetOptions } from '../data/shapenet/index.js';
-import { categoryPartIds, SHAPENET_CATEGORIES } from '../data/shapenet/categories.js';
-import { zooEntry } from '../nn/zoo/registry.js';
-import { aggregatePartMiou, shapePartIoU, type ShapeIoU } from '../train/metrics/shapenet-part-miou.js';
-import { gridPrediction } from './segmentation.js';
-import type { TaskModule } from './task.js';
+import type { Sample } from '../../data/dataset.js';
+import { shapenetReader, type ShapenetOptions } from './index.js';
+import { categoryPartIds, SHAPENET_CATEGORIES } from './categories.js';
+import { zooEntry } from '../../nn/zoo/registry.js';
+import { aggregatePartMiou, shapePartIoU, type ShapeIoU } from './part-miou.js';
+import { gridPrediction } from '../segmentation.js';
+import type { TaskModule } from '../task.js';
 
 /** A shape's own parts: from meta.partIds, or its category (name or synset) in the standard table. */
 function shapenetParts(sample: Sample): number[] {

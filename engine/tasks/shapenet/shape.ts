@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { DataError } from '../dataset.js';
+import { DataError } from '../../data/dataset.js';
 import type { ShapenetShape } from './layout.js';
 
 export interface ShapenetCloud {

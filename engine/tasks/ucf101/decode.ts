@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { DataError } from '../dataset.js';
+import { DataError } from '../../data/dataset.js';
 
 /** Decoded RGB frames, frame after frame, each row-major (y, x) with 3 bytes per pixel. */
 export interface DecodedVideo {

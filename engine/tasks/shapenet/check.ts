@@ -1,5 +1,5 @@
-import { DataError, type SplitName } from '../dataset.js';
-import { emptyReport, type DatasetReport } from '../reader.js';
+import { DataError, type SplitName } from '../../data/dataset.js';
+import { emptyReport, type DatasetReport } from '../../data/reader.js';
 import { listShapeFiles, readCategoryFile, readSplitList } from './layout.js';
 import { readShapenetCloud } from './shape.js';
 

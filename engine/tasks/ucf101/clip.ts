@@ -1,4 +1,4 @@
-import { randomInt, type Random } from '../random.js';
+import { randomInt, type Random } from '../../data/random.js';
 import type { DecodedVideo } from './decode.js';
 
 /** Per-channel RGB means subtracted from 0-255 pixel values (docs/method.md §3). */

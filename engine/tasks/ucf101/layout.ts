@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DataError, type SplitName } from '../dataset.js';
+import { DataError, type SplitName } from '../../data/dataset.js';
 
 export const VIDEO_FOLDER = 'UCF-101';
 export const LIST_FOLDER = 'ucfTrainTestlist';

@@ -1,4 +1,4 @@
-import type { DatasetReader } from '../reader.js';
+import type { DatasetReader } from '../../data/reader.js';
 import { checkBratsFolder } from './check.js';
 import { openBratsDataset, type BratsOptions } from './dataset.js';
 import { detectBratsRoot } from './layout.js';

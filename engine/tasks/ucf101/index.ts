@@ -1,4 +1,4 @@
-import type { DatasetReader } from '../reader.js';
+import type { DatasetReader } from '../../data/reader.js';
 import { checkUcf101Folder } from './check.js';
 import { openUcf101Dataset, type Ucf101Options } from './dataset.js';
 import { detectUcfRoot } from './layout.js';

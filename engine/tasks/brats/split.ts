@@ -1,5 +1,5 @@
-import type { SplitName } from '../dataset.js';
-import { seededRandom, shuffled } from '../random.js';
+import type { SplitName } from '../../data/dataset.js';
+import { seededRandom, shuffled } from '../../data/random.js';
 import type { BratsSubject } from './layout.js';
 
 export interface SubjectSplitOptions {

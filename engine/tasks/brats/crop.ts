@@ -1,5 +1,5 @@
 import type { Triple } from '../../nn/description.js';
-import { randomInt, type Random } from '../random.js';
+import { randomInt, type Random } from '../../data/random.js';
 
 /** A box in (D, H, W) = (k, j, i) voxel order. */
 export interface CropBox {
