@@ -173,7 +173,7 @@ export interface NativeAddon {
     ends: Int32Array,
   ): void;
   /**
-   * MaxPool3DGrad: dy added at each window's argmax (tfjs's tie and NaN rules) into the zeroed dx;
+   * MaxPool3DGrad: dy at each window's argmax (tfjs's tie and NaN rules), 0 elsewhere: every dx value written;
    * sizes = [batch, channels, inD, inH, inW, outD, outH, outW], starts/ends the clipped windows of
    * depth, height then width (kernels/max-pool3d-grad.ts).
    */

@@ -2,6 +2,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -107,6 +108,33 @@ RANP_VECTOR_CLONES RANP_NO_TRAPS inline void maxInto(const float* __restrict v, 
   for (int64_t c = 0; c < n; ++c) out[c] = v[c] > out[c] ? v[c] : out[c];
 }
 
+// Window element k of every channel: where v[c] >= best[c] (the scan's rule: the last maximum
+// wins, NaN never does) it becomes the channel's best and argmax. Branch-free, so it vectorizes.
+RANP_VECTOR_CLONES RANP_NO_TRAPS inline void argmaxInto(const float* __restrict v, float* __restrict best,
+                                                       int32_t* __restrict argmax, int32_t k, int64_t n) {
+  for (int64_t c = 0; c < n; ++c) {
+    const bool take = v[c] >= best[c];
+    best[c] = take ? v[c] : best[c];
+    argmax[c] = take ? k : argmax[c];
+  }
+}
+
+// dx of window element k: 0 + dy where it is the argmax (−0 becoming +0, as tfjs's sum from 0), else 0.
+RANP_VECTOR_CLONES RANP_NO_TRAPS inline void windowGradient(const float* __restrict dy, const int32_t* __restrict argmax,
+                                                           int32_t k, float* __restrict dx, int64_t n) {
+  for (int64_t c = 0; c < n; ++c) dx[c] = argmax[c] == k ? 0.0f + dy[c] : 0.0f;
+}
+
+// Whether the windows of this axis cover every input index (then a non-overlapping pass writes all of dx).
+bool covers(const Axis& a) {
+  int64_t next = 0;
+  for (int64_t o = 0; o < a.out; ++o) {
+    if (a.start[o] > next) return false;
+    next = a.end[o] > next ? a.end[o] : next;
+  }
+  return next == a.in;
+}
+
 }  // namespace
 
 Napi::Value MaxPool3dForward(const Napi::CallbackInfo& info) {
@@ -167,10 +195,32 @@ Napi::Value MaxPool3dBackward(const Napi::CallbackInfo& info) {
   const int64_t rows = batch * axes[0].out;
   if (!overlaps(axes[0]) && !overlaps(axes[1]) && !overlaps(axes[2])) {
     // Every input value is in at most one window: it gets one addend, which the double sum of
-    // tfjs rounds back to itself (0 + dy, so −0 becomes +0 as there). Rows are independent.
+    // tfjs rounds back to itself. Each window writes dx for all its elements; values in no window
+    // (windows that skip some) are zeroed first. Rows are independent.
+    if (!covers(axes[0]) || !covers(axes[1]) || !covers(axes[2]))
+      forRowRanges(inCount, threads, [&](int, int64_t from, int64_t to) { std::fill(dx + from, dx + to, 0.0f); });
     forRowRanges(rows, threads, [&](int, int64_t from, int64_t to) {
-      scanWindows(input, channels, axes, from, to, 0, channels,
-                  [&](int64_t at, int64_t out) { dx[at] = 0.0f + dy[out]; });
+      std::vector<float> best(static_cast<size_t>(channels));
+      std::vector<int32_t> argmax(static_cast<size_t>(channels));
+      std::vector<int64_t> window;
+      for (int64_t row = from; row < to; ++row) {
+        const int64_t b = row / axes[0].out;
+        const int64_t od = row % axes[0].out;
+        for (int64_t oh = 0; oh < axes[1].out; ++oh)
+          for (int64_t ow = 0; ow < axes[2].out; ++ow) {
+            window.clear();
+            for (int64_t xd = axes[0].start[od]; xd < axes[0].end[od]; ++xd)
+              for (int64_t xh = axes[1].start[oh]; xh < axes[1].end[oh]; ++xh)
+                for (int64_t xw = axes[2].start[ow]; xw < axes[2].end[ow]; ++xw)
+                  window.push_back((((b * axes[0].in + xd) * axes[1].in + xh) * axes[2].in + xw) * channels);
+            std::fill(best.begin(), best.end(), -std::numeric_limits<float>::infinity());
+            std::fill(argmax.begin(), argmax.end(), -1);
+            const int32_t n = static_cast<int32_t>(window.size());
+            for (int32_t k = 0; k < n; ++k) argmaxInto(input + window[k], best.data(), argmax.data(), k, channels);
+            const float* dyRow = dy + (((row * axes[1].out) + oh) * axes[2].out + ow) * channels;
+            for (int32_t k = 0; k < n; ++k) windowGradient(dyRow, argmax.data(), k, dx + window[k], channels);
+          }
+      }
     });
     return info.Env().Undefined();
   }

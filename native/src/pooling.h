@@ -11,7 +11,8 @@ namespace ranp {
 // input index) for depth, then height, then width (outD + outH + outW values each). Per output
 // position and channel the argmax is recomputed as tfjs's MaxPool3DGrad does (>=, scanning depth,
 // height, width ascending: the last maximum wins; NaN never wins) and dy is added to dx there.
-// dx must hold zeros. Sums run in double in output order and round once, as tfjs's.
+// Every dx value is written (dx needs no zero fill). Sums run in double in output order and round
+// once, as tfjs's.
 Napi::Value MaxPool3dBackward(const Napi::CallbackInfo& info);
 
 // maxPool3dForward(input, out, sizes, starts, ends), sizes/starts/ends as above: out holds each

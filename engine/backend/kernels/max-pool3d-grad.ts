@@ -1,4 +1,5 @@
 import { cpuBackendOf, float32Values, kernelInput, type NativeKernel } from './native-kernel.js';
+import { float32Output } from './output-buffer.js';
 import {
   assertPool3dGradShape,
   pool3dGeometry,
@@ -7,8 +8,8 @@ import {
 } from './pool3d-geometry.js';
 
 /**
- * MaxPool3DGrad {dy, input, output} (NDHWC float32) as one native scatter pass (addon
- * maxPool3dBackward, OpenMP): each output position's argmax is recomputed as tfjs does (>=, so the
+ * MaxPool3DGrad {dy, input, output} (NDHWC float32) as one native pass (addon maxPool3dBackward,
+ * OpenMP) writing every element of dx: each output position's argmax is recomputed as tfjs does (>=, so the
  * last maximum in depth-height-width order wins; NaN never wins) and its dy is added there. Sums
  * run in float64 in output order, which is the order and precision of tfjs's gather loop, then
  * round once: bit-identical. tfjs's argmax code is only self-consistent for filterHeight =
@@ -27,11 +28,12 @@ export const maxPool3dGrad: NativeKernel = {
     const inputValues = float32Values(backend, input, 'MaxPool3DGrad', 'input');
     const dyValues = float32Values(backend, dy, 'MaxPool3DGrad', 'dy');
     if (!inputValues || !dyValues) return fallback(args);
-    const dx = new Float32Array(inputValues.length);
-    if (dx.length > 0 && dyValues.length > 0) {
-      const { sizes, starts, ends } = poolWindowArgs(geometry);
-      addon.maxPool3dBackward(inputValues, dyValues, dx, sizes, starts, ends);
-    }
+    if (inputValues.length === 0 || dyValues.length === 0)
+      return backend.makeTensorInfo(input.shape, 'float32', new Float32Array(inputValues.length));
+    // The addon writes every element of dx.
+    const dx = float32Output(inputValues.length);
+    const { sizes, starts, ends } = poolWindowArgs(geometry);
+    addon.maxPool3dBackward(inputValues, dyValues, dx, sizes, starts, ends);
     return backend.makeTensorInfo(input.shape, 'float32', dx);
   },
 };
