@@ -1,5 +1,8 @@
-import { beforeAll } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll } from 'vitest';
 import { loadNativeAddon } from '../../../engine/backend/native-addon.js';
+import { installNativeKernels } from '../../../engine/backend/native-kernels.js';
+import type { Disposable } from '../../../engine/util/disposable.js';
 
 /**
  * The native kernel suites run whenever the addon should be there: an addon that did not build fails
@@ -22,4 +25,15 @@ export function requireNativeAddon(): void {
           'or set RANP_SKIP_NATIVE=1 to skip the native kernel tests',
       );
   });
+}
+
+/** In a native suite (after requireNativeAddon): the suite's tests run on the cpu backend with the native kernels installed. */
+export function withNativeKernels(): void {
+  let installed: Disposable | undefined;
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+    if (!nativeAddon.loaded) throw new Error('unreachable: requireNativeAddon fails the suite first');
+    installed = installNativeKernels(nativeAddon.addon);
+  });
+  afterAll(() => installed?.dispose());
 }

@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installNativeKernels } from '../../../engine/backend/native-kernels.js';
-import type { Disposable } from '../../../engine/util/disposable.js';
-import { nativeAddon, nativeSuffix, requireNativeAddon, skipNative } from '../native/native-required.js';
+import { describe, expect, it } from 'vitest';
+import {
+  nativeSuffix,
+  requireNativeAddon,
+  skipNative,
+  withNativeKernels,
+} from '../native/native-required.js';
 import type { Triple } from '../../../engine/nn/description.js';
 import { buildModel } from '../../../engine/nn/model.js';
 import { checkpointChains, planStep } from '../../../engine/nn/step-plan.js';
@@ -63,13 +66,7 @@ describe.skipIf(skipNative)(
   `activation checkpointing on the native kernels (fused batch norm)${nativeSuffix}`,
   () => {
     requireNativeAddon();
-    let installed: Disposable | undefined;
-    beforeAll(async () => {
-      await tf.setBackend('cpu');
-      if (!nativeAddon.loaded) throw new Error('unreachable');
-      installed = installNativeKernels(nativeAddon.addon);
-    });
-    afterAll(() => installed?.dispose());
+    withNativeKernels();
     it.each(CASES)(
       '%s %j width %s batch %s: loss, gradients and statistics bit for bit those without',
       expectSame,

@@ -1,16 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from '../../../engine/backend/fused-batch-norm.js';
 import { SOFT_DICE, SOFTMAX_CROSS_ENTROPY } from '../../../engine/backend/fused-losses.js';
-import { installNativeKernels } from '../../../engine/backend/native-kernels.js';
 import type { Triple } from '../../../engine/nn/description.js';
 import { buildModel } from '../../../engine/nn/model.js';
 import { buildNet } from '../../../engine/nn/zoo/registry.js';
 import { lossFor } from '../../../engine/tasks/registry.js';
 import { estimateStepMemory } from '../../../engine/train/step-memory.js';
-import type { Disposable } from '../../../engine/util/disposable.js';
 import { syntheticBatch } from '../../../bench/nets.js';
-import { nativeAddon, nativeSuffix, requireNativeAddon, skipNative } from '../native/native-required.js';
+import {
+  nativeSuffix,
+  requireNativeAddon,
+  skipNative,
+  withNativeKernels,
+} from '../native/native-required.js';
 
 const FUSED_KERNELS = [BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, SOFTMAX_CROSS_ENTROPY, SOFT_DICE];
 
@@ -50,13 +53,7 @@ const TOLERANCE = 1.1;
 
 describe.skipIf(skipNative)(`estimateStepMemory on the path the step takes${nativeSuffix}`, () => {
   requireNativeAddon();
-  let installed: Disposable | undefined;
-  beforeAll(async () => {
-    await tf.setBackend('cpu');
-    if (!nativeAddon.loaded) throw new Error('unreachable');
-    installed = installNativeKernels(nativeAddon.addon);
-  });
-  afterAll(() => installed?.dispose());
+  withNativeKernels();
 
   const measured = new Map<string, { fused: number; composed: number }>();
   const key = (name: string, size: Triple, batch: number) => `${name} ${size.join('×')} b${batch}`;
