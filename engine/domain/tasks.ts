@@ -13,6 +13,8 @@ export interface TaskInfo {
   layout: string;
   /** How Compare shows a validation sample's segmentations: MRI volumes, voxel shapes, or not at all. */
   segmentationView: 'volume' | 'shape' | null;
+  /** The colour table of a volume task's labels, assets/colour-tables/NAME.json (others: null). */
+  labelColours: string | null;
 }
 
 export const TASKS = {
@@ -21,6 +23,7 @@ export const TASKS = {
     defaultLambda: 11,
     primaryMetric: 'class mIoU',
     segmentationView: 'shape',
+    labelColours: null,
     dataset: 'ShapeNet part',
     layout:
       'shapenetcore_partanno_segmentation_benchmark_v0/ with synsetoffset2category.txt, <synset>/points/*.pts, points_label/*.seg, train_test_split/',
@@ -30,6 +33,7 @@ export const TASKS = {
     defaultLambda: 15,
     primaryMetric: 'dice mean',
     segmentationView: 'volume',
+    labelColours: 'brats',
     dataset: "BraTS'18",
     layout:
       '{HGG,LGG}/<subject>/<subject>_{flair,t1,t1ce,t2,seg}.nii.gz (or subjects directly in the folder)',
@@ -39,6 +43,7 @@ export const TASKS = {
     defaultLambda: 80,
     primaryMetric: 'video top1',
     segmentationView: null,
+    labelColours: null,
     dataset: 'UCF101',
     layout: 'UCF-101/<Class>/v_*.avi with ucfTrainTestlist/{classInd,trainlist01,testlist01}.txt',
   },

@@ -39,7 +39,7 @@ export const methods = {
       ),
     }),
   },
-  /** The tasks with their labels, λ defaults, headline metrics, dataset layouts and segmentation views (engine/domain). */
+  /** The tasks with their labels, λ defaults, headline metrics, dataset layouts, segmentation views and label colour tables (engine/domain). */
   'tasks.list': {
     params: NoParams,
     result: z.object({
@@ -52,6 +52,7 @@ export const methods = {
           dataset: z.string(),
           layout: z.string(),
           segmentationView: z.enum(['volume', 'shape']).nullable(),
+          labelColours: z.string().nullable(),
         }),
       ),
     }),

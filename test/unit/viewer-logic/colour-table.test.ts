@@ -8,6 +8,8 @@ import {
   partColourTable,
   withUnlistedLabels,
 } from '../../../renderer/viewer/colour-table.js';
+import { taskColourTable } from '../../../renderer/viewer/task-colour-tables.js';
+import { TASK_NAMES, TASKS } from '../../../engine/domain/tasks.js';
 
 describe('colour tables', () => {
   it('BraTS: 1 necrotic core red, 2 edema green, 4 enhancing tumour yellow, 3 unused', () => {
@@ -17,6 +19,16 @@ describe('colour tables', () => {
     expect(byValue.get(1)).toMatchObject({ colour: [255, 0, 0], name: expect.stringMatching(/necrotic/) });
     expect(byValue.get(2)).toMatchObject({ colour: [0, 255, 0], name: expect.stringMatching(/edema/) });
     expect(byValue.get(4)).toMatchObject({ colour: [255, 255, 0], name: expect.stringMatching(/enhancing/) });
+  });
+
+  it('a volume task shows its labels in the colour table its domain entry names; other tasks name none', () => {
+    expect(taskColourTable('brats')).toEqual(parseColourTable(brats, 'assets/colour-tables/brats.json'));
+    for (const task of TASK_NAMES) {
+      const { segmentationView, labelColours } = TASKS[task];
+      expect(labelColours !== null, task).toBe(segmentationView === 'volume');
+      if (segmentationView === 'volume') expect(taskColourTable(task).labels.length, task).toBeGreaterThan(0);
+      else expect(() => taskColourTable(task)).toThrow(`task '${task}' has no label colour table`);
+    }
   });
 
   it('builds the shader lookup with opacity and visibility in alpha', () => {
