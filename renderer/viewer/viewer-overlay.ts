@@ -66,16 +66,45 @@ export class ViewerOverlay {
       ctx.fillText(content.titles[panel], span.x + 4, TITLE_STRIP / 2);
       ctx.restore();
     }
-    const lines = content.notices;
+    // Notices stack up from the bottom right, wrapped to end short of the caption of the bottom row's
+    // rightmost cell, so a long one (a downsampling notice in a maximised panel) covers no caption.
+    ctx.font = '11px sans-serif';
+    const bottomRow = layout
+      .shownPanels()
+      .flatMap((panel) => layout.views.map((view) => ({ panel, view, rect: layout.cellRect(panel, view) })))
+      .filter(({ rect }) => rect.y + rect.height >= layout.height - 2);
+    const corner = bottomRow.reduce((a, b) => (b.rect.x > a.rect.x ? b : a), bottomRow[0]);
+    const captionEnd = corner
+      ? corner.rect.x + 4 + ctx.measureText(content.caption(corner.panel, corner.view)).width
+      : 0;
     ctx.font = '12px sans-serif';
     ctx.textAlign = 'right';
-    lines.forEach((line, i) => {
+    const maxWidth = Math.max(layout.width - captionEnd - 20, 80);
+    const lines = content.notices.flatMap((notice, i) =>
+      wrapText(notice, maxWidth, (t) => ctx.measureText(t).width).map((text) => ({ text, first: i === 0 })),
+    );
+    lines.forEach(({ text, first }, i) => {
       const y = layout.height - 10 - (lines.length - 1 - i) * 16;
       ctx.fillStyle = 'rgba(0,0,0,0.6)';
-      const w = ctx.measureText(line).width;
+      const w = ctx.measureText(text).width;
       ctx.fillRect(layout.width - w - 10, y - 8, w + 8, 16);
-      ctx.fillStyle = i === 0 ? '#ffd54a' : '#ff8a65';
-      ctx.fillText(line, layout.width - 6, y);
+      ctx.fillStyle = first ? '#ffd54a' : '#ff8a65';
+      ctx.fillText(text, layout.width - 6, y);
     });
   }
+}
+
+/** `text` broken at spaces into lines no wider than `maxWidth` (a word wider than that keeps a line of its own). */
+export function wrapText(text: string, maxWidth: number, measure: (text: string) => number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const candidate = line ? `${line} ${word}` : word;
+    if (line && measure(candidate) > maxWidth) {
+      lines.push(line);
+      line = word;
+    } else line = candidate;
+  }
+  if (line) lines.push(line);
+  return lines;
 }
