@@ -31,6 +31,17 @@ bool overlaps(const Axis& a) {
   return false;
 }
 
+// Offsets into the NDHWC input of the window of output (b, od, oh, ow), in scan order (depth,
+// height, width ascending), replacing `window`'s contents.
+void windowOffsets(const Axis (&axes)[3], int64_t channels, int64_t b, int64_t od, int64_t oh, int64_t ow,
+                   std::vector<int64_t>& window) {
+  window.clear();
+  for (int64_t xd = axes[0].start[od]; xd < axes[0].end[od]; ++xd)
+    for (int64_t xh = axes[1].start[oh]; xh < axes[1].end[oh]; ++xh)
+      for (int64_t xw = axes[2].start[ow]; xw < axes[2].end[ow]; ++xw)
+        window.push_back((((b * axes[0].in + xd) * axes[1].in + xh) * axes[2].in + xw) * channels);
+}
+
 // For output positions of rows [from, to) of (batch, outD) and channels [c0, c1): the argmax of each
 // window, handed to add(inputIndex, dyIndex) in output order.
 template <class Add>
@@ -39,6 +50,7 @@ void scanWindows(const float* input, int64_t channels, const Axis (&axes)[3], in
   const int64_t width = c1 - c0;
   std::vector<float> best(static_cast<size_t>(width));
   std::vector<int64_t> argmax(static_cast<size_t>(width));
+  std::vector<int64_t> window;
   for (int64_t row = from; row < to; ++row) {
     const int64_t b = row / axes[0].out;
     const int64_t od = row % axes[0].out;
@@ -49,17 +61,16 @@ void scanWindows(const float* input, int64_t channels, const Axis (&axes)[3], in
           best[c] = -std::numeric_limits<float>::infinity();
           argmax[c] = -1;
         }
-        for (int64_t xd = axes[0].start[od]; xd < axes[0].end[od]; ++xd)
-          for (int64_t xh = axes[1].start[oh]; xh < axes[1].end[oh]; ++xh)
-            for (int64_t xw = axes[2].start[ow]; xw < axes[2].end[ow]; ++xw) {
-              const int64_t at = (((b * axes[0].in + xd) * axes[1].in + xh) * axes[2].in + xw) * channels + c0;
-              const float* v = input + at;
-              for (int64_t c = 0; c < width; ++c)
-                if (v[c] >= best[c]) {
-                  best[c] = v[c];
-                  argmax[c] = at + c;
-                }
+        windowOffsets(axes, channels, b, od, oh, ow, window);
+        for (const int64_t offset : window) {
+          const int64_t at = offset + c0;
+          const float* v = input + at;
+          for (int64_t c = 0; c < width; ++c)
+            if (v[c] >= best[c]) {
+              best[c] = v[c];
+              argmax[c] = at + c;
             }
+        }
         for (int64_t c = 0; c < width; ++c)
           if (argmax[c] >= 0) add(argmax[c], outBase + c0 + c);
       }
@@ -154,6 +165,7 @@ Napi::Value MaxPool3dForward(const Napi::CallbackInfo& info) {
   const int threads = p.outCount >= kParallelMin ? omp_get_max_threads() : 1;
   // Rows of (batch, outD) are independent: each output position is written by one thread.
   forRowRanges(p.batch * axes[0].out, threads, [&](int, int64_t from, int64_t to) {
+    std::vector<int64_t> window;
     for (int64_t row = from; row < to; ++row) {
       const int64_t b = row / axes[0].out;
       const int64_t od = row % axes[0].out;
@@ -161,10 +173,8 @@ Napi::Value MaxPool3dForward(const Napi::CallbackInfo& info) {
         for (int64_t ow = 0; ow < axes[2].out; ++ow) {
           float* o = out + (((row * axes[1].out) + oh) * axes[2].out + ow) * channels;
           for (int64_t c = 0; c < channels; ++c) o[c] = -std::numeric_limits<float>::infinity();
-          for (int64_t xd = axes[0].start[od]; xd < axes[0].end[od]; ++xd)
-            for (int64_t xh = axes[1].start[oh]; xh < axes[1].end[oh]; ++xh)
-              for (int64_t xw = axes[2].start[ow]; xw < axes[2].end[ow]; ++xw)
-                maxInto(input + (((b * axes[0].in + xd) * axes[1].in + xh) * axes[2].in + xw) * channels, o, channels);
+          windowOffsets(axes, channels, b, od, oh, ow, window);
+          for (const int64_t offset : window) maxInto(input + offset, o, channels);
         }
     }
   });
@@ -208,11 +218,7 @@ Napi::Value MaxPool3dBackward(const Napi::CallbackInfo& info) {
         const int64_t od = row % axes[0].out;
         for (int64_t oh = 0; oh < axes[1].out; ++oh)
           for (int64_t ow = 0; ow < axes[2].out; ++ow) {
-            window.clear();
-            for (int64_t xd = axes[0].start[od]; xd < axes[0].end[od]; ++xd)
-              for (int64_t xh = axes[1].start[oh]; xh < axes[1].end[oh]; ++xh)
-                for (int64_t xw = axes[2].start[ow]; xw < axes[2].end[ow]; ++xw)
-                  window.push_back((((b * axes[0].in + xd) * axes[1].in + xh) * axes[2].in + xw) * channels);
+            windowOffsets(axes, channels, b, od, oh, ow, window);
             std::fill(best.begin(), best.end(), -std::numeric_limits<float>::infinity());
             std::fill(argmax.begin(), argmax.end(), -1);
             const int32_t n = static_cast<int32_t>(window.size());
