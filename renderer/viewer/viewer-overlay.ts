@@ -13,6 +13,9 @@ export interface OverlayContent {
   notices: readonly string[];
 }
 
+/** The cells' captions, drawn and measured (the notices end short of the last one). */
+const CAPTION_FONT = '11px sans-serif';
+
 /**
  * The 2D canvas over the WebGL canvas: patient orientation letters at each slice cell's edges, captions,
  * panel titles in the strip above the cells, and notices. Pointer input is received on this canvas.
@@ -50,7 +53,7 @@ export class ViewerOverlay {
           ctx.fillText(edges.top, rect.x + rect.width / 2, rect.y + 10);
           ctx.fillText(edges.bottom, rect.x + rect.width / 2, rect.y + rect.height - 10);
         }
-        ctx.font = '11px sans-serif';
+        ctx.font = CAPTION_FONT;
         ctx.fillStyle = '#cfd8dc';
         ctx.textAlign = 'left';
         ctx.fillText(content.caption(panel, view), rect.x + 4, rect.y + rect.height - 10);
@@ -68,7 +71,7 @@ export class ViewerOverlay {
     }
     // Notices stack up from the bottom right, wrapped to end short of the caption of the bottom row's
     // rightmost cell, so a long one (a downsampling notice in a maximised panel) covers no caption.
-    ctx.font = '11px sans-serif';
+    ctx.font = CAPTION_FONT;
     const bottomRow = layout
       .shownPanels()
       .flatMap((panel) => layout.views.map((view) => ({ panel, view, rect: layout.cellRect(panel, view) })))
